@@ -1,0 +1,141 @@
+// Python's exception classes and the one errno table that turns the core's and the hosts'
+// negative errno results into them. Only src/ raises; see CPython Objects/exceptions.c for how
+// OSError builds its message and picks a subclass from errno.
+
+import { ERRNO_LINUX } from "./tables/errno_linux.js";
+
+function pyStr(v: unknown): string {
+  return typeof v === "string" ? v : pyRepr(v);
+}
+
+/** Python's repr() for the values exception args can hold. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "string") {
+    const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+    let out = q;
+    for (const ch of v) {
+      const c = ch.codePointAt(0)!;
+      if (ch === "\\") out += "\\\\";
+      else if (ch === q) out += "\\" + q;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else if (c < 0x20 || c === 0x7f) out += "\\x" + c.toString(16).padStart(2, "0");
+      else if (c >= 0xd800 && c <= 0xdfff) out += "\\u" + c.toString(16);
+      else out += ch;
+    }
+    return out + q;
+  }
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
+  return String(v);
+}
+
+/** str(exc) for BaseException: '' for no args, str(arg) for one, the tuple's repr for more. */
+function argsMessage(args: readonly unknown[]): string {
+  if (args.length === 0) return "";
+  if (args.length === 1) return pyStr(args[0]);
+  return pyRepr(args);
+}
+
+export class ValueError extends Error {
+  readonly args: readonly unknown[];
+  constructor(...args: unknown[]) {
+    super(argsMessage(args));
+    this.args = args;
+  }
+}
+
+export class UnicodeEncodeError extends ValueError {}
+
+export class OverflowError extends Error {
+  readonly args: readonly unknown[];
+  constructor(...args: unknown[]) {
+    super(argsMessage(args));
+    this.args = args;
+  }
+}
+
+/** Python's OSError: OSError(errno, strerror[, filename]) or OSError(message). */
+export class OSError extends Error {
+  readonly args: readonly unknown[];
+  readonly errno: number | null = null;
+  readonly strerror: string | null = null;
+  readonly filename: unknown = null;
+  constructor(...args: unknown[]) {
+    let message: string;
+    const structured = args.length >= 2 && args.length <= 5;
+    if (structured && args.length >= 3 && args[2] !== null && args[2] !== undefined) {
+      message = `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}: ${pyRepr(args[2])}`;
+    } else if (structured) {
+      message = `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}`;
+    } else {
+      message = argsMessage(args);
+    }
+    super(message);
+    if (structured) {
+      this.errno = args[0] as number;
+      this.strerror = args[1] as string;
+      if (args.length >= 3) this.filename = args[2] ?? null;
+      this.args = [args[0], args[1]];
+    } else {
+      this.args = args;
+    }
+  }
+}
+
+export class herror extends OSError {}
+export class gaierror extends OSError {}
+export class TimeoutError extends OSError {}
+export class BlockingIOError extends OSError {}
+export class InterruptedError extends OSError {}
+export class ChildProcessError extends OSError {}
+export class ProcessLookupError extends OSError {}
+export class FileNotFoundError extends OSError {}
+export class FileExistsError extends OSError {}
+export class IsADirectoryError extends OSError {}
+export class NotADirectoryError extends OSError {}
+export class PermissionError extends OSError {}
+export class ConnectionError extends OSError {}
+export class BrokenPipeError extends ConnectionError {}
+export class ConnectionAbortedError extends ConnectionError {}
+export class ConnectionRefusedError extends ConnectionError {}
+export class ConnectionResetError extends ConnectionError {}
+
+const CLASSES = {
+  ValueError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
+  BlockingIOError, InterruptedError, ChildProcessError, ProcessLookupError, FileNotFoundError,
+  FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ConnectionError,
+  BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
+};
+for (const [name, cls] of Object.entries(CLASSES)) {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+type OSErrorClass = new (...args: unknown[]) => OSError;
+
+const errnoClass = new Map<number, OSErrorClass>();
+const errnoText = new Map<number, string>();
+const errnoSymbol = new Map<string, number>();
+for (const [n, symbol, cls, text] of ERRNO_LINUX) {
+  errnoClass.set(n, (CLASSES as Record<string, unknown>)[cls] as OSErrorClass);
+  errnoText.set(n, text);
+  errnoSymbol.set(symbol, n);
+}
+
+/** Linux's strerror(n), as os.strerror prints it. */
+export function strerror(n: number): string {
+  return errnoText.get(n) ?? `Unknown error ${n}`;
+}
+
+/** Linux's number for an errno symbol ('ECONNREFUSED' -> 111), or undefined. */
+export function errnoNumber(symbol: string): number | undefined {
+  return errnoSymbol.get(symbol);
+}
+
+/** The exception CPython raises for errno n (PyErr_SetFromErrno), with Linux's text. */
+export function fromErrno(n: number, filename?: unknown): OSError {
+  const cls = errnoClass.get(n) ?? OSError;
+  return filename === undefined ? new cls(n, strerror(n)) : new cls(n, strerror(n), filename);
+}

@@ -1,0 +1,91 @@
+// Python's argument conversions (CPython Python/getargs.c, Objects/longobject.c) for the JS
+// values of the API: string = str, integer number or bigint = int, other number = float,
+// boolean = bool, null/undefined = None, Uint8Array = bytes, array = tuple.
+
+import { OverflowError, UnicodeEncodeError, ValueError } from "./errors.js";
+
+/** The Python type name of a JS value, as `type(x).__name__` would print it. */
+export function typeName(v: unknown): string {
+  switch (typeof v) {
+    case "string": return "str";
+    case "bigint": return "int";
+    case "number": return Number.isInteger(v) ? "int" : "float";
+    case "boolean": return "bool";
+    case "undefined": return "NoneType";
+    case "function": return "function";
+  }
+  if (v === null) return "NoneType";
+  if (v instanceof Uint8Array) return "bytes";
+  if (Array.isArray(v)) return "tuple";
+  return "object";
+}
+
+/** As getargs.c names a wrong argument's type: None, not NoneType. */
+export function argTypeName(v: unknown): string {
+  return v === null || v === undefined ? "None" : typeName(v);
+}
+
+/** True for what Python calls an int (bool included, as in Python). */
+export function isInt(v: unknown): v is number | bigint | boolean {
+  return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
+}
+
+function toBig(v: number | bigint | boolean): bigint {
+  return typeof v === "bigint" ? v : BigInt(Number(v));
+}
+
+const LONG_MAX = 2n ** 63n - 1n;
+const LONG_MIN = -(2n ** 63n);
+
+/** The "i" format unit: an int that fits a C int. */
+export function asCInt(v: unknown): number {
+  if (typeof v === "number" && (v | 0) === v) return v;
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  const b = toBig(v);
+  if (b > LONG_MAX || b < LONG_MIN) throw new OverflowError("Python int too large to convert to C long");
+  if (b > 2147483647n) throw new OverflowError("signed integer is greater than maximum");
+  if (b < -2147483648n) throw new OverflowError("signed integer is less than minimum");
+  return Number(b);
+}
+
+/** PyLong_AsUnsignedLong on an int already known to be one: a value in [0, 2**64). */
+export function asUnsignedLong(v: number | bigint | boolean): bigint | number {
+  if (typeof v === "number" && v >= 0 && v <= 0xffffffff) return v;
+  const b = toBig(v);
+  if (b < 0n) throw new OverflowError("can't convert negative value to unsigned int");
+  if (b >= 2n ** 64n) throw new OverflowError("Python int too large to convert to C unsigned long");
+  return b;
+}
+
+/** The "y*" format unit: a bytes-like object. */
+export function asBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  throw new TypeError(`a bytes-like object is required, not '${typeName(v)}'`);
+}
+
+/** CPython's "takes exactly N argument(s) (M given)" check. */
+export function arity(fn: string, n: number, given: number): void {
+  if (given !== n) {
+    throw new TypeError(`${fn}() takes exactly ${n} argument${n === 1 ? "" : "s"} (${given} given)`);
+  }
+}
+
+/** The "s" format unit's failures after the type check, in CPython's order: the UTF-8 encoding
+ * (lone surrogates), then an embedded NUL. Called only when the fast scan saw a NUL or non-ASCII. */
+export function checkCString(s: string): void {
+  let pos = 0;
+  for (let i = 0; i < s.length; i++, pos++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { i++; continue; }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      throw new UnicodeEncodeError(
+        `'utf-8' codec can't encode character '\\u${c.toString(16)}' in position ${pos}: surrogates not allowed`);
+    }
+  }
+  if (s.includes("\0")) throw new ValueError("embedded null character");
+}
