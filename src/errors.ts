@@ -47,7 +47,31 @@ export class ValueError extends Error {
   }
 }
 
-export class UnicodeEncodeError extends ValueError {}
+/** UnicodeEncodeError(encoding, object, start, end, reason), positions in code points; str() as
+ * Objects/exceptions.c builds it. */
+export class UnicodeEncodeError extends ValueError {
+  readonly encoding: string;
+  readonly object: string;
+  readonly start: number;
+  readonly end: number;
+  readonly reason: string;
+  constructor(encoding: string, object: string, start: number, end: number, reason: string) {
+    super(encoding, object, start, end, reason);
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    const c = end === start + 1 ? Array.from(object)[start]?.codePointAt(0) : undefined;
+    if (c === undefined) {
+      this.message = `'${encoding}' codec can't encode characters in position ${start}-${end - 1}: ${reason}`;
+    } else {
+      const esc = c <= 0xff ? "\\x" + c.toString(16).padStart(2, "0")
+        : c <= 0xffff ? "\\u" + c.toString(16).padStart(4, "0") : "\\U" + c.toString(16).padStart(8, "0");
+      this.message = `'${encoding}' codec can't encode character '${esc}' in position ${start}: ${reason}`;
+    }
+  }
+}
 
 export class OverflowError extends Error {
   readonly args: readonly unknown[];

@@ -72,6 +72,12 @@ export function arity(fn: string, n: number, given: number): void {
   }
 }
 
+function isLoneSurrogate(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) return !(i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00);
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
 /** The "s" format unit's failures after the type check, in CPython's order: the UTF-8 encoding
  * (lone surrogates), then an embedded NUL. Called only when the fast scan saw a NUL or non-ASCII. */
 export function checkCString(s: string): void {
@@ -83,8 +89,10 @@ export function checkCString(s: string): void {
       if (d >= 0xdc00 && d <= 0xdfff) { i++; continue; }
     }
     if (c >= 0xd800 && c <= 0xdfff) {
-      throw new UnicodeEncodeError(
-        `'utf-8' codec can't encode character '\\u${c.toString(16)}' in position ${pos}: surrogates not allowed`);
+      // The UTF-8 codec reports a run of lone surrogates as one error.
+      let end = pos + 1;
+      for (let j = i + 1; j < s.length && isLoneSurrogate(s, j); j++) end++;
+      throw new UnicodeEncodeError("utf-8", s, pos, end, "surrogates not allowed");
     }
   }
   if (s.includes("\0")) throw new ValueError("embedded null character");
