@@ -5,6 +5,8 @@ Run with the python3 whose answers pysocket copies (CPython on Linux):
     python3 scripts/record_tables.py
 Writes src/tables/constants_linux.ts and src/tables/errno_linux.ts; both are committed.
 """
+import ctypes
+import ctypes.util
 import errno
 import json
 import os
@@ -36,5 +38,16 @@ with open(os.path.join(out_dir, "errno_linux.ts"), "w") as f:
     f.write("export const ERRNO_LINUX: ReadonlyArray<readonly [number, string, string, string]> = [\n")
     for r in rows:
         f.write("  %s,\n" % json.dumps(r))
+    f.write("];\n")
+# glibc's gai_strerror texts, which CPython's gaierror carries for each EAI_* code.
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.gai_strerror.restype = ctypes.c_char_p
+eai = sorted((v, k) for k, v in consts.items() if k.startswith("EAI_"))
+with open(os.path.join(out_dir, "eai_linux.ts"), "w") as f:
+    f.write(banner)
+    f.write("// glibc getaddrinfo errors: [EAI_* number, symbol, gai_strerror text].\n")
+    f.write("export const EAI_LINUX: ReadonlyArray<readonly [number, string, string]> = [\n")
+    for v, k in eai:
+        f.write("  %s,\n" % json.dumps([v, k, libc.gai_strerror(v).decode()]))
     f.write("];\n")
 print("constants: %d, errno: %d" % (len(consts), len(rows)))

@@ -3,18 +3,46 @@
 // which a browser's main thread refuses for modules over 4 KiB.
 
 import { CORE_WASM_BASE64 } from "./generated/core_wasm.js";
+import type { Host } from "../host/types.js";
 
 /** The core's exports; see assembly/index.ts. Every function returns a value or -errno. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   scratch(): number;
+  scratch_input(): number;
   reserve(n: number): number;
   htonl(x: number): number;
   htons(x: number): number;
   inet_aton(len: number): number;
   inet_pton(af: number, len: number): number;
   inet_ntop(af: number): number;
+  sockaddr_in(port: number): number;
+  sockaddr_in6(port: number, flowinfo: number, scope_id: number): number;
+  sockaddr_host(): number;
+  sock_socket(family: number, type: number, proto: number): number;
+  sock_family(fd: number): number;
+  sock_type(fd: number): number;
+  sock_proto(fd: number): number;
+  sock_handle(fd: number): number;
+  sock_bind(fd: number, salen: number): number;
+  sock_listen(fd: number, backlog: number): number;
+  sock_connect(fd: number, salen: number): number;
+  sock_finish(fd: number): number;
+  sock_accept(fd: number): number;
+  sock_recv(fd: number, len: number, flags: number): number;
+  sock_recv_from(fd: number, len: number, flags: number): number;
+  sock_send(fd: number, len: number, flags: number): number;
+  sock_send_to(fd: number, len: number, flags: number, salen: number): number;
+  sock_shutdown(fd: number, how: number): number;
+  sock_close(fd: number): number;
+  sock_addr_local(fd: number): number;
+  sock_addr_remote(fd: number): number;
+  sock_setsockopt(fd: number, level: number, name: number, value: number): number;
+  sock_getsockopt(fd: number, level: number, name: number): number;
 }
+
+/** Where the core writes sockaddrs, from the scratch start (assembly/scratch.ts SA_OUT). */
+export const SA_OUT = 128;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
@@ -24,9 +52,6 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 export const coreModule: WebAssembly.Module = await WebAssembly.compile(decodeBase64(CORE_WASM_BASE64));
-
-/** Byte offset of the scratch input area after the result area (assembly/scratch.ts OUT_SIZE). */
-const OUT_SIZE = 64;
 
 /** One core instance and the JS side of its scratch hand-off area. */
 export class Core {
@@ -42,7 +67,7 @@ export class Core {
   constructor(instance: WebAssembly.Instance) {
     this.exports = instance.exports as unknown as CoreExports;
     this.out = this.exports.scratch();
-    this.in = this.out + OUT_SIZE;
+    this.in = this.exports.scratch_input();
     this.u8 = new Uint8Array(this.exports.memory.buffer);
     this.capacity = this.u8.length - this.in;
   }
@@ -62,23 +87,32 @@ export class Core {
     const n = s.length;
     if (n > this.capacity) this.reserve(n);
     const u8 = this.u8;
-    let p = this.in;
+    const p = this.in;
+    // c | (c - 1) has a bit above 0x7f set exactly when c is NUL or not ASCII, so the loop that
+    // every call runs needs no branch; the rare odd text is patched afterwards.
     let odd = 0;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      odd |= c === 0 || c > 0x7f ? 1 : 0;
-      u8[p++] = c > 0x7f ? 0x80 : c;
+      odd |= c | (c - 1);
+      u8[p + i] = c;
     }
-    return odd ? -1 : n;
+    if ((odd & ~0x7f) === 0) return n;
+    // Units above 0x7f were stored truncated (U+0130 as "0"); they must read as 0x80.
+    for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) u8[p + i] = 0x80;
+    return -1;
   }
+
+  /** readText's argument lists, one per length, reused: fromCharCode over a ready array makes
+   * the string flat in one step, where `+=` per byte builds a rope that every reader flattens. */
+  private readonly codes: number[][] = [];
 
   /** The ASCII text of n bytes at the result area. */
   readText(n: number): string {
     const u8 = this.u8;
     const o = this.out;
-    let s = "";
-    for (let i = 0; i < n; i++) s += String.fromCharCode(u8[o + i]);
-    return s;
+    const codes = (this.codes[n] ??= new Array<number>(n).fill(0));
+    for (let i = 0; i < n; i++) codes[i] = u8[o + i];
+    return String.fromCharCode.apply(null, codes);
   }
 }
 
@@ -90,6 +124,14 @@ function noHostImports(): WebAssembly.Imports {
     (imports[imp.module] ??= {})[imp.name] = () => -38;
   }
   return imports;
+}
+
+/** A core whose socket syscalls go to `host`. */
+export function coreWithHost(host: Host): Core {
+  const instance = new WebAssembly.Instance(coreModule, { pysocket_host: host.imports() });
+  const core = new Core(instance);
+  host.attach(core.exports.memory);
+  return core;
 }
 
 /** The host-less core that the address functions use. */

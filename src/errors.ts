@@ -2,6 +2,7 @@
 // negative errno results into them. Only src/ raises; see CPython Objects/exceptions.c for how
 // OSError builds its message and picks a subclass from errno.
 
+import { EAI_LINUX } from "./tables/eai_linux.js";
 import { ERRNO_LINUX } from "./tables/errno_linux.js";
 
 function pyStr(v: unknown): string {
@@ -162,4 +163,11 @@ export function errnoNumber(symbol: string): number | undefined {
 export function fromErrno(n: number, filename?: unknown): OSError {
   const cls = errnoClass.get(n) ?? OSError;
   return filename === undefined ? new cls(n, strerror(n)) : new cls(n, strerror(n), filename);
+}
+
+const eaiText = new Map<number, string>(EAI_LINUX.map(([n, , text]) => [n, text]));
+
+/** The gaierror CPython raises for a getaddrinfo() failure (set_gaierror), with glibc's text. */
+export function fromEai(code: number): gaierror {
+  return new gaierror(code, eaiText.get(code) ?? "Unknown error");
 }

@@ -1,9 +1,16 @@
-// pysocket: Python's socket module for JavaScript (the Promise facade).
+// pysocket: Python's socket module for JavaScript (the Promise facade over Node).
 export * from "./constants.js";
 export * from "./addr.js";
+export { getprotobyname, getservbyname, getservbyport } from "./netdb.js";
 export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
   PermissionError, ValueError, OverflowError, UnicodeEncodeError,
 } from "./errors.js";
+import { module } from "./facade_async.js";
+export { Socket, Socket as SocketType } from "./facade_async.js";
+
+export const {
+  socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
+} = module;

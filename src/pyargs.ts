@@ -72,6 +72,15 @@ export function arity(fn: string, n: number, given: number): void {
   }
 }
 
+/** getargs.c's count check for a format with optional arguments ("s|s"): at least min, at most max. */
+export function arityRange(fn: string, min: number, max: number, given: number): void {
+  if (given < min || given > max) {
+    const n = given < min ? min : max;
+    throw new TypeError(
+      `${fn}() takes ${given < min ? "at least" : "at most"} ${n} argument${n === 1 ? "" : "s"} (${given} given)`);
+  }
+}
+
 function isLoneSurrogate(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c >= 0xd800 && c <= 0xdbff) return !(i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00);

@@ -1,0 +1,19 @@
+// Linux errno numbers (asm-generic/errno-base.h, asm-generic/errno.h) that the core returns negated.
+export const EPERM: i32 = 1;
+export const EBADF: i32 = 9;
+export const EAGAIN: i32 = 11;
+export const ENOMEM: i32 = 12;
+export const EINVAL: i32 = 22;
+export const EMFILE: i32 = 24;
+export const EPIPE: i32 = 32;
+export const ENOSYS: i32 = 38;
+export const EDESTADDRREQ: i32 = 89;
+export const ENOPROTOOPT: i32 = 92;
+export const EPROTONOSUPPORT: i32 = 93;
+export const ESOCKTNOSUPPORT: i32 = 94;
+export const EOPNOTSUPP: i32 = 95;
+export const EAFNOSUPPORT: i32 = 97;
+export const EISCONN: i32 = 106;
+export const ENOTCONN: i32 = 107;
+export const EALREADY: i32 = 114;
+export const EINPROGRESS: i32 = 115;

@@ -1,0 +1,580 @@
+// The Node backend: the core's socket syscalls over node:net and node:dgram. Everything is
+// non-blocking: data arrives by events into per-socket queues, and the syscalls read those
+// queues or answer -EAGAIN; `wait` reports readiness. Node realities (shared/DESIGN.md):
+// - A TCP socket cannot be bound without listening, so bind() reserves the port with a real
+//   listener that resets connections until listen(), and connect() hands the port over.
+// - Node opens its handles lazily and finishes bind/listen/connect asynchronously: those return
+//   -EINPROGRESS and sock_finish reports the outcome.
+// - Handles are unref'd unless someone waits on them, so a program that ends with sockets open
+//   exits, as a Python program does.
+
+import * as dgram from "node:dgram";
+import * as dns from "node:dns";
+import * as net from "node:net";
+import { performance } from "node:perf_hooks";
+import {
+  EAFNOSUPPORT, EAGAIN, ECONNREFUSED, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
+  eaiOf, errnoOf,
+} from "./errno.js";
+import { AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
+import { READ, WRITE, type AsyncHost, type HostImports, type LookupResult } from "./types.js";
+
+const EAI_ADDRFAMILY = -9;
+
+const SOCK_STREAM = 1;
+const MSG_PEEK = 2;
+const MSG_WAITALL = 0x100;
+
+/** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
+const RECV_HIGH_WATER = 4 * 1024 * 1024;
+/** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
+const SEND_HIGH_WATER = 4 * 1024 * 1024;
+/** Linux's default UDP receive buffer (net.core.rmem_default): datagrams past it are dropped. */
+const UDP_RCVBUF = 212992;
+const UDP_MAX_PAYLOAD = [0, 0, 65507, 0, 0, 0, 0, 0, 0, 0, 65527];
+
+interface Datagram {
+  data: Buffer;
+  address: string;
+  port: number;
+}
+
+interface Waiter {
+  resolve(ready: boolean): void;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** One host socket. */
+class Entry {
+  readonly family: number;
+  readonly type: number;
+  // TCP: the listener (a bind reservation until `listening`), or the connection.
+  server: net.Server | null = null;
+  listening = false;
+  backlog: net.Socket[] = [];
+  stream: net.Socket | null = null;
+  // UDP.
+  udp: dgram.Socket | null = null;
+  udpBound = false;
+  udpConnected = false;
+  datagrams: Datagram[] = [];
+  datagramBytes = 0;
+  // Incoming TCP data.
+  chunks: Buffer[] = [];
+  queued = 0;
+  eof = false;
+  /** An error to report once, by the next recv or send (ECONNRESET, ECONNREFUSED). */
+  error = 0;
+  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
+  pending = 0;
+  readers: Waiter[] = [];
+  writers: Waiter[] = [];
+  options = new Map<number, number>();
+
+  constructor(family: number, type: number) {
+    this.family = family;
+    this.type = type;
+  }
+
+  option(level: number, name: number): number {
+    return this.options.get((level << 16) | name) ?? 0;
+  }
+
+  /** The Node handles that keep the event loop alive while someone waits on this socket. */
+  handles(): Array<{ ref(): unknown; unref(): unknown }> {
+    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
+    if (this.server) hs.push(this.server);
+    if (this.stream) hs.push(this.stream);
+    if (this.udp) hs.push(this.udp);
+    return hs;
+  }
+
+  updateRef(): void {
+    const waiting = this.readers.length + this.writers.length > 0;
+    for (const h of this.handles()) {
+      if (waiting) h.ref();
+      else h.unref();
+    }
+  }
+
+  wake(interest: number): void {
+    const list = interest === READ ? this.readers : this.writers;
+    if (list.length === 0) return;
+    const ws = list.splice(0);
+    for (const w of ws) {
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve(true);
+    }
+    this.updateRef();
+  }
+
+  wakeAll(): void {
+    this.wake(READ);
+    this.wake(WRITE);
+  }
+}
+
+function anyAddress(family: number): string {
+  return family === AF_INET6 ? "::" : "0.0.0.0";
+}
+
+export class NodeHost implements AsyncHost {
+  private entries = new Map<number, Entry>();
+  private nextHandle = 1;
+  private memory: WebAssembly.Memory | null = null;
+  private view = new Uint8Array(0);
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+  }
+
+  /** The core's memory, re-viewed after it grows. */
+  private mem(): Uint8Array {
+    if (this.view.byteLength === 0) this.view = new Uint8Array(this.memory!.buffer);
+    return this.view;
+  }
+
+  now(): number {
+    return performance.now() / 1000;
+  }
+
+  wait(h: number, interest: number, timeout: number): Promise<boolean> {
+    const e = this.entries.get(h);
+    if (!e) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const list = interest === READ ? e.readers : e.writers;
+      const w: Waiter = { resolve, timer: null };
+      if (timeout >= 0) {
+        w.timer = setTimeout(() => {
+          const i = list.indexOf(w);
+          if (i >= 0) list.splice(i, 1);
+          e.updateRef();
+          resolve(false);
+        }, timeout * 1000);
+      }
+      list.push(w);
+      e.updateRef();
+    });
+  }
+
+  /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
+  lookup(host: string, family: number): Promise<LookupResult> {
+    const want = family === AF_INET6 ? 6 : family === 2 ? 4 : 0;
+    return new Promise((resolve) => {
+      dns.lookup(host, { family: want, all: true, verbatim: true }, (err, addrs) => {
+        if (err) return resolve({ eai: eaiOf(err) });
+        const fit = addrs.filter((a) => want === 0 || a.family === want);
+        // Node hands a numeric address of the other family back as it is; glibc refuses it.
+        resolve(fit.length > 0 ? { addresses: fit.map((a) => a.address) } : { eai: EAI_ADDRFAMILY });
+      });
+    });
+  }
+
+  private entry(h: number): Entry {
+    const e = this.entries.get(h);
+    if (!e) throw new RangeError(`pysocket node host: no handle ${h}`);
+    return e;
+  }
+
+  imports(): HostImports {
+    return {
+      sock_open: (family, type) => this.open(family, type),
+      sock_bind: (h, sa) => this.bind(this.entry(h), sa),
+      sock_listen: (h) => this.listen(this.entry(h)),
+      sock_connect: (h, sa) => this.connect(this.entry(h), sa),
+      sock_finish: (h) => this.entry(h).pending,
+      sock_accept: (h) => this.accept(this.entry(h)),
+      sock_recv: (h, buf, len, flags) => this.recv(this.entry(h), buf, len, flags, -1),
+      sock_recv_from: (h, buf, len, flags, sa) => this.recv(this.entry(h), buf, len, flags, sa),
+      sock_send: (h, buf, len) => this.send(this.entry(h), buf, len, -1),
+      sock_send_to: (h, buf, len, _flags, sa) => this.send(this.entry(h), buf, len, sa),
+      sock_shutdown: (h, how) => this.shutdown(this.entry(h), how),
+      sock_close: (h) => this.close(h),
+      sock_addr_local: (h, sa) => this.addrLocal(this.entry(h), sa),
+      sock_addr_remote: (h, sa) => this.addrRemote(this.entry(h), sa),
+      sock_set_option: (h, level, name, value) => this.setOption(this.entry(h), level, name, value),
+      sock_error: (h) => {
+        const e = this.entry(h);
+        const err = e.error;
+        e.error = 0;
+        return err;
+      },
+    };
+  }
+
+  private open(family: number, type: number): number {
+    if (family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;
+    const h = this.nextHandle++;
+    this.entries.set(h, new Entry(family, type));
+    return h;
+  }
+
+  /** Runs the start of an asynchronous operation; its outcome lands in `e.pending`. */
+  private start(e: Entry, begin: (done: (err?: unknown) => void) => void): number {
+    e.pending = -EAGAIN;
+    const done = (err?: unknown) => {
+      if (e.pending !== -EAGAIN) return;
+      e.pending = err ? -errnoOf(err) : 0;
+      e.wakeAll();
+    };
+    try {
+      begin(done);
+    } catch (err) {
+      e.pending = 0;
+      return -errnoOf(err);
+    }
+    e.updateRef();
+    return -EINPROGRESS;
+  }
+
+  private bind(e: Entry, sa: number): number {
+    const addr = readSockAddr(this.mem(), sa);
+    if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
+    return this.start(e, (done) => {
+      const udp = this.udpSocket(e);
+      udp.once("error", done);
+      udp.bind({ address: addr.address, port: addr.port, exclusive: true }, () => {
+        udp.removeListener("error", done);
+        e.udpBound = true;
+        this.applyUdpOptions(e);
+        done();
+      });
+    });
+  }
+
+  /** A TCP listener: the bind reservation, or the listening socket itself. */
+  private reserve(e: Entry, address: string, port: number, listening: boolean): number {
+    return this.start(e, (done) => {
+      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+      e.server = server;
+      e.listening = listening;
+      server.on("connection", (c) => {
+        if (e.server !== server) return;
+        if (!e.listening) {
+          c.resetAndDestroy();
+          return;
+        }
+        c.unref();
+        e.backlog.push(c);
+        e.wake(READ);
+      });
+      server.once("error", done);
+      server.listen(
+        { host: address, port, exclusive: true, ipv6Only: e.option(41, 26) !== 0, backlog: 4096 },
+        () => {
+          server.removeListener("error", done);
+          done();
+        },
+      );
+    });
+  }
+
+  private listen(e: Entry): number {
+    if (e.server) {
+      e.listening = true;
+      return 0;
+    }
+    return this.reserve(e, anyAddress(e.family), 0, true);
+  }
+
+  private connect(e: Entry, sa: number): number {
+    const addr = readSockAddr(this.mem(), sa);
+    if (e.type !== SOCK_STREAM) return this.connectUdp(e, addr.address, addr.port);
+    // Linux refuses port 0 on loopback; Node would throw instead.
+    if (addr.port === 0) return -ECONNREFUSED;
+    e.error = 0;
+    e.eof = false;
+    e.chunks = [];
+    e.queued = 0;
+    return this.start(e, (done) => {
+      const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
+      if (e.server) {
+        const local = e.server.address() as net.AddressInfo;
+        opts.localAddress = local.address;
+        opts.localPort = local.port;
+        e.server.close();
+        e.server = null;
+      }
+      const s = new net.Socket({ allowHalfOpen: true });
+      this.attachStream(e, s);
+      s.once("connect", () => done());
+      s.once("error", done);
+      s.connect(opts);
+      if (e.option(1, 9)) s.setKeepAlive(true);
+    });
+  }
+
+  private connectUdp(e: Entry, address: string, port: number): number {
+    return this.start(e, (done) => {
+      const udp = this.udpSocket(e);
+      if (e.udpConnected) udp.disconnect();
+      e.udpConnected = false;
+      udp.once("error", done);
+      udp.connect(port, address, () => {
+        udp.removeListener("error", done);
+        e.udpBound = true;
+        e.udpConnected = true;
+        this.applyUdpOptions(e);
+        done();
+      });
+    });
+  }
+
+  private attachStream(e: Entry, s: net.Socket): void {
+    e.stream = s;
+    s.on("data", (b: Buffer) => {
+      if (e.stream !== s) return;
+      e.chunks.push(b);
+      e.queued += b.length;
+      if (e.queued >= RECV_HIGH_WATER) s.pause();
+      e.wake(READ);
+    });
+    s.on("end", () => {
+      if (e.stream !== s) return;
+      e.eof = true;
+      e.wake(READ);
+    });
+    s.on("drain", () => {
+      if (e.stream === s) e.wake(WRITE);
+    });
+    s.on("error", (err) => {
+      if (e.stream !== s || e.pending === -EAGAIN) return;
+      e.error = errnoOf(err);
+      e.wakeAll();
+    });
+    s.on("close", () => {
+      if (e.stream !== s) return;
+      e.eof = true;
+      e.wakeAll();
+    });
+    s.unref();
+  }
+
+  private accept(e: Entry): number {
+    const c = e.backlog.shift();
+    if (!c) return -EAGAIN;
+    const h = this.nextHandle++;
+    const n = new Entry(e.family, e.type);
+    for (const [k, v] of e.options) n.options.set(k, v);
+    this.entries.set(h, n);
+    this.attachStream(n, c);
+    if (n.option(6, 1)) c.setNoDelay(true);
+    c.resume();
+    return h;
+  }
+
+  private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
+    if (e.type !== SOCK_STREAM) return this.recvDatagram(e, buf, len, flags, sa);
+    if (len === 0) return 0;
+    const waitAll = (flags & MSG_WAITALL) !== 0 && !e.eof && e.error === 0;
+    if (e.queued > 0 && !(waitAll && e.queued < len)) return this.take(e, buf, len, (flags & MSG_PEEK) !== 0);
+    if (e.error) {
+      const err = e.error;
+      e.error = 0;
+      return -err;
+    }
+    return e.eof ? (e.queued > 0 ? this.take(e, buf, len, (flags & MSG_PEEK) !== 0) : 0) : -EAGAIN;
+  }
+
+  /** Copies queued stream bytes into the core's memory. */
+  private take(e: Entry, buf: number, len: number, peek: boolean): number {
+    const mem = this.mem();
+    let n = 0;
+    let i = 0;
+    while (n < len && i < e.chunks.length) {
+      const c = e.chunks[i];
+      const k = Math.min(c.length, len - n);
+      mem.set(k === c.length ? c : c.subarray(0, k), buf + n);
+      n += k;
+      if (peek) {
+        i++;
+      } else if (k === c.length) {
+        e.chunks.shift();
+      } else {
+        e.chunks[0] = c.subarray(k);
+      }
+    }
+    if (!peek) {
+      e.queued -= n;
+      if (e.stream?.isPaused() && e.queued < RECV_HIGH_WATER / 2) e.stream.resume();
+    }
+    return n;
+  }
+
+  private recvDatagram(e: Entry, buf: number, len: number, flags: number, sa: number): number {
+    const d = e.datagrams[0];
+    if (!d) {
+      if (e.error) {
+        const err = e.error;
+        e.error = 0;
+        return -err;
+      }
+      return -EAGAIN;
+    }
+    const n = Math.min(len, d.data.length);
+    const mem = this.mem();
+    mem.set(d.data.subarray(0, n), buf);
+    if ((flags & MSG_PEEK) === 0) {
+      e.datagrams.shift();
+      e.datagramBytes -= d.data.length;
+    }
+    if (sa >= 0) writeSockAddr(mem, sa, e.family, d.address, d.port);
+    return n;
+  }
+
+  private send(e: Entry, buf: number, len: number, sa: number): number {
+    if (e.type !== SOCK_STREAM) return this.sendDatagram(e, buf, len, sa);
+    if (e.error) {
+      const err = e.error;
+      e.error = 0;
+      return -err;
+    }
+    const s = e.stream;
+    if (!s || s.destroyed || s.writableEnded) return -EPIPE;
+    const room = SEND_HIGH_WATER - s.writableLength;
+    if (room <= 0) return -EAGAIN;
+    const n = Math.min(len, room);
+    s.write(Buffer.from(this.mem().subarray(buf, buf + n)));
+    return n;
+  }
+
+  private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
+    if (e.error) {
+      const err = e.error;
+      e.error = 0;
+      return -err;
+    }
+    if (len > UDP_MAX_PAYLOAD[e.family]) return -EMSGSIZE;
+    const udp = this.udpSocket(e);
+    if (!e.udpBound) {
+      // Linux binds an unbound socket to an ephemeral port on its first send; Node finishes that
+      // asynchronously, so the caller waits for it and retries.
+      if (e.pending !== -EAGAIN) {
+        this.start(e, (done) => {
+          udp.once("error", done);
+          udp.bind({ address: anyAddress(e.family), port: 0, exclusive: true }, () => {
+            udp.removeListener("error", done);
+            e.udpBound = true;
+            this.applyUdpOptions(e);
+            done();
+          });
+        });
+      }
+      return -EINPROGRESS;
+    }
+    const data = Buffer.from(this.mem().subarray(buf, buf + len));
+    const onSent = (err: Error | null) => {
+      if (err) {
+        e.error = errnoOf(err);
+        e.wakeAll();
+      }
+    };
+    if (sa < 0) {
+      udp.send(data, onSent);
+    } else {
+      const addr = readSockAddr(this.mem(), sa);
+      if (addr.port === 0) return -EINVAL;
+      udp.send(data, addr.port, addr.address, onSent);
+    }
+    return len;
+  }
+
+  private udpSocket(e: Entry): dgram.Socket {
+    if (e.udp) return e.udp;
+    const udp = dgram.createSocket({
+      type: e.family === AF_INET6 ? "udp6" : "udp4",
+      ipv6Only: e.option(41, 26) !== 0,
+      reuseAddr: e.option(1, 2) !== 0,
+    });
+    e.udp = udp;
+    udp.on("message", (data, rinfo) => {
+      if (e.datagramBytes + data.length > UDP_RCVBUF) return;
+      e.datagrams.push({ data, address: rinfo.address, port: rinfo.port });
+      e.datagramBytes += data.length;
+      e.wake(READ);
+    });
+    udp.on("error", (err) => {
+      if (e.pending === -EAGAIN) return;
+      e.error = errnoOf(err);
+      e.wakeAll();
+    });
+    udp.unref();
+    return udp;
+  }
+
+  private applyUdpOptions(e: Entry): void {
+    const udp = e.udp!;
+    if (e.option(1, 6)) udp.setBroadcast(true);
+    if (e.options.has((0 << 16) | 2)) udp.setTTL(e.option(0, 2));
+  }
+
+  private shutdown(e: Entry, how: number): number {
+    if (e.type !== SOCK_STREAM) return e.udpConnected ? 0 : -ENOTCONN;
+    const s = e.stream;
+    if (!s) return e.server ? 0 : -ENOTCONN;
+    if (how !== 0 && !s.writableEnded) s.end();
+    return 0;
+  }
+
+  private close(h: number): number {
+    const e = this.entries.get(h);
+    if (!e) return 0;
+    this.entries.delete(h);
+    const s = e.stream;
+    if (s && !s.destroyed) {
+      // Linux resets a connection closed with unread data, and otherwise flushes then sends FIN.
+      if (e.queued > 0) s.resetAndDestroy();
+      else if (s.writableFinished || s.pending) s.destroy();
+      else s.end(() => s.destroy());
+    }
+    e.server?.close();
+    for (const c of e.backlog) c.resetAndDestroy();
+    if (e.udp) e.udp.close();
+    e.server = null;
+    e.stream = null;
+    e.udp = null;
+    e.backlog = [];
+    e.wakeAll();
+    return 0;
+  }
+
+  private addrLocal(e: Entry, sa: number): number {
+    const mem = this.mem();
+    if (e.stream && e.stream.localPort !== undefined) {
+      return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
+    }
+    if (e.server) {
+      const a = e.server.address() as net.AddressInfo | null;
+      if (a) return writeSockAddr(mem, sa, e.family, a.address, a.port);
+    }
+    if (e.udp && e.udpBound) {
+      const a = e.udp.address();
+      return writeSockAddr(mem, sa, e.family, a.address, a.port);
+    }
+    return writeSockAddr(mem, sa, e.family, anyAddress(e.family), 0);
+  }
+
+  private addrRemote(e: Entry, sa: number): number {
+    if (e.stream && e.stream.remotePort !== undefined) {
+      return writeSockAddr(this.mem(), sa, e.family, e.stream.remoteAddress!, e.stream.remotePort);
+    }
+    if (e.udp && e.udpConnected) {
+      const a = e.udp.remoteAddress();
+      return writeSockAddr(this.mem(), sa, e.family, a.address, a.port);
+    }
+    return -ENOTCONN;
+  }
+
+  private setOption(e: Entry, level: number, name: number, value: number): number {
+    e.options.set((level << 16) | name, value);
+    try {
+      if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);
+      else if (level === 1 && name === 9) e.stream?.setKeepAlive(value !== 0);
+      else if (level === 1 && name === 6 && e.udpBound) e.udp?.setBroadcast(value !== 0);
+      else if (level === 0 && name === 2 && e.udpBound) e.udp?.setTTL(value);
+    } catch {
+      // Options Node cannot apply now are still remembered and read back, as the core records them.
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+// What every backend gives the core and the waiting wrapper. The syscalls themselves are
+// documented once, in assembly/host.ts.
+
+/** Readiness interests, as poll(2)'s POLLIN and POLLOUT. */
+export const READ = 1;
+export const WRITE = 2;
+
+export type HostImports = Record<string, (...args: number[]) => number>;
+
+export interface Host {
+  /** The `pysocket_host` import object for a core instance. */
+  imports(): HostImports;
+  /** Gives the host the core's memory, after instantiation and before any syscall. */
+  attach(memory: WebAssembly.Memory): void;
+  /** Monotonic time in seconds (virtual in the simulator). */
+  now(): number;
+}
+
+/** A name lookup's answer: addresses in the resolver's order, or a glibc EAI_* code. */
+export type LookupResult = { addresses: string[] } | { eai: number };
+
+/** A host whose callers wait with Promises (the `pysocket` facade and the simulator). */
+export interface AsyncHost extends Host {
+  /** Resolves true once handle `h` may be ready for `interest` (the caller retries), or false
+   * when `timeout` seconds pass first; a negative timeout waits for ever. Never rejects. */
+  wait(h: number, interest: number, timeout: number): Promise<boolean>;
+  /** getaddrinfo(host) for AF_INET, AF_INET6 or AF_UNSPEC (0). Never rejects. */
+  lookup(host: string, family: number): Promise<LookupResult>;
+}
+
+/** A host whose callers block the thread (the `pysocket/sync` facade). */
+export interface SyncHost extends Host {
+  /** As AsyncHost.wait, blocking the calling thread. */
+  waitSync(h: number, interest: number, timeout: number): boolean;
+  /** As AsyncHost.lookup, blocking the calling thread. */
+  lookupSync(host: string, family: number): LookupResult;
+}

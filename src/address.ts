@@ -1,0 +1,110 @@
+// Python address tuples <-> the core's sockaddrs: CPython's getsockaddrarg(), setipaddr() and
+// makesockaddr() (Modules/socketmodule.c) for AF_INET and AF_INET6.
+
+import type { Core } from "./core.js";
+import { SA_OUT } from "./core.js";
+import { OSError, OverflowError, fromEai } from "./errors.js";
+import { asCInt, isInt, typeName } from "./pyargs.js";
+import type { LookupResult, Op } from "./sockcall.js";
+import { AF_INET, AF_INET6 } from "./tables/constants_linux.js";
+
+const ERR_PORT = -1001;
+const ERR_FLOWINFO = -1002;
+const EAI_ADDRFAMILY = -9;
+
+/** idna_converter: the host of an address tuple as text (str, or bytes taken as they are). */
+function hostText(v: unknown): string {
+  let text: string;
+  if (typeof v === "string") {
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const pair = c <= 0xdbff && i + 1 < v.length && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+        if (!pair) throw new TypeError("encoding of hostname failed");
+        i++;
+      }
+    }
+    text = v;
+  } else if (v instanceof Uint8Array) {
+    text = String.fromCharCode(...v);
+  } else {
+    throw new TypeError(`str, bytes or bytearray expected, not ${typeName(v)}`);
+  }
+  if (text.includes("\0")) throw new TypeError("host name must not contain null character");
+  return text;
+}
+
+/** The "I" format unit: an int taken modulo 2**32, without overflow checking. */
+function uintMask(v: unknown): number {
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  return Number(BigInt.asUintN(32, typeof v === "bigint" ? v : BigInt(Number(v))));
+}
+
+/** Writes the address bytes for `host` at the scratch start (setipaddr), looking names up. */
+function* setipaddr(core: Core, host: string, family: number): Op<void> {
+  const C = core.exports;
+  if (host === "") {
+    core.u8.fill(0, core.out, core.out + 16);
+    return;
+  }
+  if (host === "<broadcast>") {
+    if (family !== AF_INET) throw new OSError("address family mismatched");
+    core.u8.fill(255, core.out, core.out + 4);
+    return;
+  }
+  // Numeric addresses never reach the resolver.
+  if (family === AF_INET || !host.includes("%")) {
+    if (core.writeText(host) >= 0 && C.inet_pton(family, host.length) === 1) return;
+  }
+  const answer = (yield { kind: "lookup", host, family }) as LookupResult;
+  if ("eai" in answer) throw fromEai(answer.eai);
+  const first = answer.addresses[0];
+  if (core.writeText(first) < 0 || C.inet_pton(family, first.length) !== 1) throw fromEai(EAI_ADDRFAMILY);
+}
+
+/** getsockaddrarg for AF_INET/AF_INET6: writes the sockaddr at the scratch start, returns its
+ * length. `caller` names the method in CPython's messages ("bind", "connect", "sendto"). */
+export function* sockaddrArg(core: Core, family: number, address: unknown, caller: string): Op<number> {
+  const C = core.exports;
+  const name = family === AF_INET6 ? "AF_INET6" : "AF_INET";
+  if (!Array.isArray(address)) {
+    throw new TypeError(`${caller}(): ${name} address must be tuple, not ${typeName(address)}`);
+  }
+  const shape = family === AF_INET6
+    ? "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])"
+    : "AF_INET address must be a pair (host, port)";
+  if (family === AF_INET6 ? address.length < 2 || address.length > 4 : address.length !== 2) {
+    throw new TypeError(shape);
+  }
+  const host = hostText(address[0]);
+  let port: number;
+  try {
+    port = asCInt(address[1]);
+  } catch (err) {
+    if (err instanceof OverflowError) throw new OverflowError(`${caller}(): port must be 0-65535.`);
+    throw err;
+  }
+  const flowinfo = address.length > 2 ? uintMask(address[2]) : 0;
+  const scopeId = address.length > 3 ? uintMask(address[3]) : 0;
+  yield* setipaddr(core, host, family);
+  const r = family === AF_INET6 ? C.sockaddr_in6(port, flowinfo, scopeId) : C.sockaddr_in(port);
+  if (r === ERR_PORT) throw new OverflowError(`${caller}(): port must be 0-65535.`);
+  if (r === ERR_FLOWINFO) throw new OverflowError(`${caller}(): flowinfo must be 0-1048575.`);
+  return r;
+}
+
+/** makesockaddr: the Python address for the sockaddr the core wrote at SA_OUT (null when the
+ * call named none, as recvfrom on a stream). */
+export function sockaddrResult(core: Core): Array<string | number> | null {
+  const u8 = core.u8;
+  const sa = core.out + SA_OUT;
+  const family = u8[sa] | (u8[sa + 1] << 8);
+  if (family !== AF_INET && family !== AF_INET6) return null;
+  const port = (u8[sa + 2] << 8) | u8[sa + 3];
+  if (family === AF_INET6) {
+    const flowinfo = ((u8[sa + 4] << 24) | (u8[sa + 5] << 16) | (u8[sa + 6] << 8) | u8[sa + 7]) >>> 0;
+    const scopeId = (u8[sa + 24] | (u8[sa + 25] << 8) | (u8[sa + 26] << 16) | (u8[sa + 27] << 24)) >>> 0;
+    return [core.readText(core.exports.sockaddr_host()), port, flowinfo, scopeId];
+  }
+  return [core.readText(core.exports.sockaddr_host()), port];
+}

@@ -1,0 +1,133 @@
+// The socket module's functions that depend on a facade (its core, host and driver):
+// socket(), create_connection(), create_server(), the default timeout. Lib/socket.py's Python
+// code, translated: each facade calls makeModule with its stack.
+
+import { OSError, ValueError, fromEai, pyRepr } from "./errors.js";
+import { asCInt } from "./pyargs.js";
+import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
+import type { LookupResult, Op } from "./sockcall.js";
+import {
+  AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
+  SO_REUSEPORT, SOMAXCONN,
+} from "./tables/constants_linux.js";
+
+type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
+
+export interface CreateServerOptions {
+  family?: number;
+  backlog?: number | null;
+  reuse_port?: boolean;
+  dualstack_ipv6?: boolean;
+}
+
+/** How a facade runs a module-level operation (outside any socket's lanes). */
+export type Runner<A extends boolean> = <T>(op: () => Op<T>) => Ret<A, T>;
+
+export function makeModule<A extends boolean, S extends SocketBase<A>>(
+  stack: Stack<A>, SocketClass: new (stack: Stack<A>, args: unknown[]) => S, run: Runner<A>,
+) {
+  /** socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None), with or without new. */
+  function socket(this: unknown, ...args: unknown[]): S {
+    return new SocketClass(stack, args);
+  }
+  socket.prototype = SocketClass.prototype;
+
+  function getdefaulttimeout(): number | null {
+    return stack.defaulttimeout;
+  }
+
+  function setdefaulttimeout(timeout: number | null): void {
+    if (arguments.length !== 1) throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
+    stack.defaulttimeout = parseTimeout(timeout);
+  }
+
+  function has_dualstack_ipv6(): boolean {
+    return true;
+  }
+
+  /** The (family, address) pairs a host name stands for, numeric ones without a lookup. */
+  function* resolve(host: string, port: number): Op<Array<[number, Address]>> {
+    const answer = (yield { kind: "lookup", host, family: AF_UNSPEC }) as LookupResult;
+    if ("eai" in answer) throw fromEai(answer.eai);
+    return answer.addresses.map((a): [number, Address] =>
+      a.includes(":") ? [AF_INET6, [a, port, 0, 0]] : [AF_INET, [a, port]]);
+  }
+
+  function* connectTo(address: unknown, timeout: number | null | undefined, source: unknown): Op<S> {
+    if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${typeof address === "string" ? "str" : "NoneType"} object`);
+    if (address.length !== 2) {
+      throw new ValueError(address.length > 2
+        ? "too many values to unpack (expected 2)"
+        : `not enough values to unpack (expected 2, got ${address.length})`);
+    }
+    const [host, port] = address as [string, number];
+    const candidates = yield* resolve(host, port);
+    let last: unknown = null;
+    for (const [af, sa] of candidates) {
+      let sock: S | null = null;
+      try {
+        sock = new SocketClass(stack, [af, SOCK_STREAM, 0]);
+        if (timeout !== undefined) sock.settimeout(timeout);
+        if (source) yield* sock._bindOp(source);
+        yield* sock._connectOp(sa, true);
+        return sock;
+      } catch (err) {
+        if (!(err instanceof OSError)) {
+          sock?.close();
+          throw err;
+        }
+        last = err;
+        sock?.close();
+      }
+    }
+    if (last) throw last;
+    throw new OSError("getaddrinfo returns an empty list");
+  }
+
+  /** create_connection(address, timeout=<default>, source_address=None): an omitted (undefined)
+   * timeout means the module default, null means blocking, as Python's sentinel does. */
+  function create_connection(address: Address, timeout?: number | null, source_address?: Address | null): Ret<A, S> {
+    return run(() => connectTo(address, timeout, source_address));
+  }
+
+  function* serve(address: unknown, opts: CreateServerOptions): Op<S> {
+    const family = opts.family ?? AF_INET;
+    if (opts.dualstack_ipv6 && family !== AF_INET6) throw new ValueError("dualstack_ipv6 requires AF_INET6 family");
+    const sock = new SocketClass(stack, [family, SOCK_STREAM]);
+    try {
+      try {
+        sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+      } catch (err) {
+        if (!(err instanceof OSError)) throw err;
+      }
+      if (opts.reuse_port) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+      if (family === AF_INET6) sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, opts.dualstack_ipv6 ? 0 : 1);
+      try {
+        yield* sock._bindOp(address);
+      } catch (err) {
+        if (!(err instanceof OSError)) throw err;
+        throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`);
+      }
+      yield* sock._listenOp(opts.backlog === null || opts.backlog === undefined ? Math.min(SOMAXCONN, 128) : Math.max(asCInt(opts.backlog), 0));
+      return sock;
+    } catch (err) {
+      sock.close();
+      throw err;
+    }
+  }
+
+  /** create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
+   * dualstack_ipv6=False): keywords as an options object, or positionally as API.md lists them. */
+  function create_server(
+    address: Address, family?: number | CreateServerOptions, backlog?: number | null,
+    reuse_port?: boolean, dualstack_ipv6?: boolean,
+  ): Ret<A, S> {
+    const opts: CreateServerOptions = typeof family === "object" && family !== null
+      ? family
+      : { family, backlog, reuse_port, dualstack_ipv6 };
+    return run(() => serve(address, opts));
+  }
+
+  return { socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server };
+}
+

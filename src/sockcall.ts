@@ -1,0 +1,124 @@
+// The one place that waits: CPython's sock_call_ex (Modules/socketmodule.c) as a generator.
+// An operation is a small function returning a value or -errno with no timing code; sockCall
+// retries it after each readiness report, within the socket's timeout. The generator yields
+// what it waits for, so one wrapper serves every facade: `runAsync` waits with Promises (the
+// `pysocket` facade and the simulator's virtual clock), `runSync` blocks the thread.
+
+import { TimeoutError, fromErrno } from "./errors.js";
+import type { AsyncHost, SyncHost } from "../host/types.js";
+
+export const EAGAIN = 11;
+export const EINPROGRESS = 115;
+
+/** A wait for readiness of host handle `handle`, `timeout` seconds at most (< 0: for ever). */
+export interface Wait {
+  kind: "wait";
+  handle: number;
+  interest: number;
+  timeout: number;
+}
+
+/** A name lookup (getaddrinfo with a family), answered with addresses or an EAI code. */
+export interface Lookup {
+  kind: "lookup";
+  host: string;
+  family: number;
+}
+
+export type { LookupResult } from "../host/types.js";
+
+export type Yielded = Wait | Lookup;
+export type Op<T> = Generator<Yielded, T, unknown>;
+
+/** What sockCall needs of a socket. */
+export interface Waitable {
+  /** The socket's timeout in seconds: null blocks, 0 is non-blocking. */
+  readonly timeout: number | null;
+  _handle(): number;
+  _now(): number;
+}
+
+/**
+ * Runs `op` until it stops answering -EAGAIN: in non-blocking mode it returns -EAGAIN at once;
+ * otherwise it waits for `interest` with the time left and raises TimeoutError("timed out") when
+ * none is. `timeout` overrides the socket's (bind and listen finish regardless of it).
+ */
+export function* sockCall(
+  s: Waitable, interest: number, op: () => number, timeout: number | null = s.timeout,
+): Generator<Yielded, number, unknown> {
+  const deadline = timeout !== null && timeout > 0 ? s._now() + timeout : 0;
+  for (;;) {
+    const r = op();
+    if (r !== -EAGAIN || timeout === 0) return r;
+    let left = -1;
+    if (timeout !== null) {
+      left = deadline - s._now();
+      if (left <= 0) throw new TimeoutError("timed out");
+    }
+    const ready = yield { kind: "wait", handle: s._handle(), interest, timeout: left };
+    if (!ready) throw new TimeoutError("timed out");
+  }
+}
+
+/** Raises the OSError for a negative result, else returns it. */
+export function check(r: number): number {
+  if (r < 0) throw fromErrno(-r);
+  return r;
+}
+
+function asyncAnswer(host: AsyncHost, y: Yielded): Promise<unknown> {
+  return y.kind === "wait" ? host.wait(y.handle, y.interest, y.timeout) : host.lookup(y.host, y.family);
+}
+
+/** Drives an operation with Promises. It runs synchronously until its first wait, so an
+ * operation that needs no waiting settles without a trip through the event loop's I/O phase. */
+export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
+  let step: IteratorResult<Yielded, T>;
+  try {
+    step = op.next();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (step.done) return Promise.resolve(step.value);
+  return (async () => {
+    while (!step.done) step = op.next(await asyncAnswer(host, step.value));
+    return step.value;
+  })();
+}
+
+/** Drives an operation by blocking the thread. */
+export function runSync<T>(host: SyncHost, op: Op<T>): T {
+  let step = op.next();
+  while (!step.done) {
+    const y = step.value;
+    step = op.next(y.kind === "wait" ? host.waitSync(y.handle, y.interest, y.timeout) : host.lookupSync(y.host, y.family));
+  }
+  return step.value;
+}
+
+/**
+ * Serves one direction of a socket (reads or writes) in call order, as API.md promises for
+ * concurrent calls: a call starts only when the ones before it have settled.
+ */
+export class Lane {
+  private busy = false;
+  private queue: Array<() => void> = [];
+
+  run<T>(start: () => Promise<T>): Promise<T> {
+    if (this.busy) return new Promise<T>((resolve, reject) => this.queue.push(() => this.begin(start).then(resolve, reject)));
+    return this.begin(start);
+  }
+
+  private begin<T>(start: () => Promise<T>): Promise<T> {
+    this.busy = true;
+    const p = start();
+    p.then(this.next, this.next);
+    return p;
+  }
+
+  private next = (): void => {
+    const more = this.queue.shift();
+    if (more) more();
+    else this.busy = false;
+  };
+}
