@@ -94,6 +94,7 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _type = SOCK_STREAM;
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
+  /** @internal Open makefile() files. */ _io_refs = 0;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
@@ -169,11 +170,22 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   close(): void {
     noArgs("close", arguments.length);
+    // As socket.py: files from makefile() keep the fd open until the last one is closed.
     this._closed = true;
+    if (this._io_refs <= 0) this._realClose();
+  }
+
+  /** @internal */ _realClose(): void {
     if (this._fd === -1) return;
     const fd = this._fd;
     this._fd = -1;
     this.C.sock_close(fd);
+  }
+
+  /** @internal Called by a makefile() file when it closes (socket.py's _decref_socketios). */
+  _decref_socketios(): void {
+    if (this._io_refs > 0) this._io_refs--;
+    if (this._closed) this.close();
   }
 
   detach(): number {
