@@ -6,5 +6,6 @@ export { sockaddr_in, sockaddr_in6, sockaddr_host } from "./sockaddr";
 export {
   sock_socket, sock_family, sock_type, sock_proto, sock_bind, sock_listen, sock_connect,
   sock_finish, sock_accept, sock_recv, sock_recv_from, sock_send, sock_send_to, sock_shutdown,
-  sock_close, sock_handle, sock_addr_local, sock_addr_remote, sock_setsockopt, sock_getsockopt,
+  sock_close, sock_handle, sock_dup, sock_addr_local, sock_addr_remote, sock_setsockopt,
+  sock_getsockopt, sock_getsockopt2,
 } from "./socket";

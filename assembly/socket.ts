@@ -18,6 +18,9 @@ const SOCK_STREAM: i32 = 1;
 const SOCK_DGRAM: i32 = 2;
 const SOCK_RAW: i32 = 3;
 const SOCK_TYPE_MASK: i32 = 0xf;
+const SOCK_MAX: i32 = 11;
+const SOCK_NONBLOCK: i32 = 0x800;
+const SOCK_CLOEXEC: i32 = 0x80000;
 const IPPROTO_TCP: i32 = 6;
 const IPPROTO_UDP: i32 = 17;
 
@@ -80,21 +83,39 @@ function allocFd(family: i32, type: i32, proto: i32, handle: i32, state: i32): i
 
 /** socket(2): validates as Linux does, opens a host socket, returns the lowest free fd. */
 export function sock_socket(family: i32, type: i32, proto: i32): i32 {
-  if (family != AF_INET && family != AF_INET6 && family != AF_UNIX) return -EAFNOSUPPORT;
+  // __sys_socket: flags other than SOCK_NONBLOCK/SOCK_CLOEXEC, or a type past SOCK_PACKET, are EINVAL.
+  if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
   const base = type & SOCK_TYPE_MASK;
-  if (base == SOCK_RAW) return family == AF_UNIX ? -ESOCKTNOSUPPORT : -EPERM;
-  if (base != SOCK_STREAM && base != SOCK_DGRAM) return family == AF_UNIX ? -ESOCKTNOSUPPORT : -ESOCKTNOSUPPORT;
-  if (family != AF_UNIX) {
+  if (base >= SOCK_MAX) return -EINVAL;
+  if (family != AF_INET && family != AF_INET6 && family != AF_UNIX) return -EAFNOSUPPORT;
+  if (family == AF_UNIX) {
+    if (base != SOCK_STREAM && base != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+    if (proto != 0) return -EPROTONOSUPPORT;
+  } else if (base == SOCK_RAW) {
+    // inet_create finds no raw protocol 0; any other needs CAP_NET_RAW, which a user lacks.
+    return proto == 0 ? -EPROTONOSUPPORT : -EPERM;
+  } else if (base != SOCK_STREAM && base != SOCK_DGRAM) {
+    return -ESOCKTNOSUPPORT;
+  } else {
     const want = base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (proto != 0 && proto != want) return -EPROTONOSUPPORT;
-  } else if (proto != 0) {
-    return -EPROTONOSUPPORT;
   }
   const h = host.sock_open(family, base, proto == 0 && family != AF_UNIX ? (base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP) : proto);
   if (h < 0) return h;
   const fd = allocFd(family, base, proto, h, UNBOUND);
   if (fd < 0) host.sock_close(h);
   return fd;
+}
+
+/** dup(2): a new fd for the same socket; the socket closes with its last fd. */
+export function sock_dup(fd: i32): i32 {
+  if (!isOpen(fd)) return -EBADF;
+  const nfd = allocFd(get(FAMILY, fd), get(TYPE, fd), get(PROTO, fd), get(HANDLE, fd), get(STATE, fd));
+  if (nfd < 0) return nfd;
+  set(PREV, nfd, get(PREV, fd));
+  set(SHUT, nfd, get(SHUT, fd));
+  memory.copy(OPTS + <usize>(nfd * OPT_SLOTS * OPT_SIZE), OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE), <usize>(OPT_SLOTS * OPT_SIZE));
+  return nfd;
 }
 
 /** The protocol the kernel picked: proto 0 means the family's default for the type. */
@@ -254,24 +275,34 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
   return r;
 }
 
-/** shutdown(2). */
+/** shutdown(2), as Linux's inet_shutdown: an unconnected socket still records the shutdown
+ * (and answers ENOTCONN); a listener stops listening on SHUT_RD or SHUT_RDWR. */
 export function sock_shutdown(fd: i32, how: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   if (how < 0 || how > 2) return -EINVAL;
   settle(fd);
+  const flags = how + 1; // SHUT_RD -> RCV_SHUTDOWN (1), SHUT_WR -> SEND_SHUTDOWN (2), both (3)
   const st = get(STATE, fd);
-  if (st != CONNECTED && !(st == LISTENING && how != 1)) return -ENOTCONN;
-  const r = host.sock_shutdown(get(HANDLE, fd), how);
-  if (r < 0) return r;
-  set(SHUT, fd, get(SHUT, fd) | (how == 0 ? SHUT_RD_FLAG : how == 1 ? SHUT_WR_FLAG : SHUT_RD_FLAG | SHUT_WR_FLAG));
-  return 0;
+  if (st == LISTENING) {
+    if ((flags & SHUT_RD_FLAG) == 0) return 0;
+    const r = host.sock_shutdown(get(HANDLE, fd), how);
+    if (r == 0) set(STATE, fd, BOUND);
+    return r;
+  }
+  set(SHUT, fd, get(SHUT, fd) | flags);
+  if (st != CONNECTED) return -ENOTCONN;
+  return host.sock_shutdown(get(HANDLE, fd), how);
 }
 
 /** close(2): frees the fd; its number may be handed out again. */
 export function sock_close(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   set(STATE, fd, FREE);
-  return host.sock_close(get(HANDLE, fd));
+  const h = get(HANDLE, fd);
+  for (let other = FIRST_FD; other < MAX_FD; other++) {
+    if (get(STATE, other) != FREE && get(HANDLE, other) == h) return 0;
+  }
+  return host.sock_close(h);
 }
 
 /** The host handle behind an fd, for readiness waits. */
@@ -311,12 +342,14 @@ const SO_DOMAIN: i32 = 39;
 const SO_SNDBUF: i32 = 7;
 const SO_RCVBUF: i32 = 8;
 
+const SO_LINGER: i32 = 13;
 const OPT_SLOTS: i32 = 12;
-const OPTS = memory.data(MAX_FD * OPT_SLOTS * 12); // (key, value, used) per slot
+const OPT_SIZE: i32 = 16; // key, value, second value (struct linger's l_linger), used
+const OPTS = memory.data(MAX_FD * OPT_SLOTS * OPT_SIZE);
 const PENDING_ERROR = memory.data(MAX_FD * 4);
 
 function clearOptions(fd: i32): void {
-  memory.fill(OPTS + <usize>(fd * OPT_SLOTS * 12), 0, <usize>(OPT_SLOTS * 12));
+  memory.fill(OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE), 0, <usize>(OPT_SLOTS * OPT_SIZE));
   set(PENDING_ERROR, fd, 0);
 }
 
@@ -351,6 +384,7 @@ function defaultOption(fd: i32, level: i32, name: i32): i32 {
     if (name == SO_SNDBUF) return stream ? 16384 : 212992;
     if (name == SO_RCVBUF) return stream ? 131072 : 212992;
     if (name == 18 || name == 19) return 1; // SO_RCVLOWAT, SO_SNDLOWAT
+    if (name == SO_LINGER) return 0;
   } else if (level == IPPROTO_TCP && stream) {
     if (name == 2) return 536; // TCP_MAXSEG before a connection
     if (name == 4) return 7200; // TCP_KEEPIDLE
@@ -366,21 +400,21 @@ function defaultOption(fd: i32, level: i32, name: i32): i32 {
 }
 
 function optSlot(fd: i32, key: i32, create: bool): usize {
-  const base = OPTS + <usize>(fd * OPT_SLOTS * 12);
+  const base = OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE);
   for (let i = 0; i < OPT_SLOTS; i++) {
-    const slot = base + <usize>(i * 12);
-    if (load<i32>(slot, 8) != 0 && load<i32>(slot) == key) return slot;
+    const slot = base + <usize>(i * OPT_SIZE);
+    if (load<i32>(slot, 12) != 0 && load<i32>(slot) == key) return slot;
   }
   if (!create) return 0;
   for (let i = 0; i < OPT_SLOTS; i++) {
-    const slot = base + <usize>(i * 12);
-    if (load<i32>(slot, 8) == 0) return slot;
+    const slot = base + <usize>(i * OPT_SIZE);
+    if (load<i32>(slot, 12) == 0) return slot;
   }
   return 0;
 }
 
-/** setsockopt(2) with an integer value. */
-export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32): i32 {
+/** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
+export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
     return -ENOPROTOOPT;
@@ -391,15 +425,19 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32): i32
   // Linux doubles buffer sizes for its bookkeeping (socket(7)), with minimums.
   else if (level == SOL_SOCKET && name == SO_SNDBUF) stored = max(value * 2, 4608);
   else if (level == SOL_SOCKET && name == SO_RCVBUF) stored = max(value * 2, 2304);
-  const slot = optSlot(fd, optKey(level, name), true);
+  const key = optKey(level, name);
+  const slot = optSlot(fd, key, true);
   if (slot == 0) return -ENOPROTOOPT;
-  store<i32>(slot, optKey(level, name));
+  store<i32>(slot, key);
   store<i32>(slot, stored, 4);
-  store<i32>(slot, 1, 8);
-  return host.sock_set_option(get(HANDLE, fd), level, name, stored);
+  store<i32>(slot, value2, 8);
+  store<i32>(slot, 1, 12);
+  // The host hears SO_LINGER as -1 (off) or the linger time (0: reset on close).
+  const forHost = level == SOL_SOCKET && name == SO_LINGER ? (value != 0 ? value2 : -1) : stored;
+  return host.sock_set_option(get(HANDLE, fd), level, name, forHost);
 }
 
-/** getsockopt(2) of an integer option: its value, or -errno. */
+/** getsockopt(2) of an integer option (the first int of a struct): its value, or -errno. */
 export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
@@ -416,4 +454,11 @@ export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   const slot = optSlot(fd, optKey(level, name), false);
   if (slot != 0) return load<i32>(slot, 4);
   return defaultOption(fd, level, name);
+}
+
+/** The second int of a two-int option (struct linger's l_linger); 0 if unset. */
+export function sock_getsockopt2(fd: i32, level: i32, name: i32): i32 {
+  if (!isOpen(fd)) return -EBADF;
+  const slot = optSlot(fd, optKey(level, name), false);
+  return slot != 0 ? load<i32>(slot, 8) : 0;
 }

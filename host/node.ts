@@ -245,19 +245,7 @@ export class NodeHost implements AsyncHost {
   /** A TCP listener: the bind reservation, or the listening socket itself. */
   private reserve(e: Entry, address: string, port: number, listening: boolean): number {
     return this.start(e, (done) => {
-      const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-      e.server = server;
-      e.listening = listening;
-      server.on("connection", (c) => {
-        if (e.server !== server) return;
-        if (!e.listening) {
-          c.resetAndDestroy();
-          return;
-        }
-        c.unref();
-        e.backlog.push(c);
-        e.wake(READ);
-      });
+      const server = this.server(e, listening);
       server.once("error", done);
       server.listen(
         { host: address, port, exclusive: true, ipv6Only: e.option(41, 26) !== 0, backlog: 4096 },
@@ -269,12 +257,40 @@ export class NodeHost implements AsyncHost {
     });
   }
 
+  private server(e: Entry, listening: boolean): net.Server {
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    e.server = server;
+    e.listening = listening;
+    server.on("connection", (c) => {
+      if (e.server !== server) return;
+      if (!e.listening) {
+        c.resetAndDestroy();
+        return;
+      }
+      c.unref();
+      e.backlog.push(c);
+      e.wake(READ);
+    });
+    server.unref();
+    return server;
+  }
+
   private listen(e: Entry): number {
     if (e.server) {
       e.listening = true;
       return 0;
     }
-    return this.reserve(e, anyAddress(e.family), 0, true);
+    // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
+    // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
+    // reports the family's any-address.
+    const server = this.server(e, true);
+    const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
+    server.on("error", (err) => {
+      e.error = errnoOf(err);
+      e.wakeAll();
+    });
+    server.listen({ port: 0, exclusive: true, ipv6Only: v6only, backlog: 4096 });
+    return server.address() ? 0 : -EINPROGRESS;
   }
 
   private connect(e: Entry, sa: number): number {
@@ -511,7 +527,15 @@ export class NodeHost implements AsyncHost {
   private shutdown(e: Entry, how: number): number {
     if (e.type !== SOCK_STREAM) return e.udpConnected ? 0 : -ENOTCONN;
     const s = e.stream;
-    if (!s) return e.server ? 0 : -ENOTCONN;
+    if (!s) {
+      // A listener shut for reading stops listening: queued and new connections are reset.
+      if (!e.server) return -ENOTCONN;
+      e.listening = false;
+      for (const c of e.backlog) c.resetAndDestroy();
+      e.backlog = [];
+      e.wakeAll();
+      return 0;
+    }
     if (how !== 0 && !s.writableEnded) s.end();
     return 0;
   }
@@ -522,8 +546,9 @@ export class NodeHost implements AsyncHost {
     this.entries.delete(h);
     const s = e.stream;
     if (s && !s.destroyed) {
-      // Linux resets a connection closed with unread data, and otherwise flushes then sends FIN.
-      if (e.queued > 0) s.resetAndDestroy();
+      // Linux resets a connection closed with unread data or with SO_LINGER {on, 0}, and
+      // otherwise flushes then sends FIN.
+      if (e.queued > 0 || e.options.get((1 << 16) | 13) === 0) s.resetAndDestroy();
       else if (s.writableFinished || s.pending) s.destroy();
       else s.end(() => s.destroy());
     }

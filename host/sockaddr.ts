@@ -32,8 +32,13 @@ export function readSockAddr(mem: Uint8Array, sa: number): SockAddr {
   return { family, address, port, flowinfo: 0, scopeId: 0 };
 }
 
-/** Writes Node's {address, port} as a sockaddr of `family`; returns its length. */
+/** Writes Node's {address, port} as a sockaddr of `family`; returns its length. An AF_INET
+ * socket served by a dual-stack listener sees "::" and "::ffff:a.b.c.d"; they read as IPv4. */
 export function writeSockAddr(mem: Uint8Array, sa: number, family: number, address: string, port: number): number {
+  if (family === AF_INET) {
+    if (address === "::") address = "0.0.0.0";
+    else if (address.startsWith("::ffff:")) address = address.slice(7);
+  }
   const dv = new DataView(mem.buffer, mem.byteOffset + sa, 28);
   mem.fill(0, sa, sa + 28);
   dv.setUint16(0, family, true);

@@ -3,12 +3,13 @@
 // code, translated: each facade calls makeModule with its stack.
 
 import { OSError, ValueError, fromEai, pyRepr } from "./errors.js";
-import { asCInt } from "./pyargs.js";
+import { asClinicInt } from "./pyargs.js";
+import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
 import type { LookupResult, Op } from "./sockcall.js";
 import {
   AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
-  SO_REUSEPORT, SOMAXCONN,
+  SO_REUSEPORT,
 } from "./tables/constants_linux.js";
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
@@ -39,6 +40,29 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
   function setdefaulttimeout(timeout: number | null): void {
     if (arguments.length !== 1) throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
     stack.defaulttimeout = parseTimeout(timeout);
+  }
+
+  /** socket.close(fd): closes an fd of this module's table. */
+  function close(fd: number): null {
+    if (arguments.length !== 1) throw new TypeError(`_socket.close() takes exactly one argument (${arguments.length} given)`);
+    check(stack.core.exports.sock_close(asClinicInt(fd)));
+    return null;
+  }
+
+  /** socket.dup(fd): a new fd for the same socket. */
+  function dup(fd: number): number {
+    if (arguments.length !== 1) throw new TypeError(`_socket.dup() takes exactly one argument (${arguments.length} given)`);
+    return check(stack.core.exports.sock_dup(asClinicInt(fd)));
+  }
+
+  /** socket.fromfd(fd, family, type, proto=0): a socket on a duplicate of fd. */
+  function fromfd(fd: number, family: number, type: number, proto = 0): S {
+    if (arguments.length < 3 || arguments.length > 4) {
+      throw new TypeError(arguments.length < 3
+        ? `fromfd() missing ${3 - arguments.length} required positional argument${arguments.length === 2 ? "" : "s"}`
+        : `fromfd() takes from 3 to 4 positional arguments but ${arguments.length} were given`);
+    }
+    return new SocketClass(stack, [family, type, proto, dup(fd)]);
   }
 
   function has_dualstack_ipv6(): boolean {
@@ -108,7 +132,8 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
         if (!(err instanceof OSError)) throw err;
         throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`);
       }
-      yield* sock._listenOp(opts.backlog === null || opts.backlog === undefined ? Math.min(SOMAXCONN, 128) : Math.max(asCInt(opts.backlog), 0));
+      if (opts.backlog === null || opts.backlog === undefined) sock.listen();
+      else sock.listen(opts.backlog);
       return sock;
     } catch (err) {
       sock.close();
@@ -128,6 +153,9 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
     return run(() => serve(address, opts));
   }
 
-  return { socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server };
+  return {
+    socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
+    close, dup, fromfd,
+  };
 }
 

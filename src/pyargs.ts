@@ -48,6 +48,15 @@ export function asCInt(v: unknown): number {
   return Number(b);
 }
 
+/** _PyLong_AsInt, as Argument Clinic's `int` converter uses it: one overflow message. */
+export function asClinicInt(v: unknown): number {
+  if (typeof v === "number" && (v | 0) === v) return v;
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  const n = typeof v === "bigint" ? v : BigInt(Number(v));
+  if (n > 2147483647n || n < -2147483648n) throw new OverflowError("Python int too large to convert to C int");
+  return Number(n);
+}
+
 /** PyLong_AsUnsignedLong on an int already known to be one: a value in [0, 2**64). */
 export function asUnsignedLong(v: number | bigint | boolean): bigint | number {
   if (typeof v === "number" && v >= 0 && v <= 0xffffffff) return v;

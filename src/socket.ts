@@ -5,11 +5,12 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
-import { argTypeName, asBytes, asCInt, isInt, typeName } from "./pyargs.js";
+import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { READ, WRITE } from "../host/types.js";
 import {
-  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN,
+  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
+  SO_LINGER,
 } from "./tables/constants_linux.js";
 
 const EBADF = 9;
@@ -59,21 +60,32 @@ function asSize(v: unknown): number {
   return Number(b);
 }
 
-function atLeast(fn: string, n: number, given: number): void {
-  if (given < n) throw new TypeError(`${fn}() takes at least ${n} argument${n === 1 ? "" : "s"} (${given} given)`);
-}
-
-function atMost(fn: string, n: number, given: number): void {
-  if (given > n) throw new TypeError(`${fn}() takes at most ${n} arguments (${given} given)`);
-}
-
-function exactly(fn: string, n: number, given: number): void {
-  if (given !== n) throw new TypeError(`${fn}() takes exactly ${n === 1 ? "one argument" : `${n} arguments`} (${given} given)`);
-}
-
-function noArgs(fn: string, given: number): void {
-  if (given !== 0) throw new TypeError(`${fn}() takes no arguments (${given} given)`);
-}
+/** CPython's wording for a wrong argument count, which depends on how a method is defined. */
+const arityError = {
+  /** METH_O methods of _socket.socket. */
+  one(name: string, given: number): void {
+    if (given !== 1) throw new TypeError(`socket.${name}() takes exactly one argument (${given} given)`);
+  },
+  /** METH_NOARGS methods. */
+  none(name: string, given: number): void {
+    if (given !== 0) throw new TypeError(`socket.${name}() takes no arguments (${given} given)`);
+  },
+  /** Methods written in Python (Lib/socket.py): self counts as an argument. */
+  pyDef(name: string, given: number): void {
+    if (given !== 0) throw new TypeError(`socket.${name}() takes 1 positional argument but ${given + 1} were given`);
+  },
+  /** PyArg_ParseTuple's "takes at least/at most". */
+  range(name: string, min: number, max: number, given: number): void {
+    const plural = (k: number) => `${k} argument${k === 1 ? "" : "s"}`;
+    if (given < min) throw new TypeError(`${name}() takes at least ${plural(min)} (${given} given)`);
+    if (given > max) throw new TypeError(`${name}() takes at most ${plural(max)} (${given} given)`);
+  },
+  /** Keyword-capable PyArg_ParseTupleAndKeywords with a required buffer. */
+  buffer(name: string, max: number, given: number): void {
+    if (given === 0) throw new TypeError(`${name}() missing required argument 'buffer' (pos 1)`);
+    if (given > max) throw new TypeError(`${name}() takes at most ${max} arguments (${given} given)`);
+  },
+};
 
 function writableBuffer(fn: string, v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
@@ -99,11 +111,13 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
     this._stack = stack;
-    if (args.length > 4) throw new TypeError(`socket() takes at most 4 arguments (${args.length} given)`);
+    if (args.length > 4) {
+      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${args.length + 1} were given`);
+    }
     const [family = -1, type = -1, proto = -1, fileno = null] = args;
-    let fam = asCInt(family);
-    let typ = asCInt(type);
-    let pro = asCInt(proto);
+    let fam = asClinicInt(family);
+    let typ = asClinicInt(type);
+    let pro = asClinicInt(proto);
     const C = stack.core.exports;
     let fd: number;
     if (fileno === null || fileno === undefined) {
@@ -112,7 +126,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       if (pro === -1) pro = 0;
       fd = check(C.sock_socket(fam, typ, pro));
     } else {
-      fd = asCInt(fileno);
+      fd = asClinicInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
       // CPython asks the fd for whatever the caller left at -1 (SO_DOMAIN, SO_TYPE, SO_PROTOCOL).
       const realFamily = check(C.sock_family(fd));
@@ -164,15 +178,16 @@ export class SocketBase<A extends boolean> implements Waitable {
   // Non-blocking methods.
 
   fileno(): number {
-    noArgs("fileno", arguments.length);
+    arityError.none("fileno", arguments.length);
     return this._fd;
   }
 
-  close(): void {
-    noArgs("close", arguments.length);
+  close(): null {
+    arityError.pyDef("close", arguments.length);
     // As socket.py: files from makefile() keep the fd open until the last one is closed.
     this._closed = true;
     if (this._io_refs <= 0) this._realClose();
+    return null;
   }
 
   /** @internal */ _realClose(): void {
@@ -189,119 +204,134 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   detach(): number {
-    noArgs("detach", arguments.length);
+    arityError.pyDef("detach", arguments.length);
     const fd = this._fd;
     this._fd = -1;
     return fd;
   }
 
   getsockname(): Address {
-    noArgs("getsockname", arguments.length);
+    arityError.none("getsockname", arguments.length);
     check(this.C.sock_addr_local(this._fd));
     return sockaddrResult(this._stack.core)!;
   }
 
   getpeername(): Address {
-    noArgs("getpeername", arguments.length);
+    arityError.none("getpeername", arguments.length);
     check(this.C.sock_addr_remote(this._fd));
     return sockaddrResult(this._stack.core)!;
   }
 
   gettimeout(): number | null {
-    noArgs("gettimeout", arguments.length);
+    arityError.none("gettimeout", arguments.length);
     return this._timeout;
   }
 
-  settimeout(value: number | null): void {
-    exactly("settimeout", 1, arguments.length);
-    const t = parseTimeout(value);
+  settimeout(value: number | null): null {
+    arityError.one("settimeout", arguments.length);
+    // CPython stores the timeout before setting the fd's mode, which fails once closed.
+    this._timeout = parseTimeout(value);
     if (this._fd === -1) throw fromErrno(EBADF);
-    this._timeout = t;
+    return null;
   }
 
   getblocking(): boolean {
-    noArgs("getblocking", arguments.length);
+    arityError.none("getblocking", arguments.length);
     return this._timeout !== 0;
   }
 
-  setblocking(flag: boolean): void {
-    exactly("setblocking", 1, arguments.length);
+  setblocking(flag: boolean): null {
+    arityError.one("setblocking", arguments.length);
     let block: boolean;
     if (typeof flag === "boolean") block = flag;
     else if (isInt(flag)) block = Number(flag) !== 0;
     else throw new TypeError(`'${typeName(flag)}' object cannot be interpreted as an integer`);
-    if (this._fd === -1) throw fromErrno(EBADF);
     this._timeout = block ? null : 0;
+    if (this._fd === -1) throw fromErrno(EBADF);
+    return null;
   }
 
   get_inheritable(): boolean {
+    arityError.pyDef("get_inheritable", arguments.length);
     if (this._fd === -1) throw fromErrno(EBADF);
     return this._inheritable;
   }
 
-  set_inheritable(inheritable: boolean): void {
+  set_inheritable(inheritable: boolean): null {
+    if (arguments.length === 0) {
+      throw new TypeError("socket.set_inheritable() missing 1 required positional argument: 'inheritable'");
+    }
+    if (arguments.length > 1) {
+      throw new TypeError(`socket.set_inheritable() takes 2 positional arguments but ${arguments.length + 1} were given`);
+    }
     if (this._fd === -1) throw fromErrno(EBADF);
     this._inheritable = Boolean(inheritable);
+    return null;
   }
 
-  listen(backlog?: number): Ret<A, void> {
-    atMost("listen", 1, arguments.length);
-    // Python's listen() does not block, but Node finishes it later: it settles like bind.
+  listen(backlog?: number): null {
+    arityError.range("listen", 0, 1, arguments.length);
     const n = arguments.length === 0 ? Math.min(SOMAXCONN, 128) : Math.max(asCInt(backlog), 0);
-    return this._stack.run(this, 1, () => this._listenOp(n));
+    // A host may finish listening later (-EINPROGRESS); the core then settles it on next use.
+    const r = this.C.sock_listen(this._fd, n);
+    if (r !== -EINPROGRESS) check(r);
+    return null;
   }
 
-  /** @internal */ *_listenOp(backlog: number): Op<void> {
-    yield* this._begin(this.C.sock_listen(this._fd, backlog));
-  }
-
-  /** Waits for a bind or listen the host finishes later (never subject to the timeout, as
-   * these do not block on Linux), raising its error. */
-  private *_begin(r: number): Op<void> {
-    if (r === -EINPROGRESS) r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd), null);
-    check(r);
-  }
-
-  shutdown(how: number): void {
-    exactly("shutdown", 1, arguments.length);
-    check(this.C.sock_shutdown(this._fd, asCInt(how)));
+  shutdown(how: number): null {
+    arityError.one("shutdown", arguments.length);
+    check(this.C.sock_shutdown(this._fd, asClinicInt(how)));
+    return null;
   }
 
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
-    if (arguments.length < 2 || arguments.length > 3) {
-      throw new TypeError(`getsockopt expected 2 or 3 arguments, got ${arguments.length}`);
-    }
+    arityError.range("getsockopt", 2, 3, arguments.length);
     const lv = asCInt(level);
     const name = asCInt(optname);
-    const size = arguments.length === 3 ? asCInt(buflen) : -1;
-    if (arguments.length === 3 && (size <= 0 || size > 1024)) throw new OSError("getsockopt buflen out of range");
+    const size = arguments.length === 3 ? asCInt(buflen) : 0;
+    // sock_getsockopt: buflen 0 (or none) reads an int; otherwise the option's raw bytes.
+    if (size < 0 || size > 1024) throw new OSError("getsockopt buflen out of range");
     const v = check(this.C.sock_getsockopt(this._fd, lv, name));
-    if (size < 0) return v;
-    const out = new Uint8Array(Math.min(size, 4));
-    for (let i = 0; i < out.length; i++) out[i] = (v >>> (8 * i)) & 0xff;
-    return out;
+    if (size === 0) return v;
+    const raw = new DataView(new ArrayBuffer(8));
+    raw.setInt32(0, v, true);
+    raw.setInt32(4, this.C.sock_getsockopt2(this._fd, lv, name), true);
+    const len = lv === SOL_SOCKET && name === SO_LINGER ? 8 : 4;
+    return new Uint8Array(raw.buffer, 0, Math.min(size, len)).slice();
   }
 
-  setsockopt(level: number, optname: number, value: number | Uint8Array | null, optlen?: number): void {
+  setsockopt(level: number, optname: number, value: number | Uint8Array | null, optlen?: number): null {
     if (arguments.length < 3 || arguments.length > 4) {
-      throw new TypeError(`setsockopt() takes at least 3 arguments (${arguments.length} given)`);
+      throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     }
     const lv = asCInt(level);
     const name = asCInt(optname);
-    let v: number;
+    let v = 0;
+    let v2 = 0;
     if (arguments.length === 4) {
       if (value !== null && value !== undefined) {
         throw new TypeError(`setsockopt() argument 3 must be None, not ${typeName(value)}`);
       }
       asCInt(optlen);
-      v = 0;
     } else if (isInt(value)) {
       v = asCInt(value);
     } else {
+      // A buffer is the option's C struct: read as one or two native ints (struct linger).
       const b = asBytes(value);
-      v = b.length >= 4 ? (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) : b.length > 0 ? b[0] : 0;
+      const raw = new DataView(new ArrayBuffer(8));
+      new Uint8Array(raw.buffer).set(b.subarray(0, 8));
+      v = b.length >= 4 ? raw.getInt32(0, true) : b.length > 0 ? b[0] : 0;
+      v2 = b.length >= 8 ? raw.getInt32(4, true) : 0;
     }
-    check(this.C.sock_setsockopt(this._fd, lv, name, v));
+    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2));
+    return null;
+  }
+
+  dup(): SocketBase<A> {
+    arityError.pyDef("dup", arguments.length);
+    const sock = this._stack.wrap(check(this.C.sock_dup(this._fd)));
+    sock._timeout = this._timeout;
+    return sock;
   }
 
   toString(): string {
@@ -323,35 +353,52 @@ export class SocketBase<A extends boolean> implements Waitable {
     return this.toString();
   }
 
-  // Blocking methods: each parses its arguments, then runs an operation on the facade's driver.
+  // Blocking methods: each runs an operation on the facade's driver; the operation checks the
+  // arguments first, so in the Promise facade a bad argument rejects the Promise.
 
-  bind(address: Address): Ret<A, void> {
-    exactly("bind", 1, arguments.length);
-    return this._stack.run(this, 1, () => this._bindOp(address));
+  bind(address: Address): Ret<A, null> {
+    const n = arguments.length;
+    return this._stack.run(this, 1, () => this._bindCall(n, address));
+  }
+
+  private *_bindCall(n: number, address: unknown): Op<null> {
+    arityError.one("bind", n);
+    yield* this._bindOp(address);
+    return null;
   }
 
   /** @internal */ *_bindOp(address: unknown): Op<void> {
     const salen = yield* sockaddrArg(this._stack.core, this._family, address, "bind");
-    yield* this._begin(this.C.sock_bind(this._fd, salen));
+    let r = this.C.sock_bind(this._fd, salen);
+    // Linux binds at once; a host that finishes later is waited for, whatever the timeout.
+    if (r === -EINPROGRESS) r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd), null);
+    check(r);
   }
 
-  connect(address: Address): Ret<A, void> {
-    exactly("connect", 1, arguments.length);
-    return this._stack.run(this, 1, () => this._connectVoid(address));
+  connect(address: Address): Ret<A, null> {
+    const n = arguments.length;
+    return this._stack.run(this, 1, () => this._connectCall(n, address));
   }
 
-  private *_connectVoid(address: unknown): Op<void> {
+  private *_connectCall(n: number, address: unknown): Op<null> {
+    arityError.one("connect", n);
     yield* this._connectOp(address, true);
+    return null;
   }
 
   connect_ex(address: Address): Ret<A, number> {
-    exactly("connect_ex", 1, arguments.length);
-    return this._stack.run(this, 1, () => this._connectOp(address, false));
+    const n = arguments.length;
+    return this._stack.run(this, 1, () => this._connectExCall(n, address));
+  }
+
+  private *_connectExCall(n: number, address: unknown): Op<number> {
+    arityError.one("connect_ex", n);
+    return yield* this._connectOp(address, false);
   }
 
   /** internal_connect: connect(2), then wait for the outcome unless non-blocking. */
   /** @internal */ *_connectOp(address: unknown, raise: boolean): Op<number> {
-    const salen = yield* sockaddrArg(this._stack.core, this._family, address, "connect");
+    const salen = yield* sockaddrArg(this._stack.core, this._family, address, raise ? "connect" : "connect_ex");
     let r = this.C.sock_connect(this._fd, salen);
     if (r === -EINPROGRESS && this._timeout !== 0) {
       try {
@@ -368,88 +415,87 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   accept(): Ret<A, [SocketBase<A>, Address]> {
-    noArgs("_accept", arguments.length);
-    return this._stack.run(this, 0, () => this._accept());
+    const n = arguments.length;
+    return this._stack.run(this, 0, () => this._accept(n));
   }
 
-  private *_accept(): Op<[SocketBase<A>, Address]> {
+  private *_accept(n: number): Op<[SocketBase<A>, Address]> {
+    arityError.pyDef("accept", n);
     const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
     const sock = this._stack.wrap(fd);
     check(this.C.sock_addr_remote(fd));
     return [sock, sockaddrResult(this._stack.core)!];
   }
 
-  /** The flags and timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
+  /** The timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
   private callTimeout(flags: number): number | null {
     return flags & MSG_DONTWAIT ? 0 : this._timeout;
   }
 
   /** recv(2) of up to n bytes into the scratch input area; returns the count, or raises. */
   private *_recvRaw(n: number, flags: number, from: boolean): Op<number> {
-    const core = this._stack.core;
-    core.reserve(Math.min(n, MAX_CHUNK));
     const len = Math.min(n, MAX_CHUNK);
+    this._stack.core.reserve(len);
     const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, flags) : this.C.sock_recv(this._fd, len, flags)), this.callTimeout(flags));
     return check(r);
   }
 
-  recv(bufsize: number, flags = 0): Ret<A, Uint8Array> {
-    atLeast("recv", 1, arguments.length);
-    atMost("recv", 2, arguments.length);
+  /** The (bufsize, flags) arguments of recv and recvfrom. */
+  private sizeArgs(name: string, given: number, bufsize: unknown, flags: unknown): [number, number] {
+    arityError.range(name, 1, 2, given);
     const n = asSize(bufsize);
     const f = asCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recv");
-    return this._stack.run(this, 0, () => this._recv(n, f));
+    if (n < 0) throw new ValueError(`negative buffersize in ${name}`);
+    return [n, f];
   }
 
-  private *_recv(n: number, flags: number): Op<Uint8Array> {
-    const count = yield* this._recvRaw(n, flags, false);
+  recv(bufsize: number, flags = 0): Ret<A, Uint8Array> {
+    const given = arguments.length;
+    return this._stack.run(this, 0, () => this._recv(given, bufsize, flags));
+  }
+
+  private *_recv(given: number, bufsize: unknown, flags: unknown): Op<Uint8Array> {
+    const [n, f] = this.sizeArgs("recv", given, bufsize, flags);
+    const count = yield* this._recvRaw(n, f, false);
     const core = this._stack.core;
     return core.u8.slice(core.in, core.in + count);
   }
 
   recvfrom(bufsize: number, flags = 0): Ret<A, [Uint8Array, Address | null]> {
-    atLeast("recvfrom", 1, arguments.length);
-    atMost("recvfrom", 2, arguments.length);
-    const n = asSize(bufsize);
-    const f = asCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recvfrom");
-    return this._stack.run(this, 0, () => this._recvfrom(n, f));
+    const given = arguments.length;
+    return this._stack.run(this, 0, () => this._recvfrom(given, bufsize, flags));
   }
 
-  private *_recvfrom(n: number, flags: number): Op<[Uint8Array, Address | null]> {
-    const count = yield* this._recvRaw(n, flags, true);
+  private *_recvfrom(given: number, bufsize: unknown, flags: unknown): Op<[Uint8Array, Address | null]> {
+    const [n, f] = this.sizeArgs("recvfrom", given, bufsize, flags);
+    const count = yield* this._recvRaw(n, f, true);
     const core = this._stack.core;
     const data = core.u8.slice(core.in, core.in + count);
     return [data, sockaddrResult(core)];
   }
 
   recv_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, number> {
-    atLeast("recv_into", 1, arguments.length);
-    atMost("recv_into", 3, arguments.length);
-    const buf = writableBuffer("recv_into", buffer);
-    let n = asSize(nbytes);
-    const f = asCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recv_into");
-    if (n === 0) n = buf.length;
-    if (buf.length < n) throw new ValueError("buffer too small for requested bytes");
-    return this._stack.run(this, 0, () => this._recvInto(buf, n, f, false)) as Ret<A, number>;
+    const given = arguments.length;
+    return this._stack.run(this, 0, () => this._recvInto("recv_into", given, buffer, nbytes, flags)) as Ret<A, number>;
   }
 
   recvfrom_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, [number, Address | null]> {
-    atLeast("recvfrom_into", 1, arguments.length);
-    atMost("recvfrom_into", 3, arguments.length);
-    const buf = writableBuffer("recvfrom_into", buffer);
-    let n = asSize(nbytes);
-    const f = asCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
-    if (n === 0) n = buf.length;
-    else if (n > buf.length) throw new ValueError("nbytes is greater than the length of the buffer");
-    return this._stack.run(this, 0, () => this._recvInto(buf, n, f, true)) as Ret<A, [number, Address | null]>;
+    const given = arguments.length;
+    return this._stack.run(this, 0, () => this._recvInto("recvfrom_into", given, buffer, nbytes, flags)) as Ret<A, [number, Address | null]>;
   }
 
-  private *_recvInto(buf: Uint8Array, n: number, flags: number, from: boolean): Op<number | [number, Address | null]> {
-    const count = yield* this._recvRaw(n, flags, from);
+  private *_recvInto(name: string, given: number, buffer: unknown, nbytes: unknown, flags: unknown): Op<number | [number, Address | null]> {
+    arityError.buffer(name, 3, given);
+    const from = name === "recvfrom_into";
+    const buf = writableBuffer(name, buffer);
+    let n = asSize(nbytes);
+    const f = asCInt(flags);
+    if (n < 0) throw new ValueError(`negative buffersize in ${name}`);
+    if (n === 0) n = buf.length;
+    else if (n > buf.length) {
+      throw new ValueError(from ? "nbytes is greater than the length of the buffer" : "buffer too small for requested bytes");
+    }
+    const count = yield* this._recvRaw(n, f, from);
     const core = this._stack.core;
     buf.set(core.u8.subarray(core.in, core.in + count));
     return from ? [count, sockaddrResult(core)] : count;
@@ -467,28 +513,28 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   send(data: Uint8Array, flags = 0): Ret<A, number> {
-    atLeast("send", 1, arguments.length);
-    atMost("send", 2, arguments.length);
-    const bytes = asBytes(data);
-    const f = asCInt(flags);
-    return this._stack.run(this, 1, () => this._send(bytes, f));
+    const given = arguments.length;
+    return this._stack.run(this, 1, () => this._send(given, data, flags));
   }
 
-  private *_send(data: Uint8Array, flags: number): Op<number> {
-    return check(yield* sockCall(this, WRITE, this.sendOp(data, 0, flags, -1), this.callTimeout(flags)));
-  }
-
-  sendall(data: Uint8Array, flags = 0): Ret<A, void> {
-    atLeast("sendall", 1, arguments.length);
-    atMost("sendall", 2, arguments.length);
+  private *_send(given: number, data: unknown, flags: unknown): Op<number> {
+    arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    return this._stack.run(this, 1, () => this._sendall(bytes, f));
+    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this.callTimeout(f)));
+  }
+
+  sendall(data: Uint8Array, flags = 0): Ret<A, null> {
+    const given = arguments.length;
+    return this._stack.run(this, 1, () => this._sendall(given, data, flags));
   }
 
   /** sock_sendall: send until everything is sent, within one deadline for the whole call. */
-  private *_sendall(data: Uint8Array, flags: number): Op<void> {
-    const timeout = this.callTimeout(flags);
+  private *_sendall(given: number, data: unknown, flags: unknown): Op<null> {
+    arityError.range("sendall", 1, 2, given);
+    const bytes = asBytes(data);
+    const f = asCInt(flags);
+    const timeout = this.callTimeout(f);
     const deadline = timeout !== null && timeout > 0 ? this._now() + timeout : 0;
     let offset = 0;
     do {
@@ -497,26 +543,25 @@ export class SocketBase<A extends boolean> implements Waitable {
         left = deadline - this._now();
         if (left <= 0) throw new TimeoutError("timed out");
       }
-      offset += check(yield* sockCall(this, WRITE, this.sendOp(data, offset, flags, -1), left));
-    } while (offset < data.length);
+      offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
+    } while (offset < bytes.length);
+    return null;
   }
 
   sendto(data: Uint8Array, flagsOrAddress: number | Address, address?: Address): Ret<A, number> {
-    if (arguments.length < 2 || arguments.length > 3) {
-      throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
-    }
-    const bytes = asBytes(data);
-    const f = arguments.length === 3 ? asCInt(flagsOrAddress) : 0;
-    const addr = arguments.length === 3 ? address : flagsOrAddress;
-    return this._stack.run(this, 1, () => this._sendto(bytes, f, addr));
+    const given = arguments.length;
+    return this._stack.run(this, 1, () => this._sendto(given, data, flagsOrAddress, address));
   }
 
-  private *_sendto(data: Uint8Array, flags: number, address: unknown): Op<number> {
-    const salen = yield* sockaddrArg(this._stack.core, this._family, address, "sendto");
+  private *_sendto(given: number, data: unknown, flagsOrAddress: unknown, address: unknown): Op<number> {
+    if (given < 2 || given > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${given} given)`);
+    const bytes = asBytes(data);
+    const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
+    const salen = yield* sockaddrArg(this._stack.core, this._family, given === 3 ? address : flagsOrAddress, "sendto");
     const core = this._stack.core;
     // The sockaddr sits at the scratch start; keep a copy in case a wait lets another call in.
     const sa = core.u8.slice(core.out, core.out + salen);
-    const send = this.sendOp(data, 0, flags, salen);
+    const send = this.sendOp(bytes, 0, flags, salen);
     const op = () => {
       core.u8.set(sa, core.out);
       const r = send();
