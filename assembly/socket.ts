@@ -221,6 +221,8 @@ function connectedStream(fd: i32): bool {
 /** recv(2) into the input area: the count (0 at end of stream), or -errno. */
 export function sock_recv(fd: i32, len: i32, flags: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
+  // A zero-length read returns at once, whatever the state, and consumes nothing.
+  if (len == 0) return 0;
   settle(fd);
   const stream = get(TYPE, fd) == SOCK_STREAM;
   if (stream && get(STATE, fd) == CONNECTING) return -EAGAIN;
@@ -248,15 +250,16 @@ export function sock_send(fd: i32, len: i32, flags: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
   const st = get(STATE, fd);
+  if ((get(SHUT, fd) & SHUT_WR_FLAG) != 0) return -EPIPE;
   if (get(TYPE, fd) == SOCK_STREAM) {
     if (st == CONNECTING) return -EAGAIN;
-    if (st != CONNECTED || (get(SHUT, fd) & SHUT_WR_FLAG) != 0) return -EPIPE;
-  } else if (st != CONNECTED) {
-    return -EDESTADDRREQ;
-  } else if ((get(SHUT, fd) & SHUT_WR_FLAG) != 0) {
-    return -EPIPE;
+    if (st != CONNECTED) return -EPIPE;
+    return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
   }
-  return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
+  // A datagram socket is bound by its first send, even one that fails (EDESTADDRREQ).
+  const r = host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
+  if (st == UNBOUND) set(STATE, fd, BOUND);
+  return r;
 }
 
 /** sendto(2) from the input area to the sockaddr at the scratch start. */
@@ -271,7 +274,7 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
   }
   if ((get(SHUT, fd) & SHUT_WR_FLAG) != 0) return -EPIPE;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
-  if (r >= 0 && st == UNBOUND) set(STATE, fd, BOUND);
+  if (st == UNBOUND) set(STATE, fd, BOUND);
   return r;
 }
 
@@ -376,6 +379,18 @@ function isBoolOption(level: i32, name: i32): bool {
   return false;
 }
 
+/** Whether the socket's protocol stack handles option `level` at all. Linux answers other
+ * levels with EOPNOTSUPP from ip_getsockopt and ENOPROTOOPT from ip_setsockopt. */
+function knownLevel(fd: i32, level: i32): bool {
+  const family = get(FAMILY, fd);
+  if (level == SOL_SOCKET) return true;
+  if (level == IPPROTO_TCP) return get(TYPE, fd) == SOCK_STREAM && family != AF_UNIX;
+  if (level == IPPROTO_UDP) return get(TYPE, fd) == SOCK_DGRAM && family != AF_UNIX;
+  if (level == IPPROTO_IP) return family == AF_INET || family == AF_INET6;
+  if (level == IPPROTO_IPV6) return family == AF_INET6;
+  return false;
+}
+
 /** Linux's value for an option nobody set, or -ENOPROTOOPT for options it does not know. */
 function defaultOption(fd: i32, level: i32, name: i32): i32 {
   const stream = get(TYPE, fd) == SOCK_STREAM;
@@ -414,8 +429,11 @@ function optSlot(fd: i32, key: i32, create: bool): usize {
 }
 
 /** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
-export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32): i32 {
+export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
+  if (!knownLevel(fd, level)) return -ENOPROTOOPT;
+  // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt).
+  if (optlen < 4) return -EINVAL;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
     return -ENOPROTOOPT;
   }
@@ -440,6 +458,7 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
 /** getsockopt(2) of an integer option (the first int of a struct): its value, or -errno. */
 export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
+  if (!knownLevel(fd, level)) return -EOPNOTSUPP;
   settle(fd);
   if (level == SOL_SOCKET) {
     if (name == SO_TYPE) return get(TYPE, fd);

@@ -10,6 +10,7 @@ export const EINVAL = 22;
 export const EPIPE = 32;
 export const EAFNOSUPPORT = 97;
 export const EMSGSIZE = 90;
+export const EDESTADDRREQ = 89;
 export const ECONNRESET = 104;
 export const ENOTCONN = 107;
 export const ECONNREFUSED = 111;

@@ -13,7 +13,7 @@ import * as dns from "node:dns";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EAFNOSUPPORT, EAGAIN, ECONNREFUSED, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
+  EAFNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
 import { AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
@@ -56,6 +56,8 @@ class Entry {
   // UDP.
   udp: dgram.Socket | null = null;
   udpBound = false;
+  /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
+  binding = false;
   udpConnected = false;
   datagrams: Datagram[] = [];
   datagramBytes = 0;
@@ -63,8 +65,12 @@ class Entry {
   chunks: Buffer[] = [];
   queued = 0;
   eof = false;
-  /** An error to report once, by the next recv or send (ECONNRESET, ECONNREFUSED). */
+  /** The connection was reset (RST): recv gives b'', send EPIPE, getpeername ENOTCONN. */
+  dead = false;
+  /** An error to report once, by the next recv or send or SO_ERROR (Linux's sk_err). */
   error = 0;
+  /** This connection's key in NodeHost.connections, while it is registered. */
+  key = "";
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   readers: Waiter[] = [];
@@ -112,6 +118,38 @@ class Entry {
     this.wake(READ);
     this.wake(WRITE);
   }
+
+  /** The error to report once (Linux's sock_error): clears it. */
+  takeError(): number {
+    const err = this.error;
+    this.error = 0;
+    return err;
+  }
+
+  /** The peer reset the connection: tcp_reset() reports EPIPE if the peer had already sent FIN
+   * (CLOSE_WAIT), ECONNRESET otherwise, and the socket is closed from then on. */
+  reset(): void {
+    if (this.dead) return;
+    this.error = this.eof ? EPIPE : ECONNRESET;
+    this.dead = true;
+    this.wakeAll();
+  }
+}
+
+/** A dns.lookup for numeric addresses that answers synchronously (the core passes only
+ * numeric ones), so that node:dgram binds within bind(). */
+function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  cb(null, host, net.isIPv6(host) ? 6 : 4);
+}
+
+/** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
+function sameHost(a: string, b: string): boolean {
+  return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
+}
+
+function endpoint(address: string | undefined, port: number | undefined): string {
+  const a = address ?? "";
+  return `${a.startsWith("::ffff:") ? a.slice(7) : a}|${port ?? 0}`;
 }
 
 function anyAddress(family: number): string {
@@ -120,6 +158,12 @@ function anyAddress(family: number): string {
 
 export class NodeHost implements AsyncHost {
   private entries = new Map<number, Entry>();
+  /** Open TCP connections of this process by "local|port>remote|port". Loopback delivers
+   * inside the sending syscall on Linux, so a peer in this process learns of a reset at once,
+   * as it would there, rather than after Node's next read. */
+  private connections = new Map<string, Entry>();
+  /** Keys of connections this process has closed, for a peer that writes to them later. */
+  private closedKeys = new Set<string>();
   private nextHandle = 1;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
@@ -172,12 +216,12 @@ export class NodeHost implements AsyncHost {
 
   private entry(h: number): Entry {
     const e = this.entries.get(h);
-    if (!e) throw new RangeError(`pysocket node host: no handle ${h}`);
+    if (!e) throw Object.assign(new Error(`pysocket node host: no handle ${h}`), { code: "EBADF" });
     return e;
   }
 
   imports(): HostImports {
-    return {
+    const calls: HostImports = {
       sock_open: (family, type) => this.open(family, type),
       sock_bind: (h, sa) => this.bind(this.entry(h), sa),
       sock_listen: (h) => this.listen(this.entry(h)),
@@ -193,13 +237,19 @@ export class NodeHost implements AsyncHost {
       sock_addr_local: (h, sa) => this.addrLocal(this.entry(h), sa),
       sock_addr_remote: (h, sa) => this.addrRemote(this.entry(h), sa),
       sock_set_option: (h, level, name, value) => this.setOption(this.entry(h), level, name, value),
-      sock_error: (h) => {
-        const e = this.entry(h);
-        const err = e.error;
-        e.error = 0;
-        return err;
-      },
+      sock_error: (h) => this.entry(h).takeError(),
     };
+    // Nothing may throw across the WASM boundary: a Node exception becomes its errno.
+    for (const [name, call] of Object.entries(calls)) {
+      calls[name] = function guarded(): number {
+        try {
+          return call.apply(null, arguments as unknown as number[]);
+        } catch (err) {
+          return -errnoOf(err);
+        }
+      };
+    }
+    return calls;
   }
 
   private open(family: number, type: number): number {
@@ -230,16 +280,29 @@ export class NodeHost implements AsyncHost {
   private bind(e: Entry, sa: number): number {
     const addr = readSockAddr(this.mem(), sa);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
-    return this.start(e, (done) => {
-      const udp = this.udpSocket(e);
-      udp.once("error", done);
-      udp.bind({ address: addr.address, port: addr.port, exclusive: true }, () => {
-        udp.removeListener("error", done);
-        e.udpBound = true;
-        this.applyUdpOptions(e);
-        done();
-      });
-    });
+    return this.bindUdp(e, addr.address, addr.port);
+  }
+
+  /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
+   * binds inside bind() and reports a failure as a synchronous 'error' event. */
+  private bindUdp(e: Entry, address: string, port: number): number {
+    const udp = this.udpSocket(e);
+    let failure = 0;
+    const onError = (err: unknown) => {
+      failure = errnoOf(err);
+    };
+    e.binding = true;
+    udp.once("error", onError);
+    try {
+      udp.bind({ address, port, exclusive: true });
+    } finally {
+      udp.removeListener("error", onError);
+      e.binding = false;
+    }
+    if (failure) return -failure;
+    e.udpBound = true;
+    this.applyUdpOptions(e);
+    return 0;
   }
 
   /** A TCP listener: the bind reservation, or the listening socket itself. */
@@ -313,7 +376,10 @@ export class NodeHost implements AsyncHost {
       }
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
-      s.once("connect", () => done());
+      s.once("connect", () => {
+        this.register(e);
+        done();
+      });
       s.once("error", done);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
@@ -336,6 +402,18 @@ export class NodeHost implements AsyncHost {
     });
   }
 
+  private register(e: Entry): void {
+    const s = e.stream!;
+    e.key = `${endpoint(s.localAddress, s.localPort)}>${endpoint(s.remoteAddress, s.remotePort)}`;
+    this.connections.set(e.key, e);
+  }
+
+  /** The other end of a connection, when it lives in this process. */
+  private peerKey(e: Entry): string {
+    const [local, remote] = e.key.split(">");
+    return `${remote}>${local}`;
+  }
+
   private attachStream(e: Entry, s: net.Socket): void {
     e.stream = s;
     s.on("data", (b: Buffer) => {
@@ -355,8 +433,12 @@ export class NodeHost implements AsyncHost {
     });
     s.on("error", (err) => {
       if (e.stream !== s || e.pending === -EAGAIN) return;
-      e.error = errnoOf(err);
-      e.wakeAll();
+      const errno = errnoOf(err);
+      if (errno === ECONNRESET || errno === EPIPE) e.reset();
+      else {
+        e.error = errno;
+        e.wakeAll();
+      }
     });
     s.on("close", () => {
       if (e.stream !== s) return;
@@ -374,6 +456,7 @@ export class NodeHost implements AsyncHost {
     for (const [k, v] of e.options) n.options.set(k, v);
     this.entries.set(h, n);
     this.attachStream(n, c);
+    this.register(n);
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
@@ -381,15 +464,12 @@ export class NodeHost implements AsyncHost {
 
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
     if (e.type !== SOCK_STREAM) return this.recvDatagram(e, buf, len, flags, sa);
-    if (len === 0) return 0;
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !e.eof && e.error === 0;
-    if (e.queued > 0 && !(waitAll && e.queued < len)) return this.take(e, buf, len, (flags & MSG_PEEK) !== 0);
-    if (e.error) {
-      const err = e.error;
-      e.error = 0;
-      return -err;
-    }
-    return e.eof ? (e.queued > 0 ? this.take(e, buf, len, (flags & MSG_PEEK) !== 0) : 0) : -EAGAIN;
+    const peek = (flags & MSG_PEEK) !== 0;
+    if (e.error) return -e.takeError();
+    const waitAll = (flags & MSG_WAITALL) !== 0 && !e.eof && !e.dead;
+    if (e.queued > 0 && !(waitAll && e.queued < len)) return this.take(e, buf, len, peek);
+    if (e.eof || e.dead) return e.queued > 0 ? this.take(e, buf, len, peek) : 0;
+    return -EAGAIN;
   }
 
   /** Copies queued stream bytes into the core's memory. */
@@ -419,14 +499,7 @@ export class NodeHost implements AsyncHost {
 
   private recvDatagram(e: Entry, buf: number, len: number, flags: number, sa: number): number {
     const d = e.datagrams[0];
-    if (!d) {
-      if (e.error) {
-        const err = e.error;
-        e.error = 0;
-        return -err;
-      }
-      return -EAGAIN;
-    }
+    if (!d) return e.error ? -e.takeError() : -EAGAIN;
     const n = Math.min(len, d.data.length);
     const mem = this.mem();
     mem.set(d.data.subarray(0, n), buf);
@@ -440,44 +513,29 @@ export class NodeHost implements AsyncHost {
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
     if (e.type !== SOCK_STREAM) return this.sendDatagram(e, buf, len, sa);
-    if (e.error) {
-      const err = e.error;
-      e.error = 0;
-      return -err;
-    }
+    if (e.error) return -e.takeError();
     const s = e.stream;
-    if (!s || s.destroyed || s.writableEnded) return -EPIPE;
+    if (!s || e.dead || s.destroyed || s.writableEnded) return -EPIPE;
     const room = SEND_HIGH_WATER - s.writableLength;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
     s.write(Buffer.from(this.mem().subarray(buf, buf + n)));
+    // Writing to a connection its peer has closed draws a reset (tcp_reset in CLOSE_WAIT).
+    if (this.closedKeys.has(this.peerKey(e))) e.reset();
     return n;
   }
 
   private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.error) {
-      const err = e.error;
-      e.error = 0;
-      return -err;
-    }
-    if (len > UDP_MAX_PAYLOAD[e.family]) return -EMSGSIZE;
-    const udp = this.udpSocket(e);
+    if (e.error) return -e.takeError();
+    // Linux binds an unbound socket to an ephemeral port on its first send, even one that
+    // then fails for want of a destination or a valid port.
     if (!e.udpBound) {
-      // Linux binds an unbound socket to an ephemeral port on its first send; Node finishes that
-      // asynchronously, so the caller waits for it and retries.
-      if (e.pending !== -EAGAIN) {
-        this.start(e, (done) => {
-          udp.once("error", done);
-          udp.bind({ address: anyAddress(e.family), port: 0, exclusive: true }, () => {
-            udp.removeListener("error", done);
-            e.udpBound = true;
-            this.applyUdpOptions(e);
-            done();
-          });
-        });
-      }
-      return -EINPROGRESS;
+      const r = this.bindUdp(e, anyAddress(e.family), 0);
+      if (r < 0) return r;
     }
+    if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
+    if (len > UDP_MAX_PAYLOAD[e.family]) return -EMSGSIZE;
+    const udp = e.udp!;
     const data = Buffer.from(this.mem().subarray(buf, buf + len));
     const onSent = (err: Error | null) => {
       if (err) {
@@ -487,10 +545,23 @@ export class NodeHost implements AsyncHost {
     };
     if (sa < 0) {
       udp.send(data, onSent);
-    } else {
-      const addr = readSockAddr(this.mem(), sa);
-      if (addr.port === 0) return -EINVAL;
+      return len;
+    }
+    const addr = readSockAddr(this.mem(), sa);
+    if (addr.port === 0) return -EINVAL;
+    if (!e.udpConnected) {
       udp.send(data, addr.port, addr.address, onSent);
+      return len;
+    }
+    // Linux lets a connected datagram socket send elsewhere; Node does not, so step out of the
+    // connection for this one datagram.
+    const peer = udp.remoteAddress();
+    if (peer.port === addr.port && sameHost(peer.address, addr.address)) {
+      udp.send(data, onSent);
+    } else {
+      udp.disconnect();
+      udp.send(data, addr.port, addr.address, onSent);
+      udp.connect(peer.port, peer.address);
     }
     return len;
   }
@@ -499,6 +570,7 @@ export class NodeHost implements AsyncHost {
     if (e.udp) return e.udp;
     const udp = dgram.createSocket({
       type: e.family === AF_INET6 ? "udp6" : "udp4",
+      lookup: numericLookup,
       ipv6Only: e.option(41, 26) !== 0,
       reuseAddr: e.option(1, 2) !== 0,
     });
@@ -510,7 +582,7 @@ export class NodeHost implements AsyncHost {
       e.wake(READ);
     });
     udp.on("error", (err) => {
-      if (e.pending === -EAGAIN) return;
+      if (e.pending === -EAGAIN || e.binding) return;
       e.error = errnoOf(err);
       e.wakeAll();
     });
@@ -545,12 +617,23 @@ export class NodeHost implements AsyncHost {
     if (!e) return 0;
     this.entries.delete(h);
     const s = e.stream;
+    if (e.key) {
+      this.connections.delete(e.key);
+      this.closedKeys.delete(this.peerKey(e));
+    }
     if (s && !s.destroyed) {
-      // Linux resets a connection closed with unread data or with SO_LINGER {on, 0}, and
-      // otherwise flushes then sends FIN.
-      if (e.queued > 0 || e.options.get((1 << 16) | 13) === 0) s.resetAndDestroy();
-      else if (s.writableFinished || s.pending) s.destroy();
-      else s.end(() => s.destroy());
+      const peer = e.key ? this.connections.get(this.peerKey(e)) : undefined;
+      // Linux resets a connection closed with unread data (here, or still on its way from a
+      // peer in this process) or with SO_LINGER {on, 0}; otherwise it flushes, then sends FIN.
+      const unread = e.queued > 0 || (peer?.stream !== undefined && peer.stream!.bytesWritten > s.bytesRead);
+      if (!e.dead && (unread || e.options.get((1 << 16) | 13) === 0)) {
+        s.resetAndDestroy();
+        peer?.reset();
+      } else {
+        if (peer && !e.dead) this.closedKeys.add(e.key);
+        if (s.writableFinished || s.pending) s.destroy();
+        else s.end(() => s.destroy());
+      }
     }
     e.server?.close();
     for (const c of e.backlog) c.resetAndDestroy();
@@ -580,6 +663,7 @@ export class NodeHost implements AsyncHost {
   }
 
   private addrRemote(e: Entry, sa: number): number {
+    if (e.dead) return -ENOTCONN;
     if (e.stream && e.stream.remotePort !== undefined) {
       return writeSockAddr(this.mem(), sa, e.family, e.stream.remoteAddress!, e.stream.remotePort);
     }

@@ -34,12 +34,14 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
   socket.prototype = SocketClass.prototype;
 
   function getdefaulttimeout(): number | null {
+    if (arguments.length !== 0) throw new TypeError(`_socket.getdefaulttimeout() takes no arguments (${arguments.length} given)`);
     return stack.defaulttimeout;
   }
 
-  function setdefaulttimeout(timeout: number | null): void {
-    if (arguments.length !== 1) throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
+  function setdefaulttimeout(timeout: number | null): null {
+    if (arguments.length !== 1) throw new TypeError(`_socket.setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
     stack.defaulttimeout = parseTimeout(timeout);
+    return null;
   }
 
   /** socket.close(fd): closes an fd of this module's table. */

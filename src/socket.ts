@@ -6,10 +6,10 @@ import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
 import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
-import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
+import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { READ, WRITE } from "../host/types.js";
 import {
-  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
+  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
 } from "./tables/constants_linux.js";
 
@@ -38,14 +38,18 @@ export interface Stack<A extends boolean> {
 /** _PyTime_FromSecondsObject for socket timeouts: seconds rounded up to nanoseconds, or null. */
 export function parseTimeout(value: unknown): number | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === "bigint" || typeof value === "boolean") value = Number(value);
+  // A bigint is a Python int (checked as an int); a JS number as a float.
+  if (typeof value === "bigint") {
+    if ((value < 0n ? -value : value) * 1_000_000_000n >= 2n ** 63n) {
+      throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+    }
+    value = Number(value);
+  }
+  if (typeof value === "boolean") value = Number(value);
   if (typeof value !== "number") {
     throw new TypeError(`'${typeName(value)}' object cannot be interpreted as an integer`);
   }
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
-  if (Number.isInteger(value) && Math.abs(value) * 1e9 >= 2 ** 63) {
-    throw new OverflowError("timestamp too large to convert to C _PyTime_t");
-  }
   if (!(Math.abs(value * 1e9) < 2 ** 63)) throw new OverflowError("timestamp out of range for platform time_t");
   if (value < 0) throw new ValueError("Timeout value out of range");
   return Math.ceil(value * 1e9) / 1e9;
@@ -205,6 +209,7 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   detach(): number {
     arityError.pyDef("detach", arguments.length);
+    this._closed = true;
     const fd = this._fd;
     this._fd = -1;
     return fd;
@@ -264,8 +269,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (arguments.length > 1) {
       throw new TypeError(`socket.set_inheritable() takes 2 positional arguments but ${arguments.length + 1} were given`);
     }
+    const flag = asCInt(inheritable);
     if (this._fd === -1) throw fromErrno(EBADF);
-    this._inheritable = Boolean(inheritable);
+    this._inheritable = flag !== 0;
     return null;
   }
 
@@ -300,7 +306,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     return new Uint8Array(raw.buffer, 0, Math.min(size, len)).slice();
   }
 
-  setsockopt(level: number, optname: number, value: number | Uint8Array | null, optlen?: number): null {
+  setsockopt(level: number, optname: number, value: number | Uint8Array | null, len?: number): null {
     if (arguments.length < 3 || arguments.length > 4) {
       throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     }
@@ -308,11 +314,12 @@ export class SocketBase<A extends boolean> implements Waitable {
     const name = asCInt(optname);
     let v = 0;
     let v2 = 0;
+    let optlen = 4;
     if (arguments.length === 4) {
       if (value !== null && value !== undefined) {
         throw new TypeError(`setsockopt() argument 3 must be None, not ${typeName(value)}`);
       }
-      asCInt(optlen);
+      optlen = asCInt(len);
     } else if (isInt(value)) {
       v = asCInt(value);
     } else {
@@ -322,8 +329,9 @@ export class SocketBase<A extends boolean> implements Waitable {
       new Uint8Array(raw.buffer).set(b.subarray(0, 8));
       v = b.length >= 4 ? raw.getInt32(0, true) : b.length > 0 ? b[0] : 0;
       v2 = b.length >= 8 ? raw.getInt32(4, true) : 0;
+      optlen = b.length;
     }
-    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2));
+    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2, optlen));
     return null;
   }
 
@@ -564,12 +572,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     const send = this.sendOp(bytes, 0, flags, salen);
     const op = () => {
       core.u8.set(sa, core.out);
-      const r = send();
-      // A datagram socket's first send binds it (synchronously on Linux, later on Node).
-      return r === -EINPROGRESS ? -EAGAIN : r;
+      return send();
     };
-    const timeout = this._type === SOCK_DGRAM && this.callTimeout(flags) === 0 ? null : this.callTimeout(flags);
-    return check(yield* sockCall(this, WRITE, op, timeout));
+    return check(yield* sockCall(this, WRITE, op, this.callTimeout(flags)));
   }
 
   [disposeSymbol](): void {
