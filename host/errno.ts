@@ -9,6 +9,7 @@ export const EAGAIN = 11;
 export const EINVAL = 22;
 export const EPIPE = 32;
 export const EAFNOSUPPORT = 97;
+export const EADDRINUSE = 98;
 export const EMSGSIZE = 90;
 export const EDESTADDRREQ = 89;
 export const ECONNRESET = 104;

@@ -13,7 +13,7 @@ import * as dns from "node:dns";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EAFNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
+  EADDRINUSE, EAFNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
 import { AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
@@ -56,6 +56,12 @@ class Entry {
   // UDP.
   udp: dgram.Socket | null = null;
   udpBound = false;
+  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
+  shared: { address: string; port: number } | null = null;
+  /** A connected datagram went out and no refusal has been seen since (see soError). */
+  unanswered = false;
+  /** Refusals reported by soError ahead of Node's own 'error' event for them. */
+  refusalsReported = 0;
   /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
   binding = false;
   udpConnected = false;
@@ -147,6 +153,10 @@ function sameHost(a: string, b: string): boolean {
   return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
 }
 
+function bindKey(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
 function endpoint(address: string | undefined, port: number | undefined): string {
   const a = address ?? "";
   return `${a.startsWith("::ffff:") ? a.slice(7) : a}|${port ?? 0}`;
@@ -164,6 +174,10 @@ export class NodeHost implements AsyncHost {
   private connections = new Map<string, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
   private closedKeys = new Set<string>();
+  /** TCP bind reservations by "address|port", for SO_REUSEADDR sharing. */
+  private reservations = new Map<string, Entry>();
+  /** The socket each Node listener serves (a reservation can change hands). */
+  private owners = new Map<net.Server, Entry>();
   private nextHandle = 1;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
@@ -237,7 +251,7 @@ export class NodeHost implements AsyncHost {
       sock_addr_local: (h, sa) => this.addrLocal(this.entry(h), sa),
       sock_addr_remote: (h, sa) => this.addrRemote(this.entry(h), sa),
       sock_set_option: (h, level, name, value) => this.setOption(this.entry(h), level, name, value),
-      sock_error: (h) => this.entry(h).takeError(),
+      sock_error: (h) => this.soError(this.entry(h)),
     };
     // Nothing may throw across the WASM boundary: a Node exception becomes its errno.
     for (const [name, call] of Object.entries(calls)) {
@@ -309,23 +323,58 @@ export class NodeHost implements AsyncHost {
   private reserve(e: Entry, address: string, port: number, listening: boolean): number {
     return this.start(e, (done) => {
       const server = this.server(e, listening);
-      server.once("error", done);
+      const failed = (err: unknown) => {
+        e.server = null;
+        this.owners.delete(server);
+        if (errnoOf(err) === EADDRINUSE && this.shareBinding(e, address, port)) done();
+        else done(err);
+      };
+      server.once("error", failed);
       server.listen(
         { host: address, port, exclusive: true, ipv6Only: e.option(41, 26) !== 0, backlog: 4096 },
         () => {
-          server.removeListener("error", done);
+          server.removeListener("error", failed);
+          this.reservations.set(bindKey(address, (server.address() as net.AddressInfo).port), e);
           done();
         },
       );
     });
   }
 
+  /** Linux lets two SO_REUSEADDR sockets bind one address while neither listens; Node's
+   * reservation is a listener, so the second socket shares the first one's in name. */
+  private shareBinding(e: Entry, address: string, port: number): boolean {
+    const holder = this.reservations.get(bindKey(address, port));
+    if (!holder || holder === e || holder.listening || !e.option(1, 2) || !holder.option(1, 2)) return false;
+    e.shared = { address, port };
+    return true;
+  }
+
+  /** listen() on a socket that shares its binding: it takes the reservation over, unless the
+   * holder listens already (EADDRINUSE), or binds anew if the holder is gone. */
+  private listenShared(e: Entry, shared: { address: string; port: number }): number {
+    const key = bindKey(shared.address, shared.port);
+    const holder = this.reservations.get(key);
+    if (holder?.listening) return -EADDRINUSE;
+    e.shared = null;
+    if (!holder) return this.reserve(e, shared.address, shared.port, true);
+    e.server = holder.server;
+    holder.server = null;
+    holder.shared = shared;
+    this.owners.set(e.server!, e);
+    this.reservations.set(key, e);
+    e.listening = true;
+    return 0;
+  }
+
   private server(e: Entry, listening: boolean): net.Server {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     e.server = server;
     e.listening = listening;
+    this.owners.set(server, e);
     server.on("connection", (c) => {
-      if (e.server !== server) return;
+      const e = this.owners.get(server);
+      if (!e || e.server !== server) return;
       if (!e.listening) {
         c.resetAndDestroy();
         return;
@@ -339,6 +388,7 @@ export class NodeHost implements AsyncHost {
   }
 
   private listen(e: Entry): number {
+    if (e.shared) return this.listenShared(e, e.shared);
     if (e.server) {
       e.listening = true;
       return 0;
@@ -371,8 +421,7 @@ export class NodeHost implements AsyncHost {
         const local = e.server.address() as net.AddressInfo;
         opts.localAddress = local.address;
         opts.localPort = local.port;
-        e.server.close();
-        e.server = null;
+        this.dropServer(e);
       }
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
@@ -400,6 +449,26 @@ export class NodeHost implements AsyncHost {
         done();
       });
     });
+  }
+
+  /** SO_ERROR. On Linux a datagram sent to a closed loopback port is refused (ICMP) within
+   * the send; Node reports it later. So when nothing is pending and a connected datagram went
+   * out since the last look, ask the port: if it can be bound, nobody listens on it. */
+  private soError(e: Entry): number {
+    if (e.error || !e.unanswered || !e.udp) return e.takeError();
+    e.unanswered = false;
+    const peer = e.udp.remoteAddress();
+    const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
+    let free = true;
+    probe.once("error", () => {
+      free = false;
+    });
+    probe.bind({ address: peer.address, port: peer.port, exclusive: true });
+    probe.close();
+    if (!free) return 0;
+    // Node's own report of the same refusal comes later; it is this one.
+    e.refusalsReported++;
+    return ECONNREFUSED;
   }
 
   private register(e: Entry): void {
@@ -545,6 +614,7 @@ export class NodeHost implements AsyncHost {
     };
     if (sa < 0) {
       udp.send(data, onSent);
+      e.unanswered = true;
       return len;
     }
     const addr = readSockAddr(this.mem(), sa);
@@ -583,7 +653,15 @@ export class NodeHost implements AsyncHost {
     });
     udp.on("error", (err) => {
       if (e.pending === -EAGAIN || e.binding) return;
-      e.error = errnoOf(err);
+      const errno = errnoOf(err);
+      if (errno === ECONNREFUSED) {
+        e.unanswered = false;
+        if (e.refusalsReported > 0) {
+          e.refusalsReported--;
+          return;
+        }
+      }
+      e.error = errno;
       e.wakeAll();
     });
     udp.unref();
@@ -635,10 +713,9 @@ export class NodeHost implements AsyncHost {
         else s.end(() => s.destroy());
       }
     }
-    e.server?.close();
+    this.dropServer(e);
     for (const c of e.backlog) c.resetAndDestroy();
     if (e.udp) e.udp.close();
-    e.server = null;
     e.stream = null;
     e.udp = null;
     e.backlog = [];
@@ -646,8 +723,21 @@ export class NodeHost implements AsyncHost {
     return 0;
   }
 
+  private dropServer(e: Entry): void {
+    const server = e.server;
+    if (!server) return;
+    const a = server.address() as net.AddressInfo | null;
+    for (const [key, holder] of this.reservations) {
+      if (holder === e && a && key.endsWith(`|${a.port}`)) this.reservations.delete(key);
+    }
+    this.owners.delete(server);
+    server.close();
+    e.server = null;
+  }
+
   private addrLocal(e: Entry, sa: number): number {
     const mem = this.mem();
+    if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
