@@ -10,6 +10,8 @@ import { AF_INET, AF_INET6 } from "./tables/constants_linux.js";
 export { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } from "./tables/constants_linux.js";
 
 const C = core.exports;
+const swap32 = C.htonl;
+const swap16 = C.htons;
 
 /** socket_htonl / socket_ntohl: any int in [0, 2**32). */
 function long32(fn: string, x: unknown, given: number): number {
@@ -32,19 +34,19 @@ function short16(fn: string, x: unknown, given: number): number {
 }
 
 export function htonl(x: number | bigint): number {
-  return C.htonl(long32("htonl", x, arguments.length)) >>> 0;
+  return swap32(long32("htonl", x, arguments.length)) >>> 0;
 }
 
 export function ntohl(x: number | bigint): number {
-  return C.htonl(long32("ntohl", x, arguments.length)) >>> 0;
+  return swap32(long32("ntohl", x, arguments.length)) >>> 0;
 }
 
 export function htons(x: number | bigint): number {
-  return C.htons(short16("htons", x, arguments.length));
+  return swap16(short16("htons", x, arguments.length));
 }
 
 export function ntohs(x: number | bigint): number {
-  return C.htons(short16("ntohs", x, arguments.length));
+  return swap16(short16("ntohs", x, arguments.length));
 }
 
 /** The "s" unit for a text argument: writes it to the core, returns its length. */
@@ -54,8 +56,18 @@ function textArg(fn: string, pos: number, s: unknown): number {
   return s.length;
 }
 
+/** A copy of the n (4 or 16) result bytes; a plain loop beats slice() at these sizes. */
 function resultBytes(n: number): Uint8Array {
-  return core.u8.slice(core.out, core.out + n);
+  const r = new Uint8Array(n);
+  const u8 = core.u8;
+  const o = core.out;
+  for (let i = 0; i < n; i += 4) {
+    r[i] = u8[o + i];
+    r[i + 1] = u8[o + i + 1];
+    r[i + 2] = u8[o + i + 2];
+    r[i + 3] = u8[o + i + 3];
+  }
+  return r;
 }
 
 export function inet_aton(ip_string: string): Uint8Array {
