@@ -17,7 +17,10 @@ import {
   eaiOf, errnoOf,
 } from "./errno.js";
 import { AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
-import { READ, WRITE, type AsyncHost, type HostImports, type LookupResult } from "./types.js";
+import { resolveOnNode } from "./resolver.js";
+import {
+  READ, WRITE, type AsyncHost, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest,
+} from "./types.js";
 
 const EAI_ADDRFAMILY = -9;
 
@@ -226,6 +229,10 @@ export class NodeHost implements AsyncHost {
         resolve(fit.length > 0 ? { addresses: fit.map((a) => a.address) } : { eai: EAI_ADDRFAMILY });
       });
     });
+  }
+
+  resolve(req: ResolveRequest): Promise<ResolveAnswer> {
+    return resolveOnNode(req);
   }
 
   private entry(h: number): Entry {

@@ -19,6 +19,17 @@ export interface Host {
 /** A name lookup's answer: addresses in the resolver's order, or a glibc EAI_* code. */
 export type LookupResult = { addresses: string[] } | { eai: number };
 
+/** A resolver query beyond a plain lookup (getaddrinfo with hints, getnameinfo, reverse
+ * lookups, the host name): `op` names it, `args` are its JSON-safe arguments. */
+export interface ResolveRequest {
+  op: string;
+  args: unknown[];
+}
+
+/** A resolver's answer: a JSON-safe value, a glibc EAI_* code (gaierror), or an h_errno
+ * (herror). */
+export type ResolveAnswer = { value: unknown } | { eai: number } | { herrno: number };
+
 /** A host whose callers wait with Promises (the `pysocket` facade and the simulator). */
 export interface AsyncHost extends Host {
   /** Resolves true once handle `h` may be ready for `interest` (the caller retries), or false
@@ -26,6 +37,8 @@ export interface AsyncHost extends Host {
   wait(h: number, interest: number, timeout: number): Promise<boolean>;
   /** getaddrinfo(host) for AF_INET, AF_INET6 or AF_UNSPEC (0). Never rejects. */
   lookup(host: string, family: number): Promise<LookupResult>;
+  /** Answers a resolver query. Never rejects. */
+  resolve(req: ResolveRequest): Promise<ResolveAnswer>;
 }
 
 /** A host whose callers block the thread (the `pysocket/sync` facade). */
@@ -34,4 +47,6 @@ export interface SyncHost extends Host {
   waitSync(h: number, interest: number, timeout: number): boolean;
   /** As AsyncHost.lookup, blocking the calling thread. */
   lookupSync(host: string, family: number): LookupResult;
+  /** As AsyncHost.resolve, blocking the calling thread. */
+  resolveSync(req: ResolveRequest): ResolveAnswer;
 }

@@ -25,9 +25,16 @@ export interface Lookup {
   family: number;
 }
 
-export type { LookupResult } from "../host/types.js";
+export type { LookupResult, ResolveAnswer, ResolveRequest } from "../host/types.js";
+import type { ResolveRequest } from "../host/types.js";
 
-export type Yielded = Wait | Lookup;
+/** A resolver query (getaddrinfo with hints, getnameinfo, reverse lookups). */
+export interface Resolve {
+  kind: "resolve";
+  req: ResolveRequest;
+}
+
+export type Yielded = Wait | Lookup | Resolve;
 export type Op<T> = Generator<Yielded, T, unknown>;
 
 /** What sockCall needs of a socket. */
@@ -67,7 +74,13 @@ export function check(r: number): number {
 }
 
 function asyncAnswer(host: AsyncHost, y: Yielded): Promise<unknown> {
-  return y.kind === "wait" ? host.wait(y.handle, y.interest, y.timeout) : host.lookup(y.host, y.family);
+  if (y.kind === "wait") return host.wait(y.handle, y.interest, y.timeout);
+  return y.kind === "lookup" ? host.lookup(y.host, y.family) : host.resolve(y.req);
+}
+
+function syncAnswer(host: SyncHost, y: Yielded): unknown {
+  if (y.kind === "wait") return host.waitSync(y.handle, y.interest, y.timeout);
+  return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
 
 /** Drives an operation with Promises. It runs synchronously until its first wait, so an
@@ -89,10 +102,7 @@ export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
 /** Drives an operation by blocking the thread. */
 export function runSync<T>(host: SyncHost, op: Op<T>): T {
   let step = op.next();
-  while (!step.done) {
-    const y = step.value;
-    step = op.next(y.kind === "wait" ? host.waitSync(y.handle, y.interest, y.timeout) : host.lookupSync(y.host, y.family));
-  }
+  while (!step.done) step = op.next(syncAnswer(host, step.value));
   return step.value;
 }
 
