@@ -2,7 +2,7 @@
 export { scratch, scratch_input, reserve } from "./scratch";
 export { htonl, htons } from "./byteorder";
 export { inet_aton, inet_pton, inet_ntop } from "./addr";
-export { sockaddr_in, sockaddr_in6, sockaddr_host } from "./sockaddr";
+export { sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_host } from "./sockaddr";
 export {
   sock_socket, sock_family, sock_type, sock_proto, sock_bind, sock_listen, sock_connect,
   sock_finish, sock_accept, sock_recv, sock_recv_from, sock_send, sock_send_to, sock_shutdown,

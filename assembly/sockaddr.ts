@@ -5,6 +5,7 @@
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
 import { inet_ntop } from "./addr";
 
+const AF_UNIX: u16 = 1;
 const AF_INET: u16 = 2;
 const AF_INET6: u16 = 10;
 
@@ -12,6 +13,10 @@ const AF_INET6: u16 = 10;
 export const ERR_PORT: i32 = -1001;
 /** Returned for "flowinfo must be 0-1048575." (OverflowError). */
 export const ERR_FLOWINFO: i32 = -1002;
+/** Returned for "AF_UNIX path too long" (OSError). */
+export const ERR_PATH: i32 = -1003;
+
+const SUN_PATH: i32 = 108;
 
 /** Builds a sockaddr_in from the 4 address bytes at the scratch start; its length or ERR_PORT. */
 export function sockaddr_in(port: i32): i32 {
@@ -41,11 +46,27 @@ export function sockaddr_in6(port: i32, flowinfo: u32, scope_id: u32): i32 {
   return 28;
 }
 
+/** Builds a sockaddr_un from the `len` path bytes in the input area, as CPython's
+ * getsockaddrarg does on Linux: a path that is empty or starts with NUL is an abstract name
+ * (no terminator, up to 108 bytes); any other gets a NUL and must be shorter than 108. */
+export function sockaddr_un(len: i32): i32 {
+  const sa = scratchBase();
+  const path = sa + OUT_SIZE;
+  const abstract = len == 0 || load<u8>(path) == 0;
+  if (abstract ? len > SUN_PATH : len >= SUN_PATH) return ERR_PATH;
+  store<u16>(sa, AF_UNIX);
+  memory.copy(sa + 2, path, <usize>len);
+  if (abstract) return 2 + len;
+  store<u8>(sa + 2 + <usize>len, 0);
+  return 3 + len;
+}
+
 /** Writes the unspecified address of a family (what getsockname says before bind) at `sa`. */
 export function sockaddrAny(sa: usize, family: i32): i32 {
   memory.fill(sa, 0, 28);
   store<u16>(sa, <u16>family);
-  return family == AF_INET6 ? 28 : 16;
+  // An unbound AF_UNIX socket is unnamed: just the family (unix(7)).
+  return family == AF_INET6 ? 28 : family == AF_UNIX ? 2 : 16;
 }
 
 /** The text of the host in the sockaddr at SA_OUT, written at the scratch start; its length.

@@ -13,10 +13,10 @@ import * as dns from "node:dns";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EADDRINUSE, EAFNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
+  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
-import { AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
+import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { resolveOnNode } from "./resolver.js";
 import {
   READ, WRITE, type AsyncHost, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest,
@@ -65,6 +65,9 @@ class Entry {
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
   refusalsReported = 0;
+  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
+  unixLocal = "";
+  unixRemote = "";
   /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
   binding = false;
   udpConnected = false;
@@ -244,9 +247,9 @@ export class NodeHost implements AsyncHost {
   imports(): HostImports {
     const calls: HostImports = {
       sock_open: (family, type) => this.open(family, type),
-      sock_bind: (h, sa) => this.bind(this.entry(h), sa),
+      sock_bind: (h, sa, salen) => this.bind(this.entry(h), sa, salen),
       sock_listen: (h) => this.listen(this.entry(h)),
-      sock_connect: (h, sa) => this.connect(this.entry(h), sa),
+      sock_connect: (h, sa, salen) => this.connect(this.entry(h), sa, salen),
       sock_finish: (h) => this.entry(h).pending,
       sock_accept: (h) => this.accept(this.entry(h)),
       sock_recv: (h, buf, len, flags) => this.recv(this.entry(h), buf, len, flags, -1),
@@ -274,7 +277,9 @@ export class NodeHost implements AsyncHost {
   }
 
   private open(family: number, type: number): number {
-    if (family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;
+    if (family !== AF_UNIX && family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;
+    // Node has no AF_UNIX datagram sockets.
+    if (family === AF_UNIX && type !== SOCK_STREAM) return -ESOCKTNOSUPPORT;
     const h = this.nextHandle++;
     this.entries.set(h, new Entry(family, type));
     return h;
@@ -298,8 +303,9 @@ export class NodeHost implements AsyncHost {
     return -EINPROGRESS;
   }
 
-  private bind(e: Entry, sa: number): number {
-    const addr = readSockAddr(this.mem(), sa);
+  private bind(e: Entry, sa: number, salen: number): number {
+    const addr = readSockAddr(this.mem(), sa, salen);
+    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address, false);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
     return this.bindUdp(e, addr.address, addr.port);
   }
@@ -345,6 +351,24 @@ export class NodeHost implements AsyncHost {
           done();
         },
       );
+    });
+  }
+
+  /** An AF_UNIX listener on a path (or an abstract name): the bind reservation or the
+   * listening socket. Node unlinks the path when it closes it, where Linux leaves it. */
+  private reserveUnix(e: Entry, path: string, listening: boolean): number {
+    return this.start(e, (done) => {
+      const server = this.server(e, listening);
+      const failed = (err: unknown) => {
+        e.server = null;
+        this.owners.delete(server);
+        done(err);
+      };
+      server.once("error", failed);
+      server.listen({ path, backlog: 4096 }, () => {
+        server.removeListener("error", failed);
+        done();
+      });
     });
   }
 
@@ -403,6 +427,11 @@ export class NodeHost implements AsyncHost {
     // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
     // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
     // reports the family's any-address.
+    if (e.family === AF_UNIX) {
+      // unix(7) autobind: an abstract name of five hex digits.
+      const name = "\0" + (0x10000 + this.nextHandle * 0x9e3 % 0xfffff).toString(16).slice(-5);
+      return this.reserveUnix(e, name, true);
+    }
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
@@ -413,9 +442,10 @@ export class NodeHost implements AsyncHost {
     return server.address() ? 0 : -EINPROGRESS;
   }
 
-  private connect(e: Entry, sa: number): number {
-    const addr = readSockAddr(this.mem(), sa);
+  private connect(e: Entry, sa: number, salen: number): number {
+    const addr = readSockAddr(this.mem(), sa, salen);
     if (e.type !== SOCK_STREAM) return this.connectUdp(e, addr.address, addr.port);
+    if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
     // Linux refuses port 0 on loopback; Node would throw instead.
     if (addr.port === 0) return -ECONNREFUSED;
     e.error = 0;
@@ -439,6 +469,21 @@ export class NodeHost implements AsyncHost {
       s.once("error", done);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
+    });
+  }
+
+  private connectUnix(e: Entry, path: string): number {
+    e.error = 0;
+    e.eof = false;
+    e.chunks = [];
+    e.queued = 0;
+    return this.start(e, (done) => {
+      const s = new net.Socket({ allowHalfOpen: true });
+      this.attachStream(e, s);
+      e.unixRemote = path;
+      s.once("connect", () => done());
+      s.once("error", done);
+      s.connect({ path });
     });
   }
 
@@ -479,6 +524,7 @@ export class NodeHost implements AsyncHost {
   }
 
   private register(e: Entry): void {
+    if (e.family === AF_UNIX) return;
     const s = e.stream!;
     e.key = `${endpoint(s.localAddress, s.localPort)}>${endpoint(s.remoteAddress, s.remotePort)}`;
     this.connections.set(e.key, e);
@@ -533,6 +579,7 @@ export class NodeHost implements AsyncHost {
     this.entries.set(h, n);
     this.attachStream(n, c);
     this.register(n);
+    if (n.family === AF_UNIX) n.unixLocal = String(e.server?.address() ?? "");
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
@@ -711,7 +758,7 @@ export class NodeHost implements AsyncHost {
       // Linux resets a connection closed with unread data (here, or still on its way from a
       // peer in this process) or with SO_LINGER {on, 0}; otherwise it flushes, then sends FIN.
       const unread = e.queued > 0 || (peer?.stream !== undefined && peer.stream!.bytesWritten > s.bytesRead);
-      if (!e.dead && (unread || e.options.get((1 << 16) | 13) === 0)) {
+      if (!e.dead && e.family !== AF_UNIX && (unread || e.options.get((1 << 16) | 13) === 0)) {
         s.resetAndDestroy();
         peer?.reset();
       } else {
@@ -745,6 +792,10 @@ export class NodeHost implements AsyncHost {
   private addrLocal(e: Entry, sa: number): number {
     const mem = this.mem();
     if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
+    if (e.family === AF_UNIX) {
+      const name = e.server ? String(e.server.address() ?? "") : e.unixLocal;
+      return writeSockAddr(mem, sa, AF_UNIX, name, 0);
+    }
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
@@ -761,6 +812,10 @@ export class NodeHost implements AsyncHost {
 
   private addrRemote(e: Entry, sa: number): number {
     if (e.dead) return -ENOTCONN;
+    if (e.family === AF_UNIX) {
+      if (!e.stream || e.stream.pending) return -ENOTCONN;
+      return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
+    }
     if (e.stream && e.stream.remotePort !== undefined) {
       return writeSockAddr(this.mem(), sa, e.family, e.stream.remoteAddress!, e.stream.remotePort);
     }

@@ -3,6 +3,7 @@
 // sockaddr_in: 4 address bytes; sockaddr_in6: u32 flowinfo (network order), 16 address bytes,
 // u32 scope_id (host order).
 
+export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 
@@ -19,9 +20,16 @@ function hex4(v: number): string {
   return v.toString(16);
 }
 
-export function readSockAddr(mem: Uint8Array, sa: number): SockAddr {
+/** Reads the sockaddr of `salen` bytes at `sa`. An AF_UNIX path becomes Node's string form
+ * (UTF-8; an abstract name keeps its leading NUL). */
+export function readSockAddr(mem: Uint8Array, sa: number, salen = 28): SockAddr {
   const dv = new DataView(mem.buffer, mem.byteOffset + sa, 28);
   const family = dv.getUint16(0, true);
+  if (family === AF_UNIX) {
+    let path = mem.subarray(sa + 2, sa + Math.max(salen, 2));
+    if (path.length > 0 && path[0] !== 0 && path[path.length - 1] === 0) path = path.subarray(0, path.length - 1);
+    return { family, address: new TextDecoder().decode(path), port: 0, flowinfo: 0, scopeId: 0 };
+  }
   const port = dv.getUint16(2, false);
   if (family === AF_INET6) {
     const groups: string[] = [];
@@ -35,6 +43,15 @@ export function readSockAddr(mem: Uint8Array, sa: number): SockAddr {
 /** Writes Node's {address, port} as a sockaddr of `family`; returns its length. An AF_INET
  * socket served by a dual-stack listener sees "::" and "::ffff:a.b.c.d"; they read as IPv4. */
 export function writeSockAddr(mem: Uint8Array, sa: number, family: number, address: string, port: number): number {
+  if (family === AF_UNIX) {
+    // unix(7): unnamed is the family alone; a path gets its NUL; an abstract name does not.
+    const path = new TextEncoder().encode(address).subarray(0, 108);
+    mem.fill(0, sa, sa + 110);
+    mem[sa] = AF_UNIX;
+    mem.set(path, sa + 2);
+    if (path.length === 0) return 2;
+    return path[0] === 0 ? 2 + path.length : 3 + path.length;
+  }
   if (family === AF_INET) {
     if (address === "::") address = "0.0.0.0";
     else if (address.startsWith("::ffff:")) address = address.slice(7);

@@ -3,13 +3,14 @@
 
 import type { Core } from "./core.js";
 import { SA_OUT } from "./core.js";
-import { OSError, OverflowError, fromEai } from "./errors.js";
-import { asCInt, isInt, typeName } from "./pyargs.js";
+import { OSError, OverflowError, UnicodeEncodeError, fromEai } from "./errors.js";
+import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
 import type { LookupResult, Op } from "./sockcall.js";
-import { AF_INET, AF_INET6 } from "./tables/constants_linux.js";
+import { AF_INET, AF_INET6, AF_UNIX } from "./tables/constants_linux.js";
 
 const ERR_PORT = -1001;
 const ERR_FLOWINFO = -1002;
+const ERR_PATH = -1003;
 const EAI_ADDRFAMILY = -9;
 
 /** idna_converter: the host of an address tuple as text (str, or bytes taken as they are). */
@@ -62,10 +63,54 @@ function* setipaddr(core: Core, host: string, family: number): Op<void> {
   if (core.writeText(first) < 0 || C.inet_pton(family, first.length) !== 1) throw fromEai(EAI_ADDRFAMILY);
 }
 
+/** os.fsencode on Linux: UTF-8 with surrogateescape (U+DC80..U+DCFF stand for raw bytes). */
+export function fsEncode(s: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+    } else if (c >= 0xdc80 && c <= 0xdcff) {
+      out.push(c - 0xdc00);
+      continue;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const pos = Array.from(s.slice(0, i)).length;
+      throw new UnicodeEncodeError("utf-8", s, pos, pos + 1, "surrogates not allowed");
+    }
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+/** os.fsdecode on Linux: UTF-8, with undecodable bytes as U+DC80..U+DCFF. */
+export function fsDecode(b: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(b);
+  } catch {
+    let s = "";
+    for (const x of b) s += String.fromCharCode(x < 0x80 ? x : 0xdc00 + x);
+    return s;
+  }
+}
+
+/** getsockaddrarg for AF_UNIX: a str path (fs-encoded) or bytes; abstract names start with NUL. */
+function sockaddrUnix(core: Core, address: unknown): number {
+  const path = typeof address === "string" ? fsEncode(address) : asBytes(address);
+  core.reserve(path.length);
+  core.u8.set(path, core.in);
+  const r = core.exports.sockaddr_un(path.length);
+  if (r === ERR_PATH) throw new OSError("AF_UNIX path too long");
+  return r;
+}
+
 /** getsockaddrarg for AF_INET/AF_INET6: writes the sockaddr at the scratch start, returns its
  * length. `caller` names the method in CPython's messages ("bind", "connect", "sendto"). */
 export function* sockaddrArg(core: Core, family: number, address: unknown, caller: string): Op<number> {
   const C = core.exports;
+  if (family === AF_UNIX) return sockaddrUnix(core, address);
   const name = family === AF_INET6 ? "AF_INET6" : "AF_INET";
   if (!Array.isArray(address)) {
     throw new TypeError(`${caller}(): ${name} address must be tuple, not ${typeName(address)}`);
@@ -93,12 +138,19 @@ export function* sockaddrArg(core: Core, family: number, address: unknown, calle
   return r;
 }
 
-/** makesockaddr: the Python address for the sockaddr the core wrote at SA_OUT (null when the
- * call named none, as recvfrom on a stream). */
-export function sockaddrResult(core: Core): Array<string | number> | null {
+/** makesockaddr: the Python address for the sockaddr of length `salen` the core wrote at
+ * SA_OUT (null when the call named none, as recvfrom on a stream). AF_UNIX names are str
+ * paths, or bytes for Linux's abstract names. */
+export function sockaddrResult(core: Core, salen = 0): Array<string | number> | string | Uint8Array | null {
   const u8 = core.u8;
   const sa = core.out + SA_OUT;
   const family = u8[sa] | (u8[sa + 1] << 8);
+  if (family === AF_UNIX) {
+    const path = u8.subarray(sa + 2, sa + Math.max(salen, 2));
+    if (path.length > 0 && path[0] === 0) return path.slice();
+    const nul = path.indexOf(0);
+    return fsDecode(nul >= 0 ? path.subarray(0, nul) : path);
+  }
   if (family !== AF_INET && family !== AF_INET6) return null;
   const port = (u8[sa + 2] << 8) | u8[sa + 3];
   if (family === AF_INET6) {

@@ -18,6 +18,7 @@ export interface CoreExports {
   inet_ntop(af: number): number;
   sockaddr_in(port: number): number;
   sockaddr_in6(port: number, flowinfo: number, scope_id: number): number;
+  sockaddr_un(len: number): number;
   sockaddr_host(): number;
   sock_socket(family: number, type: number, proto: number): number;
   sock_family(fd: number): number;

@@ -29,6 +29,18 @@ export function pyRepr(v: unknown): string {
     return out + q;
   }
   if (typeof v === "boolean") return v ? "True" : "False";
+  if (v instanceof Uint8Array) {
+    let out = "b'";
+    for (const b of v) {
+      if (b === 0x5c || b === 0x27) out += "\\" + String.fromCharCode(b);
+      else if (b === 0x0a) out += "\\n";
+      else if (b === 0x0d) out += "\\r";
+      else if (b === 0x09) out += "\\t";
+      else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+      else out += "\\x" + b.toString(16).padStart(2, "0");
+    }
+    return out + "'";
+  }
   if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
   return String(v);
 }
@@ -71,6 +83,36 @@ export class UnicodeEncodeError extends ValueError {
         : c <= 0xffff ? "\\u" + c.toString(16).padStart(4, "0") : "\\U" + c.toString(16).padStart(8, "0");
       this.message = `'${encoding}' codec can't encode character '${esc}' in position ${start}: ${reason}`;
     }
+  }
+}
+
+/** UnicodeDecodeError(encoding, object, start, end, reason); str() as Objects/exceptions.c
+ * builds it. */
+export class UnicodeDecodeError extends ValueError {
+  readonly encoding: string;
+  readonly object: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  readonly reason: string;
+  constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {
+    super(encoding, object, start, end, reason);
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.message = end === start + 1 && start < object.length
+      ? `'${encoding}' codec can't decode byte 0x${object[start].toString(16).padStart(2, "0")} in position ${start}: ${reason}`
+      : `'${encoding}' codec can't decode bytes in position ${start}-${end - 1}: ${reason}`;
+  }
+}
+
+/** Python's LookupError (unknown encodings and error handlers). */
+export class LookupError extends Error {
+  readonly args: readonly unknown[];
+  constructor(...args: unknown[]) {
+    super(argsMessage(args));
+    this.args = args;
   }
 }
 
@@ -127,12 +169,16 @@ export class BrokenPipeError extends ConnectionError {}
 export class ConnectionAbortedError extends ConnectionError {}
 export class ConnectionRefusedError extends ConnectionError {}
 export class ConnectionResetError extends ConnectionError {}
+/** io.UnsupportedOperation. Python derives it from both OSError and ValueError; JavaScript has
+ * single inheritance, so it extends OSError only. */
+export class UnsupportedOperation extends OSError {}
 
 const CLASSES = {
   ValueError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
   BlockingIOError, InterruptedError, ChildProcessError, ProcessLookupError, FileNotFoundError,
   FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ConnectionError,
   BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
+  UnicodeDecodeError, LookupError, UnsupportedOperation,
 };
 for (const [name, cls] of Object.entries(CLASSES)) {
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });

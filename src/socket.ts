@@ -21,7 +21,7 @@ const EISCONN = 106;
 const MAX_CHUNK = 16 * 1024 * 1024;
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
-export type Address = Array<string | number> | string;
+export type Address = Array<string | number> | string | Uint8Array;
 
 /** What a facade gives its sockets: the core, the clock, and a driver for operations. */
 export interface Stack<A extends boolean> {
@@ -217,14 +217,12 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   getsockname(): Address {
     arityError.none("getsockname", arguments.length);
-    check(this.C.sock_addr_local(this._fd));
-    return sockaddrResult(this._stack.core)!;
+    return sockaddrResult(this._stack.core, check(this.C.sock_addr_local(this._fd)))!;
   }
 
   getpeername(): Address {
     arityError.none("getpeername", arguments.length);
-    check(this.C.sock_addr_remote(this._fd));
-    return sockaddrResult(this._stack.core)!;
+    return sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(this._fd)))!;
   }
 
   gettimeout(): number | null {
@@ -348,7 +346,8 @@ export class SocketBase<A extends boolean> implements Waitable {
       for (const [label, get] of [["laddr", () => this.getsockname()], ["raddr", () => this.getpeername()]] as const) {
         try {
           const a = get();
-          if (a && a.length !== 0) s += `, ${label}=${pyRepr(a)}`;
+          // socket.py formats str(addr): a str path as it is; tuples and bytes as their repr.
+          if (a && a.length !== 0) s += `, ${label}=${typeof a === "string" ? a : pyRepr(a)}`;
         } catch (err) {
           if (!(err instanceof OSError)) throw err;
         }
@@ -431,8 +430,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.pyDef("accept", n);
     const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
     const sock = this._stack.wrap(fd);
-    check(this.C.sock_addr_remote(fd));
-    return [sock, sockaddrResult(this._stack.core)!];
+    return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
   }
 
   /** The timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
