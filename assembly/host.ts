@@ -9,6 +9,10 @@
 @external("pysocket_host", "sock_open")
 export declare function sock_open(family: i32, type: i32, proto: i32): i32;
 
+/** Opens a connected pair (socketpair(2)); writes the two handles as i32s at `out`. */
+@external("pysocket_host", "sock_pair")
+export declare function sock_pair(family: i32, type: i32, proto: i32, out: usize): i32;
+
 /** Binds to the sockaddr at `sa`: 0, -EINPROGRESS, or an errno such as -EADDRINUSE. */
 @external("pysocket_host", "sock_bind")
 export declare function sock_bind(h: i32, sa: usize, salen: i32): i32;

@@ -107,6 +107,33 @@ export function sock_socket(family: i32, type: i32, proto: i32): i32 {
   return fd;
 }
 
+/** socketpair(2): two connected AF_UNIX stream sockets; their fds at the scratch start. */
+export function sock_socketpair(family: i32, type: i32, proto: i32): i32 {
+  if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
+  const base = type & SOCK_TYPE_MASK;
+  if (base >= SOCK_MAX) return -EINVAL;
+  if (family == AF_INET || family == AF_INET6) return -EOPNOTSUPP;
+  if (family != AF_UNIX) return -EAFNOSUPPORT;
+  if (base != SOCK_STREAM && base != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
+  if (proto != 0) return -EPROTONOSUPPORT;
+  const out = scratchBase();
+  const r = host.sock_pair(family, base, proto, out);
+  if (r < 0) return r;
+  const ha = load<i32>(out);
+  const hb = load<i32>(out, 4);
+  const a = allocFd(family, base, proto, ha, CONNECTED);
+  const b = a < 0 ? a : allocFd(family, base, proto, hb, CONNECTED);
+  if (b < 0) {
+    if (a >= 0) set(STATE, a, FREE);
+    host.sock_close(ha);
+    host.sock_close(hb);
+    return b;
+  }
+  store<i32>(out, a);
+  store<i32>(out, b, 4);
+  return 0;
+}
+
 /** dup(2): a new fd for the same socket; the socket closes with its last fd. */
 export function sock_dup(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;

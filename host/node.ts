@@ -65,6 +65,8 @@ class Entry {
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
   refusalsReported = 0;
+  /** The far end of a socketpair() is not yet accepted: I/O waits. */
+  linking = false;
   /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
   unixLocal = "";
   unixRemote = "";
@@ -247,6 +249,7 @@ export class NodeHost implements AsyncHost {
   imports(): HostImports {
     const calls: HostImports = {
       sock_open: (family, type) => this.open(family, type),
+      sock_pair: (family, type, _proto, out) => this.pair(family, type, out),
       sock_bind: (h, sa, salen) => this.bind(this.entry(h), sa, salen),
       sock_listen: (h) => this.listen(this.entry(h)),
       sock_connect: (h, sa, salen) => this.connect(this.entry(h), sa, salen),
@@ -283,6 +286,46 @@ export class NodeHost implements AsyncHost {
     const h = this.nextHandle++;
     this.entries.set(h, new Entry(family, type));
     return h;
+  }
+
+  /** socketpair(): Node has none, so the pair meets through a one-off listener on an abstract
+   * AF_UNIX name. Both ends are connected at once as far as callers can tell: the second end
+   * answers EAGAIN until Node has accepted it. */
+  private pair(family: number, type: number, out: number): number {
+    if (type !== SOCK_STREAM) return -ESOCKTNOSUPPORT;
+    const ha = this.open(family, type);
+    const hb = this.open(family, type);
+    const a = this.entries.get(ha)!;
+    const b = this.entries.get(hb)!;
+    b.linking = true;
+    const name = `\0pysocket-pair-${process.pid}-${ha}`;
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    server.once("connection", (c) => {
+      server.close();
+      if (!this.entries.has(hb)) {
+        c.destroy();
+        return;
+      }
+      this.attachStream(b, c);
+      b.linking = false;
+      c.resume();
+      b.wakeAll();
+    });
+    server.on("error", (err) => {
+      b.linking = false;
+      b.error = errnoOf(err);
+      b.dead = true;
+      b.wakeAll();
+    });
+    server.listen(name);
+    server.unref();
+    const s = new net.Socket({ allowHalfOpen: true });
+    this.attachStream(a, s);
+    s.connect({ path: name });
+    const dv = new DataView(this.mem().buffer, this.mem().byteOffset + out, 8);
+    dv.setInt32(0, ha, true);
+    dv.setInt32(4, hb, true);
+    return 0;
   }
 
   /** Runs the start of an asynchronous operation; its outcome lands in `e.pending`. */
@@ -637,6 +680,7 @@ export class NodeHost implements AsyncHost {
   private send(e: Entry, buf: number, len: number, sa: number): number {
     if (e.type !== SOCK_STREAM) return this.sendDatagram(e, buf, len, sa);
     if (e.error) return -e.takeError();
+    if (e.linking) return -EAGAIN;
     const s = e.stream;
     if (!s || e.dead || s.destroyed || s.writableEnded) return -EPIPE;
     const room = SEND_HIGH_WATER - s.writableLength;
@@ -813,7 +857,7 @@ export class NodeHost implements AsyncHost {
   private addrRemote(e: Entry, sa: number): number {
     if (e.dead) return -ENOTCONN;
     if (e.family === AF_UNIX) {
-      if (!e.stream || e.stream.pending) return -ENOTCONN;
+      if (!e.linking && !e.stream) return -ENOTCONN;
       return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
     }
     if (e.stream && e.stream.remotePort !== undefined) {

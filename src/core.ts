@@ -21,6 +21,7 @@ export interface CoreExports {
   sockaddr_un(len: number): number;
   sockaddr_host(): number;
   sock_socket(family: number, type: number, proto: number): number;
+  sock_socketpair(family: number, type: number, proto: number): number;
   sock_family(fd: number): number;
   sock_type(fd: number): number;
   sock_proto(fd: number): number;

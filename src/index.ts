@@ -13,5 +13,5 @@ export { Socket, Socket as SocketType } from "./facade_async.js";
 
 export const {
   socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
-  close, dup, fromfd,
+  close, dup, fromfd, socketpair,
 } = module;

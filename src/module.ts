@@ -3,12 +3,12 @@
 // code, translated: each facade calls makeModule with its stack.
 
 import { OSError, ValueError, fromEai, pyRepr } from "./errors.js";
-import { asClinicInt } from "./pyargs.js";
+import { asCInt, asClinicInt } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
 import type { LookupResult, Op } from "./sockcall.js";
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
+  AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
   SO_REUSEPORT,
 } from "./tables/constants_linux.js";
 
@@ -42,6 +42,23 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
     if (arguments.length !== 1) throw new TypeError(`_socket.setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
     stack.defaulttimeout = parseTimeout(timeout);
     return null;
+  }
+
+  /** socket.socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0). */
+  function socketpair(family: number | null = null, type: number = SOCK_STREAM, proto = 0): [S, S] {
+    if (arguments.length > 3) {
+      throw new TypeError(`socketpair() takes from 0 to 3 positional arguments but ${arguments.length} were given`);
+    }
+    const fam = family === null || family === undefined ? AF_UNIX : asCInt(family);
+    const typ = asCInt(type);
+    const pro = asCInt(proto);
+    const C = stack.core.exports;
+    check(C.sock_socketpair(fam, typ, pro));
+    const u8 = stack.core.u8;
+    const out = stack.core.out;
+    const fdA = u8[out] | (u8[out + 1] << 8) | (u8[out + 2] << 16) | (u8[out + 3] << 24);
+    const fdB = u8[out + 4] | (u8[out + 5] << 8) | (u8[out + 6] << 16) | (u8[out + 7] << 24);
+    return [new SocketClass(stack, [fam, typ, pro, fdA]), new SocketClass(stack, [fam, typ, pro, fdB])];
   }
 
   /** socket.close(fd): closes an fd of this module's table. */
@@ -157,7 +174,7 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
 
   return {
     socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
-    close, dup, fromfd,
+    close, dup, fromfd, socketpair,
   };
 }
 
