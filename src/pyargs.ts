@@ -66,6 +66,16 @@ export function asUnsignedLong(v: number | bigint | boolean): bigint | number {
   return b;
 }
 
+/** The "n" format unit: an int that fits a Py_ssize_t. Beyond 2**53 the number is inexact, which
+ * only callers that range-check it (never index with it) may use. */
+export function asSsizeT(v: unknown): number {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  const b = toBig(v);
+  if (b > LONG_MAX || b < LONG_MIN) throw new OverflowError("Python int too large to convert to C ssize_t");
+  return Number(b);
+}
+
 /** The "y*" format unit: a bytes-like object. */
 export function asBytes(v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;

@@ -8,6 +8,7 @@ export const AF_ATMSVC = 20;
 export const AF_AX25 = 3;
 export const AF_BRIDGE = 7;
 export const AF_CAN = 29;
+export const AF_DECnet = 12;
 export const AF_ECONET = 19;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
