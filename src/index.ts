@@ -2,6 +2,8 @@
 export * from "./constants.js";
 export * from "./addr.js";
 export { getprotobyname, getservbyname, getservbyport } from "./netdb.js";
+export { AddressFamily, SocketKind, MsgFlag, AddressInfo } from "./enums.js";
+export { CMSG_LEN, CMSG_SPACE } from "./cmsg.js";
 export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
