@@ -52,13 +52,16 @@ function argsMessage(args: readonly unknown[]): string {
   return pyRepr(args);
 }
 
-export class ValueError extends Error {
+/** Python's Exception: str(exc) from its args. The non-OSError classes below extend it. */
+export class Exception extends Error {
   readonly args: readonly unknown[];
   constructor(...args: unknown[]) {
     super(argsMessage(args));
     this.args = args;
   }
 }
+
+export class ValueError extends Exception {}
 
 /** UnicodeEncodeError(encoding, object, start, end, reason), positions in code points; str() as
  * Objects/exceptions.c builds it. */
@@ -108,47 +111,29 @@ export class UnicodeDecodeError extends ValueError {
 }
 
 /** Python's LookupError (unknown encodings and error handlers). */
-export class LookupError extends Error {
-  readonly args: readonly unknown[];
-  constructor(...args: unknown[]) {
-    super(argsMessage(args));
-    this.args = args;
-  }
-}
+export class LookupError extends Exception {}
 
-export class OverflowError extends Error {
-  readonly args: readonly unknown[];
-  constructor(...args: unknown[]) {
-    super(argsMessage(args));
-    this.args = args;
-  }
-}
+export class ArithmeticError extends Exception {}
+
+export class OverflowError extends ArithmeticError {}
 
 /** Python's OSError: OSError(errno, strerror[, filename]) or OSError(message). */
-export class OSError extends Error {
-  readonly args: readonly unknown[];
+export class OSError extends Exception {
   readonly errno: number | null = null;
   readonly strerror: string | null = null;
   readonly filename: unknown = null;
   constructor(...args: unknown[]) {
-    let message: string;
+    // OSError_init: two to five args are (errno, strerror[, filename, ...]); args keeps two.
     const structured = args.length >= 2 && args.length <= 5;
-    if (structured && args.length >= 3 && args[2] !== null && args[2] !== undefined) {
-      message = `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}: ${pyRepr(args[2])}`;
-    } else if (structured) {
-      message = `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}`;
-    } else {
-      message = argsMessage(args);
-    }
-    super(message);
-    if (structured) {
-      this.errno = args[0] as number;
-      this.strerror = args[1] as string;
-      if (args.length >= 3) this.filename = args[2] ?? null;
-      this.args = [args[0], args[1]];
-    } else {
-      this.args = args;
-    }
+    super(...(structured ? [args[0], args[1]] : args));
+    if (!structured) return;
+    this.errno = args[0] as number;
+    this.strerror = args[1] as string;
+    const named = args.length >= 3 && args[2] !== null && args[2] !== undefined;
+    if (args.length >= 3) this.filename = args[2] ?? null;
+    this.message = named
+      ? `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}: ${pyRepr(args[2])}`
+      : `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}`;
   }
 }
 
@@ -174,7 +159,7 @@ export class ConnectionResetError extends ConnectionError {}
 export class UnsupportedOperation extends OSError {}
 
 const CLASSES = {
-  ValueError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
+  Exception, ArithmeticError, ValueError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
   BlockingIOError, InterruptedError, ChildProcessError, ProcessLookupError, FileNotFoundError,
   FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ConnectionError,
   BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
