@@ -2,6 +2,9 @@
 // the same work in the same run:
 //   node     raw node:net / node:dgram, written as a Node programmer would (events, write/drain)
 //   CPython  python3's socket module, server in a thread (bench/socket_cpython.py), for reference
+//   thin     the benchmark's own pysocket code run on bench/socket_thin.js, a bare Promise-per-call
+//            wrapper of node:net/node:dgram: the ceiling for any awaitable socket API over Node,
+//            against which pysocket's ratio to raw node should be read
 // Workloads, client and server in one process each (127.0.0.1 only):
 //   ping-pong  TCP, TCP_NODELAY, 64-byte messages echoed: round trips per second and p99 latency
 //   bulk       TCP, a warm-up, a barrier, then BULK bytes in 64 KiB chunks (sendall → recv_into)
@@ -13,7 +16,7 @@
 // (a lost datagram, an error) is reported and the script goes on. Every loop is bounded.
 //
 // Environment: ROUNDS (default 7), BULK_MIB (default 256), PINGPONG_N, UDP_N, CONNECT_N,
-// NO_CPYTHON=1 to skip python3, ONLY=pingpong,bulk,... to run some workloads, WHO=pysocket,node
+// NO_CPYTHON=1 to skip python3, NO_THIN=1 to skip the thin wrapper, ONLY=pingpong,bulk,... to run some workloads, WHO=pysocket,node
 // to run some contenders (for profiling: node --cpu-prof bench/socket.bench.js), PYSOCKET_B=path
 // to another build's dist/src/index.js to race it as a fourth contender (pysocketB).
 
@@ -25,6 +28,7 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as pysocket from "pysocket";
+import * as thin from "./socket_thin.js";
 
 const env = (name, dflt) => (process.env[name] ? Number(process.env[name]) : dflt);
 const ROUNDS = env("ROUNDS", 7);
@@ -38,7 +42,9 @@ const BULK = env("BULK_MIB", 256) * 1024 * 1024;
 const BULK_WARM = Math.min(32 * 1024 * 1024, BULK);
 const WARM_RT = 500;
 const WARM_CONNECT = 100;
-/** A round that has not finished after this long is abandoned (a lost datagram, a stall). */
+/** A round that has not finished after this long is abandoned (a lost datagram, a stall): its
+ * sockets are closed, which ends any call still waiting on them. No socket has a timeout of its
+ * own, as none has in a plain Python program, so that no contender pays for per-call timers. */
 const GUARD_MS = 30_000;
 const ONLY = process.env.ONLY ? process.env.ONLY.split(",") : null;
 const WHO = process.env.WHO ? process.env.WHO.split(",") : null;
@@ -54,13 +60,34 @@ function p99(lat) {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))];
 }
 
-/** Rejects after GUARD_MS, so that no round can hang the script. */
+/** The sockets, servers and processes of the round in progress, for `guard` to close. */
+const live = new Set();
+function track(x) {
+  live.add(x);
+  return x;
+}
+
+/** Rejects after GUARD_MS, closing what the round opened, so that no round can hang the script. */
 function guard(promise, what) {
   let timer;
   const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no end after ${GUARD_MS / 1000} s`)), GUARD_MS);
+    timer = setTimeout(() => {
+      for (const x of live) {
+        try {
+          if (x.destroy) x.destroy();
+          else if (x.kill) x.kill("SIGKILL");
+          else x.close();
+        } catch {
+          // already closed
+        }
+      }
+      reject(new Error(`${what}: no end after ${GUARD_MS / 1000} s`));
+    }, GUARD_MS);
   });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, limit]).finally(() => {
+    clearTimeout(timer);
+    live.clear();
+  });
 }
 
 const message = () => new Uint8Array(MSG).fill(0x78);
@@ -70,12 +97,13 @@ const message = () => new Uint8Array(MSG).fill(0x78);
 // echo server that recv()s and sendall()s what it got, a client that counts what comes back.
 
 async function pyTcpPair(socket) {
-  const srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  const srv = track(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
   await srv.bind([HOST, 0]);
   await srv.listen();
-  const cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  const cli = track(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
   await cli.connect(srv.getsockname());
   const [conn] = await srv.accept();
+  track(conn);
   srv.close();
   for (const s of [cli, conn]) s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   return [cli, conn];
@@ -103,6 +131,7 @@ async function pyPingPong(socket, n) {
       conn.close();
     }
   })();
+  served.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const msg = message();
   const back = new Uint8Array(MSG);
   const lat = new Float64Array(n);
@@ -150,6 +179,7 @@ async function pyBulk(socket, warm, total) {
       conn.close();
     }
   })();
+  served.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const data = new Uint8Array(CHUNK).fill(0x78);
   try {
     for (let sent = 0; sent < warm; sent += CHUNK) await cli.sendall(data);
@@ -165,14 +195,11 @@ async function pyBulk(socket, warm, total) {
 }
 
 async function pyUdp(socket, n) {
-  const srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const srv = track(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
   await srv.bind([HOST, 0]);
   const addr = srv.getsockname();
-  const cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  const cli = track(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
   await cli.bind([HOST, 0]);
-  // A lost datagram raises TimeoutError instead of hanging the round.
-  srv.settimeout(10);
-  cli.settimeout(10);
   const stop = new TextEncoder().encode("stop");
   const served = (async () => {
     try {
@@ -185,6 +212,7 @@ async function pyUdp(socket, n) {
       srv.close();
     }
   })();
+  served.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const msg = message();
   const lat = new Float64Array(n);
   try {
@@ -209,13 +237,12 @@ async function pyUdp(socket, n) {
 }
 
 async function pyConnect(socket, n) {
-  const srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  const srv = track(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
   await srv.bind([HOST, 0]);
   await srv.listen();
-  srv.settimeout(10);
   const addr = srv.getsockname();
   const one = async () => {
-    const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+    const c = track(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
     try {
       await c.connect(addr);
       const [conn] = await srv.accept();
@@ -223,6 +250,7 @@ async function pyConnect(socket, n) {
       conn.close();
     } finally {
       c.close();
+      live.delete(c);
     }
   };
   try {
@@ -239,13 +267,14 @@ async function pyConnect(socket, n) {
 // Raw node:net and node:dgram doing the same work the way Node code does it.
 
 async function nodeTcpPair() {
-  const server = net.createServer();
+  const server = track(net.createServer());
   server.listen(0, HOST);
   await once(server, "listening");
   const accepted = once(server, "connection");
-  const cli = net.connect({ host: HOST, port: server.address().port, noDelay: true });
+  const cli = track(net.connect({ host: HOST, port: server.address().port, noDelay: true }));
   await once(cli, "connect");
   const [conn] = await accepted;
+  track(conn);
   conn.setNoDelay(true);
   server.close();
   return [cli, conn];
@@ -278,7 +307,7 @@ async function nodePingPong(n) {
   s = performance.now();
   cli.write(msg);
   try {
-    const end = await guard(done, "node ping-pong");
+    const end = await done;
     return { seconds: (end - t0) / 1000, p99: p99(lat) / 1000 };
   } finally {
     cli.destroy();
@@ -313,10 +342,11 @@ async function nodeBulk(warm, total) {
     }
   };
   try {
-    await guard(pump(warm).then(() => warmed), "node bulk warm-up");
+    await pump(warm);
+    await warmed;
     const t0 = performance.now();
     await pump(total);
-    const end = await guard(received, "node bulk");
+    const end = await received;
     return { seconds: (end - t0) / 1000 };
   } finally {
     cli.destroy();
@@ -325,12 +355,12 @@ async function nodeBulk(warm, total) {
 }
 
 async function nodeUdp(n) {
-  const srv = dgram.createSocket("udp4");
+  const srv = track(dgram.createSocket("udp4"));
   srv.bind(0, HOST);
   await once(srv, "listening");
   const port = srv.address().port;
   srv.on("message", (m, rinfo) => srv.send(m, rinfo.port, rinfo.address));
-  const cli = dgram.createSocket("udp4");
+  const cli = track(dgram.createSocket("udp4"));
   cli.bind(0, HOST);
   await once(cli, "listening");
   const msg = Buffer.from(message());
@@ -352,7 +382,7 @@ async function nodeUdp(n) {
   s = performance.now();
   cli.send(msg, port, HOST);
   try {
-    const end = await guard(done, "node udp (a lost datagram?)");
+    const end = await done;
     return { seconds: (end - t0) / 1000, p99: p99(lat) / 1000 };
   } finally {
     cli.close();
@@ -361,7 +391,7 @@ async function nodeUdp(n) {
 }
 
 async function nodeConnect(n) {
-  const server = net.createServer();
+  const server = track(net.createServer());
   server.listen(0, HOST);
   await once(server, "listening");
   const port = server.address().port;
@@ -373,16 +403,17 @@ async function nodeConnect(n) {
   });
   const one = async () => {
     const accepted = new Promise((resolve) => { pending = resolve; });
-    const c = net.connect(port, HOST);
+    const c = track(net.connect(port, HOST));
     await once(c, "connect");
     const conn = await accepted;
     c.destroy();
     conn.destroy();
+    live.delete(c);
   };
   try {
-    await guard((async () => { for (let i = 0; i < WARM_CONNECT; i++) await one(); })(), "node connect warm-up");
+    for (let i = 0; i < WARM_CONNECT; i++) await one();
     const t0 = performance.now();
-    await guard((async () => { for (let i = 0; i < n; i++) await one(); })(), "node connect");
+    for (let i = 0; i < n; i++) await one();
     return { seconds: (performance.now() - t0) / 1000 };
   } finally {
     server.close();
@@ -396,6 +427,7 @@ async function startCPython() {
   if (process.env.NO_CPYTHON || (WHO && !WHO.includes("cpython"))) return null;
   const script = fileURLToPath(new URL("./socket_cpython.py", import.meta.url));
   const child = spawn("python3", [script], { stdio: ["pipe", "pipe", "inherit"] });
+  child.stdin.on("error", () => {}); // python3 gone: its rounds report it
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const spawnFailed = new Promise((resolve) => child.once("error", (error) => resolve({ error })));
   const first = await Promise.race([lines.next(), spawnFailed]);
@@ -407,8 +439,11 @@ async function startCPython() {
   return {
     python,
     async run(command) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error("python3 is not running");
+      // A stuck CPython round is ended by killing python3 (guard); later rounds then fail.
+      track(child);
       child.stdin.write(`${command}\n`);
-      const line = await guard(lines.next(), `CPython ${command}`);
+      const line = await lines.next();
       if (line.done) throw new Error("python3 exited");
       const answer = JSON.parse(line.value);
       if (answer.error) throw new Error(answer.error);
@@ -429,7 +464,11 @@ function workloads(py) {
   const rt = (n) => (r) => ({ rate: n / r.seconds, p99: r.p99 * 1e6 });
   const mib = (r) => ({ rate: BULK / r.seconds / (1024 * 1024) });
   const perSec = (n) => (r) => ({ rate: n / r.seconds });
-  const both = (run) => ({ pysocket: () => run(pysocket), pysocketB: pysocketB && (() => run(pysocketB)) });
+  const both = (run) => ({
+    pysocket: () => run(pysocket),
+    pysocketB: pysocketB && (() => run(pysocketB)),
+    thin: !process.env.NO_THIN && (() => run(thin)),
+  });
   const list = [
     {
       name: "pingpong", title: `TCP ping-pong, ${MSG} B, TCP_NODELAY, ${PINGPONG_N} round trips`,
@@ -459,7 +498,7 @@ function workloads(py) {
   return ONLY ? list.filter((w) => ONLY.includes(w.name)) : list;
 }
 
-const CONTENDERS = ["pysocket", "pysocketB", "node", "cpython"];
+const CONTENDERS = ["pysocket", "pysocketB", "node", "thin", "cpython"];
 
 async function measure(w) {
   const who = CONTENDERS.filter((c) => w[c] && (!WHO || WHO.includes(c)));
@@ -507,18 +546,18 @@ try {
   py?.close();
 }
 
-const cols = [["workload", 10], ["metric", 15], ["pysocket", 9], ["node", 9], ["CPython", 9], ["py/node", 8], ["py/CPython", 10]];
+const cols = [["workload", 10], ["metric", 15], ["pysocket", 9], ["node", 9], ["CPython", 9], ["py/node", 8], ["py/CPython", 10], ["thin", 9], ["thin/node", 9]];
 if (pysocketB) cols.push(["pysocket B", 10], ["B/node", 7]);
 const row = (cells) => console.log(cells.map((x, i) => (i < 2 ? String(x).padEnd(cols[i][1]) : String(x).padStart(cols[i][1]))).join(" "));
 console.log("\nmedians over rounds; a ratio above 1 means pysocket does better (p99 latency: lower is better, so its ratios are node/py)");
 row(cols.map(([h]) => h));
 for (const { w, out } of results) {
-  const { pysocket: p, pysocketB: b, node: n, cpython: c } = out;
-  const cells = [w.name, w.unit, fmt(p?.rate), fmt(n?.rate), fmt(c?.rate), fmt(ratio(p?.rate, n?.rate), 2), fmt(ratio(p?.rate, c?.rate), 2)];
+  const { pysocket: p, pysocketB: b, node: n, cpython: c, thin: t } = out;
+  const cells = [w.name, w.unit, fmt(p?.rate), fmt(n?.rate), fmt(c?.rate), fmt(ratio(p?.rate, n?.rate), 2), fmt(ratio(p?.rate, c?.rate), 2), fmt(t?.rate), fmt(ratio(t?.rate, n?.rate), 2)];
   if (pysocketB) cells.push(fmt(b?.rate), fmt(ratio(b?.rate, n?.rate), 2));
   row(cells);
   if (w.latency) {
-    const lat = ["", "p99 latency µs", fmt(p?.p99, 1), fmt(n?.p99, 1), fmt(c?.p99, 1), fmt(ratio(n?.p99, p?.p99), 2), fmt(ratio(c?.p99, p?.p99), 2)];
+    const lat = ["", "p99 latency µs", fmt(p?.p99, 1), fmt(n?.p99, 1), fmt(c?.p99, 1), fmt(ratio(n?.p99, p?.p99), 2), fmt(ratio(c?.p99, p?.p99), 2), fmt(t?.p99, 1), fmt(ratio(n?.p99, t?.p99), 2)];
     if (pysocketB) lat.push(fmt(b?.p99, 1), fmt(ratio(n?.p99, b?.p99), 2));
     row(lat);
   }
@@ -532,6 +571,7 @@ for (const { w, out } of results) {
     console.log(`  MISS  ${w.name}: no result to compare`);
     continue;
   }
-  console.log(`  ${r >= w.target ? "PASS" : "MISS"}  ${w.name}: ≥ ${w.target}× raw node (${fmt(r, 2)}×)`);
+  const ceiling = out.thin && out.node ? `; the thin wrapper gets ${fmt(out.thin.rate / out.node.rate, 2)}×` : "";
+  console.log(`  ${r >= w.target ? "PASS" : "MISS"}  ${w.name}: ≥ ${w.target}× raw node (${fmt(r, 2)}×${ceiling})`);
 }
 console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(1)} s`);
