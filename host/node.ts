@@ -77,14 +77,17 @@ class Entry {
   datagramBytes = 0;
   // Incoming TCP data.
   chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already read. */
+  head = 0;
   queued = 0;
   eof = false;
   /** The connection was reset (RST): recv gives b'', send EPIPE, getpeername ENOTCONN. */
   dead = false;
   /** An error to report once, by the next recv or send or SO_ERROR (Linux's sk_err). */
   error = 0;
-  /** This connection's key in NodeHost.connections, while it is registered. */
+  /** This connection's key in NodeHost.connections, while it is registered, and its peer's. */
   key = "";
+  peerKey = "";
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   readers: Waiter[] = [];
@@ -268,9 +271,9 @@ export class NodeHost implements AsyncHost {
     };
     // Nothing may throw across the WASM boundary: a Node exception becomes its errno.
     for (const [name, call] of Object.entries(calls)) {
-      calls[name] = function guarded(): number {
+      calls[name] = (a: number, b: number, c: number, d: number, e: number, f: number): number => {
         try {
-          return call.apply(null, arguments as unknown as number[]);
+          return call(a, b, c, d, e, f);
         } catch (err) {
           return -errnoOf(err);
         }
@@ -494,6 +497,7 @@ export class NodeHost implements AsyncHost {
     e.error = 0;
     e.eof = false;
     e.chunks = [];
+    e.head = 0;
     e.queued = 0;
     return this.start(e, (done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
@@ -519,6 +523,7 @@ export class NodeHost implements AsyncHost {
     e.error = 0;
     e.eof = false;
     e.chunks = [];
+    e.head = 0;
     e.queued = 0;
     return this.start(e, (done) => {
       const s = new net.Socket({ allowHalfOpen: true });
@@ -569,14 +574,11 @@ export class NodeHost implements AsyncHost {
   private register(e: Entry): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    e.key = `${endpoint(s.localAddress, s.localPort)}>${endpoint(s.remoteAddress, s.remotePort)}`;
+    const local = endpoint(s.localAddress, s.localPort);
+    const remote = endpoint(s.remoteAddress, s.remotePort);
+    e.key = `${local}>${remote}`;
+    e.peerKey = `${remote}>${local}`;
     this.connections.set(e.key, e);
-  }
-
-  /** The other end of a connection, when it lives in this process. */
-  private peerKey(e: Entry): string {
-    const [local, remote] = e.key.split(">");
-    return `${remote}>${local}`;
   }
 
   private attachStream(e: Entry, s: net.Socket): void {
@@ -641,27 +643,30 @@ export class NodeHost implements AsyncHost {
   /** Copies queued stream bytes into the core's memory. */
   private take(e: Entry, buf: number, len: number, peek: boolean): number {
     const mem = this.mem();
+    const chunks = e.chunks;
     let n = 0;
     let i = 0;
-    while (n < len && i < e.chunks.length) {
-      const c = e.chunks[i];
-      const k = Math.min(c.length, len - n);
-      mem.set(k === c.length ? c : c.subarray(0, k), buf + n);
+    let off = e.head;
+    while (n < len && i < chunks.length) {
+      const c = chunks[i];
+      const k = Math.min(c.length - off, len - n);
+      c.copy(mem, buf + n, off, off + k);
       n += k;
-      if (peek) {
+      off += k;
+      if (off === c.length) {
         i++;
-      } else if (k === c.length) {
-        e.chunks.shift();
-      } else {
-        e.chunks[0] = c.subarray(k);
+        off = 0;
       }
     }
     if (!peek) {
+      if (i > 0) chunks.splice(0, i);
+      e.head = off;
       e.queued -= n;
       if (e.stream?.isPaused() && e.queued < RECV_HIGH_WATER / 2) e.stream.resume();
     }
     return n;
   }
+
 
   private recvDatagram(e: Entry, buf: number, len: number, flags: number, sa: number): number {
     const d = e.datagrams[0];
@@ -688,7 +693,7 @@ export class NodeHost implements AsyncHost {
     const n = Math.min(len, room);
     s.write(Buffer.from(this.mem().subarray(buf, buf + n)));
     // Writing to a connection its peer has closed draws a reset (tcp_reset in CLOSE_WAIT).
-    if (this.closedKeys.has(this.peerKey(e))) e.reset();
+    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) e.reset();
     return n;
   }
 
@@ -795,10 +800,10 @@ export class NodeHost implements AsyncHost {
     const s = e.stream;
     if (e.key) {
       this.connections.delete(e.key);
-      this.closedKeys.delete(this.peerKey(e));
+      this.closedKeys.delete(e.peerKey);
     }
     if (s && !s.destroyed) {
-      const peer = e.key ? this.connections.get(this.peerKey(e)) : undefined;
+      const peer = e.key ? this.connections.get(e.peerKey) : undefined;
       // Linux resets a connection closed with unread data (here, or still on its way from a
       // peer in this process) or with SO_LINGER {on, 0}; otherwise it flushes, then sends FIN.
       const unread = e.queued > 0 || (peer?.stream !== undefined && peer.stream!.bytesWritten > s.bytesRead);
@@ -807,7 +812,8 @@ export class NodeHost implements AsyncHost {
         peer?.reset();
       } else {
         if (peer && !e.dead) this.closedKeys.add(e.key);
-        if (s.writableFinished || s.pending) s.destroy();
+        // With nothing left to write, closing the handle is Linux's close(): it sends FIN.
+        if (s.writableLength === 0 || s.pending) s.destroy();
         else s.end(() => s.destroy());
       }
     }

@@ -19,7 +19,7 @@ const stack: Stack<true> = {
   now: () => host.now(),
   defaulttimeout: null,
   run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
-    return (sock as Socket)._lanes[lane].run(() => runAsync(host, op()));
+    return (sock as Socket)._lanes[lane].run(host, op);
   },
   wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
 };

@@ -108,27 +108,35 @@ export function runSync<T>(host: SyncHost, op: Op<T>): T {
 
 /**
  * Serves one direction of a socket (reads or writes) in call order, as API.md promises for
- * concurrent calls: a call starts only when the ones before it have settled.
+ * concurrent calls: a call starts only when the ones before it have settled. A call that needs
+ * no waiting runs to its end at once and never marks the lane busy.
  */
 export class Lane {
   private busy = false;
   private queue: Array<() => void> = [];
 
-  run<T>(start: () => Promise<T>): Promise<T> {
-    if (this.busy) return new Promise<T>((resolve, reject) => this.queue.push(() => this.begin(start).then(resolve, reject)));
-    return this.begin(start);
-  }
-
-  private begin<T>(start: () => Promise<T>): Promise<T> {
+  run<T>(host: AsyncHost, make: () => Op<T>): Promise<T> {
+    if (this.busy) {
+      return new Promise<T>((resolve, reject) => this.queue.push(() => this.run(host, make).then(resolve, reject)));
+    }
+    let op: Op<T>;
+    let step: IteratorResult<Yielded, T>;
+    try {
+      op = make();
+      step = op.next();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (step.done) return Promise.resolve(step.value);
     this.busy = true;
-    const p = start();
-    p.then(this.next, this.next);
-    return p;
+    return (async () => {
+      try {
+        while (!step.done) step = op.next(await asyncAnswer(host, step.value));
+        return step.value;
+      } finally {
+        this.busy = false;
+        while (!this.busy && this.queue.length > 0) this.queue.shift()!();
+      }
+    })();
   }
-
-  private next = (): void => {
-    const more = this.queue.shift();
-    if (more) more();
-    else this.busy = false;
-  };
 }
