@@ -1,0 +1,333 @@
+// The worker host, behind `pysocket/sync`. Node's sockets need a running event loop, and a thread
+// that blocks as CPython does cannot run one; so a worker thread runs the Node host
+// (host/worker_main.ts), and this proxy, on the calling thread, makes each syscall by an id-tagged
+// message and blocks in Atomics.wait until the worker answers in a SharedArrayBuffer.
+// - Bytes never travel by structured clone: the worker's Node host works in a shared
+//   WebAssembly.Memory, and the proxy copies what a syscall reads (data to send, sockaddrs) from
+//   the caller's core into it and what a syscall writes (data received, sockaddrs) back out.
+// - sock_call_ex retries the call that answered EAGAIN as soon as its wait reports readiness, so
+//   the wait carries that call: the worker runs it when the socket is ready (again after a
+//   spurious wake-up) and hands back its result with the readiness, one round trip instead of two.
+// - The worker publishes which sockets it knows to have nothing to read (QUIET), so that a recv
+//   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
+// - A dead worker makes the pending call and every later one fail with EIO, never hang: see
+//   WATCHER.
+
+import type { MessagePort } from "node:worker_threads";
+import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
+import { READ, WRITE, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest, type SyncHost } from "./types.js";
+
+function atomicsWaitAllowed(): boolean {
+  if (typeof SharedArrayBuffer !== "function") return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Checked before anything Node-only is loaded, so that a browser gets this and not a failed import.
+if (!atomicsWaitAllowed()) {
+  throw new Error(
+    "pysocket/sync blocks the calling thread with Atomics.wait, which this thread does not allow " +
+    "(a browser's main thread never does): import \"pysocket\" instead, whose blocking calls return Promises.",
+  );
+}
+
+const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
+
+/** The syscalls of assembly/host.ts; a request names one by its index here. */
+export const SYSCALLS = [
+  "sock_open", "sock_pair", "sock_bind", "sock_listen", "sock_connect", "sock_finish", "sock_accept",
+  "sock_recv", "sock_recv_from", "sock_send", "sock_send_to", "sock_shutdown", "sock_close",
+  "sock_addr_local", "sock_addr_remote", "sock_set_option", "sock_error",
+] as const;
+const [
+  OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
+  ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
+] = SYSCALLS.keys();
+export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, ERROR };
+/** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
+export const WAIT = SYSCALLS.length;
+/** [id, LOOKUP, host, family]; the answer's LookupResult comes as a message. */
+export const LOOKUP = WAIT + 1;
+/** [id, RESOLVE, ResolveRequest]; the ResolveAnswer comes as a message. */
+export const RESOLVE = LOOKUP + 1;
+
+/** A request: [id, code, ...arguments], pointers already in the worker's memory. */
+export type Request = [number, number, ...unknown[]];
+
+// The control words (Int32Array indices) of the SharedArrayBuffer both threads block or write on.
+/** 0 while a request is pending; the worker stores 1 and notifies when it has answered. */
+export const STATE = 0;
+/** 1 once the worker has exited, set by the thread watching it. */
+export const GONE = 1;
+/** The id of the request answered. */
+export const ID = 2;
+/** A syscall's result. */
+export const RESULT = 3;
+/** A wait's outcome: 1 ready, 0 timed out. */
+export const READY = 4;
+export const CONTROL_WORDS = 5;
+
+// The worker's memory: a sockaddr slot, socketpair's two handles, a byte for the worker's own
+// peeks, then the data area.
+export const SA = 0;
+/** sizeof(struct sockaddr_storage): room for any sockaddr, as the core's SA_OUT area has. */
+const SA_SIZE = 128;
+const PAIR_OUT = 128;
+export const PROBE = 136;
+export const DATA = 256;
+/** The most one syscall moves: a longer stream send or recv moves a part, as send(2) may; a
+ * datagram never exceeds it (UDP's payload is at most 65527 bytes). */
+export const DATA_SIZE = 1 << 20;
+export const PAGES = Math.ceil((DATA + DATA_SIZE) / 65536);
+
+export const SOCK_STREAM = 1;
+const EAI_SYSTEM = -11;
+/** How often a blocked caller looks at the GONE mark if no notify reaches it. */
+const SLICE_MS = 50;
+
+/** Slots of the QUIET array: slot h % QUIET_SLOTS holds h while the worker knows that a recv or
+ * accept on handle h would answer EAGAIN (it did, and no readiness event came since). */
+export const QUIET_SLOTS = 1024;
+
+/** What the worker (host/worker_main.ts) is started with. */
+export interface WorkerData {
+  ctl: Int32Array;
+  quiet: Int32Array;
+  memory: WebAssembly.Memory;
+  port: MessagePort;
+}
+
+/** The watcher thread. Only a parent sees a thread exit, and the caller's thread cannot: blocked
+ * in Atomics.wait, no event reaches it. So a thread of its own starts the worker and marks it GONE
+ * when it exits, whatever the reason (an uncaught error, exit(), running out of memory), waking
+ * the caller. A data: URL, so that it loads no module graph and is read as an ES module whatever
+ * flags (--input-type) the process was started with. */
+const WATCHER = new URL("data:text/javascript," + encodeURIComponent(`
+import { Worker, workerData } from "node:worker_threads";
+const { entry, ...data } = workerData;
+const gone = () => { Atomics.store(data.ctl, ${GONE}, 1); Atomics.notify(data.ctl, ${STATE}); };
+new Worker(new URL(entry), { workerData: data, transferList: [data.port] }).on("error", gone).on("exit", gone);
+`));
+
+/** Which readiness an EAGAIN of syscall `code` waits for: poll(2)'s POLLIN or POLLOUT. */
+export function interestOf(code: number): number {
+  return code === RECV || code === RECV_FROM || code === ACCEPT ? READ : WRITE;
+}
+
+/** True when a syscall result means "wait, then call again". */
+export function isAgain(r: number): boolean {
+  return r === -EAGAIN || r === -EINPROGRESS;
+}
+
+export interface WorkerHostOptions {
+  /** The worker's module; a test may wrap host/worker_main.js to make the worker die. */
+  entry?: URL;
+}
+
+export class WorkerHost implements SyncHost {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  private readonly quiet = new Int32Array(new SharedArrayBuffer(QUIET_SLOTS * 4));
+  private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
+  /** The shared memory never grows (maximum = initial), so one view serves for ever. */
+  private readonly data = new Uint8Array(this.shared.buffer);
+  private readonly port: MessagePort;
+  private seq = 0;
+  private memory: WebAssembly.Memory | null = null;
+  private view = new Uint8Array(0);
+  /** Stream handles: their sends are cut to the data area, a datagram is passed whole. */
+  private readonly streams = new Set<number>();
+  /** The last syscall, when it answered EAGAIN: the wait that follows retries it. */
+  private again: Request | null = null;
+  /** What that retry answered in the worker; the caller's next syscall is the retry itself. */
+  private prefetched: { req: Request; result: number } | null = null;
+
+  /** Starts the threads at once: they boot (some 100 ms) while the caller goes on. */
+  constructor(options: WorkerHostOptions = {}) {
+    const { port1, port2 } = new MessageChannel();
+    const entry = (options.entry ?? new URL("./worker_main.js", import.meta.url)).href;
+    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, memory: this.shared, port: port2 };
+    // The threads run this package's modules only: the caller's flags (an --input-type for its
+    // -e script, a preload) are not for them, and the worker inherits the watcher's none.
+    const watcher = new Worker(WATCHER, { workerData: { entry, ...data }, transferList: [port2], execArgv: [] });
+    // It only fails if a thread cannot be started; the caller then sees EIO, not a crash.
+    watcher.on("error", () => {
+      Atomics.store(this.ctl, GONE, 1);
+    });
+    // As CPython's sockets do not, the threads must not keep the process alive.
+    watcher.unref();
+    this.port = port1;
+  }
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+  }
+
+  now(): number {
+    return performance.now() / 1000;
+  }
+
+  /** The caller's core memory, re-viewed after it grows. */
+  private mem(): Uint8Array {
+    if (this.view.byteLength === 0) this.view = new Uint8Array(this.memory!.buffer);
+    return this.view;
+  }
+
+  private copyIn(from: number, to: number, n: number): void {
+    this.data.set(this.mem().subarray(from, from + n), to);
+  }
+
+  private copyOut(from: number, to: number, n: number): void {
+    this.mem().set(this.data.subarray(from, from + n), to);
+  }
+
+  imports(): HostImports {
+    return {
+      sock_open: (family, type, proto) => {
+        const h = this.call([0, OPEN, family, type, proto]);
+        if (h >= 0 && type === SOCK_STREAM) this.streams.add(h);
+        return h;
+      },
+      sock_pair: (family, type, proto, out) => {
+        const r = this.call([0, PAIR, family, type, proto, PAIR_OUT]);
+        if (r >= 0) {
+          this.copyOut(PAIR_OUT, out, 8);
+          const handles = new Int32Array(this.shared.buffer, PAIR_OUT, 2);
+          for (const h of handles) this.streams.add(h);
+        }
+        return r;
+      },
+      sock_bind: (h, sa, salen) => {
+        this.copyIn(sa, SA, salen);
+        return this.call([0, BIND, h, SA, salen]);
+      },
+      sock_listen: (h, backlog) => this.call([0, LISTEN, h, backlog]),
+      sock_connect: (h, sa, salen) => {
+        this.copyIn(sa, SA, salen);
+        return this.call([0, CONNECT, h, SA, salen]);
+      },
+      sock_finish: (h) => this.call([0, FINISH, h]),
+      sock_accept: (h) => {
+        const c = this.read([0, ACCEPT, h]);
+        if (c >= 0) this.streams.add(c);
+        return c;
+      },
+      sock_recv: (h, buf, len, flags) => {
+        const r = this.read([0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags]);
+        if (r > 0) this.copyOut(DATA, buf, r);
+        return r;
+      },
+      sock_recv_from: (h, buf, len, flags, sa) => {
+        const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
+        if (r >= 0) {
+          this.copyOut(DATA, buf, r);
+          this.copyOut(SA, sa, SA_SIZE);
+        }
+        return r;
+      },
+      sock_send: (h, buf, len, flags) => this.call([0, SEND, h, DATA, this.sendLength(h, buf, len), flags]),
+      sock_send_to: (h, buf, len, flags, sa, salen) => {
+        const n = this.sendLength(h, buf, len);
+        this.copyIn(sa, SA, salen);
+        return this.call([0, SEND_TO, h, DATA, n, flags, SA, salen]);
+      },
+      sock_shutdown: (h, how) => this.call([0, SHUTDOWN, h, how]),
+      sock_close: (h) => {
+        this.streams.delete(h);
+        return this.call([0, CLOSE, h]);
+      },
+      sock_addr_local: (h, sa) => this.addr(ADDR_LOCAL, h, sa),
+      sock_addr_remote: (h, sa) => this.addr(ADDR_REMOTE, h, sa),
+      sock_set_option: (h, level, name, value) => this.call([0, SET_OPTION, h, level, name, value]),
+      sock_error: (h) => this.call([0, ERROR, h]),
+    };
+  }
+
+  /** Copies the bytes a send reads into the data area; returns the length to pass on. */
+  private sendLength(h: number, buf: number, len: number): number {
+    const n = Math.min(len, DATA_SIZE);
+    this.copyIn(buf, DATA, n);
+    // A datagram longer than the area is longer than any UDP payload: the host refuses it with
+    // EMSGSIZE by its length alone, so it gets the real one.
+    return this.streams.has(h) ? n : len;
+  }
+
+  private addr(code: number, h: number, sa: number): number {
+    const r = this.call([0, code, h, SA]);
+    if (r >= 0) this.copyOut(SA, sa, SA_SIZE);
+    return r;
+  }
+
+  waitSync(h: number, interest: number, timeout: number): boolean {
+    const retry = this.again !== null && this.again[2] === h ? this.again.slice(1) : [];
+    this.again = null;
+    if (!this.exchange([0, WAIT, h, interest, timeout, ...retry])) return true;
+    const ctl = this.ctl;
+    if (ctl[READY] === 0) return false;
+    if (retry.length > 0) this.prefetched = { req: [0, ...retry] as Request, result: ctl[RESULT] };
+    return true;
+  }
+
+  lookupSync(host: string, family: number): LookupResult {
+    return this.ask([0, LOOKUP, host, family]) as LookupResult;
+  }
+
+  resolveSync(req: ResolveRequest): ResolveAnswer {
+    return this.ask([0, RESOLVE, req]) as ResolveAnswer;
+  }
+
+  /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM. */
+  private ask(req: Request): unknown {
+    this.again = null;
+    if (!this.exchange(req)) return { eai: EAI_SYSTEM };
+    return receiveMessageOnPort(this.port)!.message;
+  }
+
+  /** A recv or accept: EAGAIN here if the worker knows there is nothing to take (a zero-length
+   * recv answers 0 even then), unless the worker is gone and can never say otherwise. */
+  private read(req: Request): number {
+    const h = req[2] as number;
+    if (this.prefetched === null && req[4] !== 0 && Atomics.load(this.quiet, h % QUIET_SLOTS) === h &&
+      Atomics.load(this.ctl, GONE) === 0) {
+      this.again = req;
+      return -EAGAIN;
+    }
+    return this.call(req);
+  }
+
+  /** One syscall: answered from the prefetched retry, or by the worker; -EIO once it is gone. */
+  private call(req: Request): number {
+    const p = this.prefetched;
+    if (p !== null) {
+      this.prefetched = null;
+      this.again = null;
+      if (p.req.length !== req.length || p.req.some((v, i) => i > 0 && v !== req[i])) {
+        throw new Error(`pysocket worker host: ${SYSCALLS[req[1]]} follows a wait that retried ${SYSCALLS[p.req[1]]}`);
+      }
+      return p.result;
+    }
+    const r = this.exchange(req) ? this.ctl[RESULT] : -EIO;
+    this.again = r === -EAGAIN ? req : null;
+    return r;
+  }
+
+  /** Sends `req` and blocks until the worker answers (true) or is gone (false). */
+  private exchange(req: Request): boolean {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, GONE) !== 0) return false;
+    const port = this.port;
+    const id = (this.seq = (this.seq + 1) | 0);
+    req[0] = id;
+    Atomics.store(ctl, STATE, 0);
+    port.postMessage(req);
+    while (Atomics.load(ctl, STATE) === 0) {
+      if (Atomics.load(ctl, GONE) !== 0) return false;
+      Atomics.wait(ctl, STATE, 0, SLICE_MS);
+    }
+    if (ctl[ID] !== id) throw new Error(`pysocket worker host: answer ${ctl[ID]} to request ${id}`);
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+// The `pysocket/sync` facade's stack: a core over a SyncHost (the worker host) and the blocking
+// driver. Every call returns its value, blocking the calling thread as CPython's do; one thread
+// makes one call at a time, so no call order needs keeping.
+
+import type { SyncHost } from "../host/types.js";
+import { coreWithHost } from "./core.js";
+import { makeModule } from "./module.js";
+import { runSync, type Op } from "./sockcall.js";
+import { SocketBase, type Stack } from "./socket.js";
+
+/** A socket of the `pysocket/sync` facade: its blocking methods return plain values. */
+export class Socket extends SocketBase<false> {}
+
+/** The module functions over `host`, each module with its own core and fd table. */
+export function syncModule(host: SyncHost) {
+  const stack: Stack<false> = {
+    core: coreWithHost(host),
+    now: () => host.now(),
+    defaulttimeout: null,
+    run: <T>(_sock: SocketBase<false>, _lane: 0 | 1, op: () => Op<T>): T => runSync(host, op()),
+    wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
+  };
+  return makeModule(stack, Socket, <T>(op: () => Op<T>) => runSync(host, op()));
+}
