@@ -7,6 +7,7 @@ import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
 import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
 import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
+import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
 import {
   AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
@@ -205,6 +206,13 @@ export class SocketBase<A extends boolean> implements Waitable {
   _decref_socketios(): void {
     if (this._io_refs > 0) this._io_refs--;
     if (this._closed) this.close();
+  }
+
+  /** makefile(mode='r', buffering=None, *, encoding=None, errors=None, newline=None): the keyword
+   * arguments as a trailing options object. */
+  makefile(mode?: string | MakefileOptions, buffering?: number | null | MakefileOptions, options?: MakefileOptions): SocketFile<A>;
+  makefile(...args: unknown[]): SocketFile<A> {
+    return makefile(this, args);
   }
 
   detach(): number {
@@ -490,7 +498,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     return this._stack.run(this, 0, () => this._recvInto("recvfrom_into", given, buffer, nbytes, flags)) as Ret<A, [number, Address | null]>;
   }
 
-  private *_recvInto(name: string, given: number, buffer: unknown, nbytes: unknown, flags: unknown): Op<number | [number, Address | null]> {
+  /** @internal */ *_recvInto(name: string, given: number, buffer: unknown, nbytes: unknown, flags: unknown): Op<number | [number, Address | null]> {
     arityError.buffer(name, 3, given);
     const from = name === "recvfrom_into";
     const buf = writableBuffer(name, buffer);
@@ -523,7 +531,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     return this._stack.run(this, 1, () => this._send(given, data, flags));
   }
 
-  private *_send(given: number, data: unknown, flags: unknown): Op<number> {
+  /** @internal */ *_send(given: number, data: unknown, flags: unknown): Op<number> {
     arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
