@@ -8,8 +8,13 @@ export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
-  PermissionError, ValueError, OverflowError, UnicodeEncodeError,
+  PermissionError, ValueError, OverflowError, UnicodeEncodeError, UnicodeDecodeError, LookupError,
+  UnsupportedOperation,
 } from "./errors.js";
+export {
+  SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
+  type MakefileOptions,
+} from "./makefile.js";
 import { module } from "./facade_async.js";
 export { Socket, Socket as SocketType } from "./facade_async.js";
 
