@@ -41,6 +41,7 @@ export function pyRepr(v: unknown): string {
     }
     return out + "'";
   }
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
   if (Array.isArray(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(", ")})`;
   return String(v);
 }

@@ -1,7 +1,7 @@
 // The `pysocket` facade's stack: the Node host, one core, and the Promise driver. Blocking
 // calls return Promises; calls on one socket are served in call order per direction.
 
-import { readFileAt } from "../host/files.js";
+import { nodeFiles } from "../host/files.js";
 import { NodeHost } from "../host/node.js";
 import { coreWithHost } from "./core.js";
 import { makeModule } from "./module.js";
@@ -23,7 +23,7 @@ const stack: Stack<true> = {
     return (sock as Socket)._lanes[lane].run(host, op);
   },
   wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
-  readFile: readFileAt,
+  files: nodeFiles,
 };
 
 export const module = makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op()));

@@ -1,52 +1,90 @@
-// socket.sendfile(file, offset=0, count=None), as Lib/socket.py's _sendfile_use_send: read the
-// file in blocks from `offset` and send each block whole. The file is an fd number, or an object
-// with an `fd` (a node:fs FileHandle) or a fileno() method; the facade reads it.
+// socket.sendfile(file, offset=0, count=None), as Lib/socket.py does it on Linux: the
+// _sendfile_use_sendfile path (whose os.sendfile is emulated here by reading the file and
+// sending each block whole), with its checks in CPython's order. The file is an fd number, or an
+// object with an `fd` (a node:fs FileHandle; -1 once closed) or a fileno() method.
 
-import { ValueError, fromErrno, pyRepr } from "./errors.js";
+import { OSError, OverflowError, ValueError, fromErrno, pyRepr } from "./errors.js";
 import { isInt, typeName } from "./pyargs.js";
 import type { Op } from "./sockcall.js";
 
-/** Reads up to `into.length` bytes of file `fd` at `position`: the count (0 at its end), or
- * -errno. */
-export type ReadFile = (fd: number, into: Uint8Array, position: number) => number;
+/** What sendfile needs of the runtime's files. Both return -errno on failure. */
+export interface Files {
+  size(fd: number): number;
+  /** Reads at `position`, or at the file's own position (advancing it) when that is -1. */
+  read(fd: number, into: Uint8Array, position: number): number;
+}
 
-const BLOCK = 8192;
+const BLOCK = 65536;
+const EINVAL = 22;
+const SSIZE_MAX = 2n ** 63n - 1n;
 
+/** file.fileno(), as the file object would answer it. */
 function fileDescriptor(file: unknown): number {
-  if (typeof file === "number" && Number.isInteger(file) && file >= 0) return file;
+  if (typeof file === "number" && Number.isInteger(file)) return file;
   const f = file as { fd?: unknown; fileno?: unknown } | null;
-  if (f && typeof f.fd === "number") return f.fd;
-  if (f && typeof f.fileno === "function") return Number((f.fileno as () => unknown).call(f));
-  throw new TypeError(`'${typeName(file)}' object has no attribute 'read'`);
+  let fd: unknown;
+  if (f && typeof f.fd === "number") fd = f.fd;
+  else if (f && typeof f.fileno === "function") fd = (f.fileno as () => unknown).call(f);
+  else throw new TypeError(`'${typeName(file)}' object has no attribute 'read'`);
+  if (fd === -1) throw new ValueError("I/O operation on closed file");
+  return Number(fd);
 }
 
 export interface SendfileTarget {
   readonly type: number;
   readonly timeout: number | null;
+  fileno(): number;
 }
 
-/** The argument checks of _check_sendfile_params and _sendfile_use_send, then the copy loop. */
 export function* sendfileOp(
-  sock: SendfileTarget, readFile: ReadFile, sendAll: (data: Uint8Array) => Op<unknown>,
+  sock: SendfileTarget, files: Files, sendAll: (data: Uint8Array) => Op<unknown>,
   file: unknown, offset: unknown, count: unknown,
 ): Op<number> {
+  // _check_sendfile_params
   const SOCK_STREAM = 1;
   if (!(sock.type & SOCK_STREAM)) throw new ValueError("only SOCK_STREAM type sockets are supported");
   if (count !== null && count !== undefined) {
     if (!isInt(count)) throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
     if (Number(count) <= 0) throw new ValueError(`count must be a positive integer (got ${pyRepr(count)})`);
   }
-  if (sock.timeout === 0) throw new ValueError("non-blocking sockets are not supported");
+  // _sendfile_use_sendfile
+  const sockno = sock.fileno();
   const fd = fileDescriptor(file);
+  const fsize = files.size(fd);
+  if (fsize === 0) return 0;
+  if (sock.timeout === 0) throw new ValueError("non-blocking sockets are not supported");
+  // A file fstat cannot size goes to _sendfile_use_send, which reads it (and fails there).
+  if (fsize > 0 && sockno === -1) throw new ValueError("Invalid file descriptor: -1");
+  if (offset === null || offset === undefined) {
+    // os.sendfile(offset=None) sends from the file's own position; then socket.py's
+    // `offset += sent` fails, after that first (whole-file) block went out.
+    const block = new Uint8Array(Math.min(fsize, count === null || count === undefined ? fsize : Number(count)));
+    const n = files.read(fd, block, -1);
+    if (n < 0) throw fromErrno(-n);
+    if (n > 0) yield* sendAll(block.subarray(0, n));
+    throw new TypeError("unsupported operand type(s) for +=: 'NoneType' and 'int'");
+  }
+  // os.sendfile's own argument conversions: off_t offset, Py_ssize_t count.
   if (!isInt(offset)) throw new TypeError(`'${typeName(offset)}' object cannot be interpreted as an integer`);
-  let position = Number(offset);
+  const off = BigInt(typeof offset === "boolean" ? Number(offset) : offset);
+  if (off > SSIZE_MAX || off < -SSIZE_MAX - 1n) throw new OverflowError("Python int too large to convert to C long");
+  if (count !== null && count !== undefined && BigInt(Number(count) === Infinity ? 0 : count as number | bigint) > SSIZE_MAX) {
+    throw new OverflowError("Python int too large to convert to C ssize_t");
+  }
+  // A negative offset fails os.sendfile (EINVAL); the fallback's file.seek() fails the same way.
+  // Offsets past 2**53 are past any file Node can read, and past Linux's file size limit there.
+  if (off < 0n || off > BigInt(Number.MAX_SAFE_INTEGER)) throw fromErrno(EINVAL);
+  let position = Number(off);
   const limit = count === null || count === undefined ? Infinity : Number(count);
   let total = 0;
-  const block = new Uint8Array(Math.min(BLOCK, limit));
+  const block = new Uint8Array(BLOCK);
   while (total < limit) {
-    const want = Math.min(block.length, limit - total);
-    const n = readFile(fd, want === block.length ? block : block.subarray(0, want), position);
-    if (n < 0) throw fromErrno(-n);
+    const want = Math.min(BLOCK, limit - total);
+    const n = files.read(fd, want === BLOCK ? block : block.subarray(0, want), position);
+    if (n < 0) {
+      if (total === 0) throw fromErrno(-n);
+      throw new OSError(-n, "read failed");
+    }
     if (n === 0) break;
     yield* sendAll(block.slice(0, n));
     total += n;

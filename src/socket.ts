@@ -7,7 +7,7 @@ import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
 import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
 import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
-import { sendfileOp, type ReadFile } from "./sendfile.js";
+import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
 import {
@@ -35,8 +35,8 @@ export interface Stack<A extends boolean> {
   defaulttimeout: number | null;
   /** Wraps an fd in a socket object of the facade (for accept). */
   wrap(fd: number): SocketBase<A>;
-  /** Reads a file for sendfile(), where the runtime has files. */
-  readFile?: ReadFile;
+  /** The runtime's files, for sendfile(), where it has them. */
+  files?: Files;
 }
 
 /** _PyTime_FromSecondsObject for socket timeouts: seconds rounded up to nanoseconds, or null. */
@@ -576,9 +576,9 @@ export class SocketBase<A extends boolean> implements Waitable {
         ? "socket.sendfile() missing 1 required positional argument: 'file'"
         : `socket.sendfile() takes from 2 to 4 positional arguments but ${given + 1} were given`);
     }
-    const readFile = this._stack.readFile;
-    if (!readFile) throw new OSError("sendfile() needs a runtime with files");
-    return yield* sendfileOp(this, readFile, (data) => this._sendall(1, data, 0), file, offset, count);
+    const files = this._stack.files;
+    if (!files) throw new OSError("sendfile() needs a runtime with files");
+    return yield* sendfileOp(this, files, (data) => this._sendall(1, data, 0), file, offset, count);
   }
 
   sendto(data: Uint8Array, flagsOrAddress: number | Address, address?: Address): Ret<A, number> {
