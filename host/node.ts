@@ -697,6 +697,17 @@ export class NodeHost implements AsyncHost {
     return n;
   }
 
+  /** How many bytes sock_send would take whole from stream handle `h` now, with no error and no
+   * other effect (a reset it would draw): 0 when it would do otherwise. The worker host answers
+   * such a send before making it, so that its caller runs on while Node writes. */
+  sendRoom(h: number): number {
+    const e = this.entries.get(h);
+    const s = e?.stream;
+    if (!e || !s || e.type !== SOCK_STREAM || e.error || e.linking || e.dead || s.destroyed || s.writableEnded) return 0;
+    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) return 0;
+    return Math.max(0, SEND_HIGH_WATER - s.writableLength);
+  }
+
   private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
     if (e.error) return -e.takeError();
     // Linux binds an unbound socket to an ephemeral port on its first send, even one that

@@ -10,6 +10,8 @@
 //   spurious wake-up) and hands back its result with the readiness, one round trip instead of two.
 // - The worker publishes which sockets it knows to have nothing to read (QUIET), so that a recv
 //   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
+// - A send that the Node host will take whole is answered before Node writes it, so that the
+//   caller prepares its next call meanwhile; the next send's bytes go to the other data area.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER.
 
@@ -47,7 +49,7 @@ const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
   ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
 ] = SYSCALLS.keys();
-export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, ERROR };
+export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
 export const WAIT = SYSCALLS.length;
 /** [id, LOOKUP, host, family]; the answer's LookupResult comes as a message. */
@@ -72,7 +74,7 @@ export const READY = 4;
 export const CONTROL_WORDS = 5;
 
 // The worker's memory: a sockaddr slot, socketpair's two handles, a byte for the worker's own
-// peeks, then the data area.
+// peeks, then two data areas.
 export const SA = 0;
 /** sizeof(struct sockaddr_storage): room for any sockaddr, as the core's SA_OUT area has. */
 const SA_SIZE = 128;
@@ -82,7 +84,7 @@ export const DATA = 256;
 /** The most one syscall moves: a longer stream send or recv moves a part, as send(2) may; a
  * datagram never exceeds it (UDP's payload is at most 65527 bytes). */
 export const DATA_SIZE = 1 << 20;
-export const PAGES = Math.ceil((DATA + DATA_SIZE) / 65536);
+export const PAGES = Math.ceil((DATA + 2 * DATA_SIZE) / 65536);
 
 export const SOCK_STREAM = 1;
 const EAI_SYSTEM = -11;
@@ -138,6 +140,8 @@ export class WorkerHost implements SyncHost {
   private seq = 0;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
+  /** The data area the last send used. */
+  private area = DATA;
   /** Stream handles: their sends are cut to the data area, a datagram is passed whole. */
   private readonly streams = new Set<number>();
   /** The last syscall, when it answered EAGAIN: the wait that follows retries it. */
@@ -228,11 +232,15 @@ export class WorkerHost implements SyncHost {
         }
         return r;
       },
-      sock_send: (h, buf, len, flags) => this.call([0, SEND, h, DATA, this.sendLength(h, buf, len), flags]),
+      sock_send: (h, buf, len, flags) => {
+        const at = this.sendArea();
+        return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
+      },
       sock_send_to: (h, buf, len, flags, sa, salen) => {
-        const n = this.sendLength(h, buf, len);
+        const at = this.sendArea();
+        const n = this.sendLength(h, buf, len, at);
         this.copyIn(sa, SA, salen);
-        return this.call([0, SEND_TO, h, DATA, n, flags, SA, salen]);
+        return this.call([0, SEND_TO, h, at, n, flags, SA, salen]);
       },
       sock_shutdown: (h, how) => this.call([0, SHUTDOWN, h, how]),
       sock_close: (h) => {
@@ -246,10 +254,18 @@ export class WorkerHost implements SyncHost {
     };
   }
 
-  /** Copies the bytes a send reads into the data area; returns the length to pass on. */
-  private sendLength(h: number, buf: number, len: number): number {
+  /** Where a send's bytes go: not where the last send's went, which the worker may still be
+   * reading; a retry after a wait goes where its first try went, as the worker retried that. */
+  private sendArea(): number {
+    if (this.prefetched !== null) return this.prefetched.req[3] as number;
+    this.area = this.area === DATA ? DATA + DATA_SIZE : DATA;
+    return this.area;
+  }
+
+  /** Copies the bytes a send reads to `at`; returns the length to pass on. */
+  private sendLength(h: number, buf: number, len: number, at: number): number {
     const n = Math.min(len, DATA_SIZE);
-    this.copyIn(buf, DATA, n);
+    this.copyIn(buf, at, n);
     // A datagram longer than the area is longer than any UDP payload: the host refuses it with
     // EMSGSIZE by its length alone, so it gets the real one.
     return this.streams.has(h) ? n : len;

@@ -8,7 +8,7 @@ import { NodeHost } from "./node.js";
 import { READ, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, ERROR, ID, LOOKUP, OPEN, PAIR, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT,
-  SEND, SEND_TO, SOCK_STREAM, STATE, SYSCALLS, WAIT, interestOf, isAgain, type Request, type WorkerData,
+  SEND, SEND_TO, SHUTDOWN, SOCK_STREAM, STATE, SYSCALLS, WAIT, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
@@ -31,17 +31,20 @@ const streams = new Set<number>();
  * them from the Node host reports them instead. */
 const taken = new Map<number, number>();
 
-/** Answers the caller, after the microtasks queued so far: a syscall may have woken waiters
- * (a close resets its peer in this process), and their reactions update QUIET, which the caller
- * reads as soon as it runs. */
-function answer(id: number, result: number, ready: number): void {
-  queueMicrotask(() => {
-    ctl[RESULT] = result;
-    ctl[READY] = ready;
-    ctl[ID] = id;
-    Atomics.store(ctl, STATE, 1);
-    Atomics.notify(ctl, STATE);
-  });
+function reply(id: number, result: number, ready: number): void {
+  ctl[RESULT] = result;
+  ctl[READY] = ready;
+  ctl[ID] = id;
+  Atomics.store(ctl, STATE, 1);
+  Atomics.notify(ctl, STATE);
+}
+
+/** Answers syscall `code`'s caller. A close, a send or a shutdown may wake waiters at once (a
+ * close resets its peer in this process), and their reactions update QUIET, which the caller
+ * reads as soon as it runs: so those are answered after the microtasks queued so far. */
+function answer(id: number, code: number, result: number, ready: number): void {
+  if (code === CLOSE || code === SEND || code === SEND_TO || code === SHUTDOWN) queueMicrotask(() => reply(id, result, ready));
+  else reply(id, result, ready);
 }
 
 function arm(h: number, interest: number): Armed {
@@ -114,14 +117,14 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
   const key = h * 4 + (retry.length > 0 ? interestOf(retry[0]) : interest);
   for (;;) {
     const a = armed.get(key) ?? arm(h, key & 3);
-    if (!a.fired && !(await within(a.ready, deadline))) return answer(id, 0, 0);
+    if (!a.fired && !(await within(a.ready, deadline))) return reply(id, 0, 0);
     armed.delete(key);
-    if (retry.length === 0) return answer(id, 0, 1);
+    if (retry.length === 0) return reply(id, 0, 1);
     // A wake-up may be spurious: the retry then arms again and the loop waits on.
     const args = retry.slice(1);
     const r = syscall(retry[0], args);
     if (!isAgain(r)) {
-      answer(id, r, 1);
+      answer(id, retry[0], r, 1);
       return probe(retry[0], args, r);
     }
   }
@@ -139,12 +142,18 @@ port.on("message", (m: Request) => {
     const query = code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest);
     void query.then((res) => {
       port.postMessage(res);
-      answer(id, 0, 1);
+      reply(id, 0, 1);
     });
   } else {
     const args = m.slice(2) as number[];
+    if (code === SEND && args[2] > 0 && !taken.has(args[0]) && host.sendRoom(args[0]) >= args[2]) {
+      // The Node host takes it all, with no other effect: the caller runs on while it writes.
+      reply(id, args[2], 1);
+      calls[SEND](...args);
+      return;
+    }
     const r = syscall(code, args);
-    answer(id, r, 1);
+    answer(id, code, r, 1);
     probe(code, args, r);
   }
 });

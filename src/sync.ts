@@ -9,8 +9,13 @@ export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
-  PermissionError, ValueError, OverflowError, UnicodeEncodeError,
+  PermissionError, ValueError, OverflowError, UnicodeEncodeError, UnicodeDecodeError, LookupError,
+  UnsupportedOperation,
 } from "./errors.js";
+export {
+  SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
+  type MakefileOptions,
+} from "./makefile.js";
 import { WorkerHost } from "../host/worker.js";
 import { syncModule } from "./facade_sync.js";
 export { Socket, Socket as SocketType } from "./facade_sync.js";
