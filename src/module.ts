@@ -6,6 +6,7 @@ import { OSError, ValueError, fromEai, pyRepr } from "./errors.js";
 import { asCInt, asClinicInt } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
+import { makeResolver } from "./resolve.js";
 import type { LookupResult, Op } from "./sockcall.js";
 import {
   AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
@@ -174,7 +175,7 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
 
   return {
     socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
-    close, dup, fromfd, socketpair,
+    close, dup, fromfd, socketpair, ...makeResolver(run),
   };
 }
 
