@@ -66,7 +66,10 @@ export class ValueError extends Exception {}
 
 /** UnicodeEncodeError(encoding, object, start, end, reason), positions in code points; str() as
  * Objects/exceptions.c builds it. */
-export class UnicodeEncodeError extends ValueError {
+/** Python's UnicodeError, base of the codec errors (the idna codec raises it itself). */
+export class UnicodeError extends ValueError {}
+
+export class UnicodeEncodeError extends UnicodeError {
   readonly encoding: string;
   readonly object: string;
   readonly start: number;
@@ -92,7 +95,7 @@ export class UnicodeEncodeError extends ValueError {
 
 /** UnicodeDecodeError(encoding, object, start, end, reason); str() as Objects/exceptions.c
  * builds it. */
-export class UnicodeDecodeError extends ValueError {
+export class UnicodeDecodeError extends UnicodeError {
   readonly encoding: string;
   readonly object: Uint8Array;
   readonly start: number;
@@ -115,6 +118,9 @@ export class UnicodeDecodeError extends ValueError {
 export class LookupError extends Exception {}
 
 export class ArithmeticError extends Exception {}
+
+/** Python's AttributeError (getfqdn raises it for a name without strip()). */
+export class AttributeError extends Exception {}
 
 export class OverflowError extends ArithmeticError {}
 
@@ -160,7 +166,7 @@ export class ConnectionResetError extends ConnectionError {}
 export class UnsupportedOperation extends OSError {}
 
 const CLASSES = {
-  Exception, ArithmeticError, ValueError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
+  Exception, ArithmeticError, AttributeError, ValueError, UnicodeError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
   BlockingIOError, InterruptedError, ChildProcessError, ProcessLookupError, FileNotFoundError,
   FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ConnectionError,
   BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,

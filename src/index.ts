@@ -8,8 +8,8 @@ export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
-  PermissionError, ValueError, OverflowError, UnicodeEncodeError, UnicodeDecodeError, LookupError,
-  UnsupportedOperation,
+  PermissionError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
+  LookupError, UnsupportedOperation, AttributeError,
 } from "./errors.js";
 export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,

@@ -7,7 +7,9 @@
 // reach the resolver.
 
 import { addrCore as core } from "./core.js";
-import { OSError, OverflowError, ValueError, fromEai, gaierror, herror } from "./errors.js";
+import {
+  AttributeError, OSError, OverflowError, UnicodeError, fromEai, gaierror, herror,
+} from "./errors.js";
 import type { Runner } from "./module.js";
 import { getservbyname, getservbyport } from "./netdb.js";
 import { argTypeName, arity, asCInt, checkCString, isInt, typeName } from "./pyargs.js";
@@ -39,20 +41,6 @@ const HOST_NOT_FOUND = 1;
 const TRY_AGAIN = 2;
 const NO_RECOVERY = 3;
 const NO_DATA = 4;
-
-/** Python's UnicodeError (a ValueError), as the idna codec raises it. */
-export class UnicodeError extends ValueError {}
-/** Python's AttributeError, as getfqdn raises it for a name without strip(). */
-export class AttributeError extends Error {
-  readonly args: readonly unknown[];
-  constructor(message: string) {
-    super(message);
-    this.args = [message];
-  }
-}
-for (const [name, cls] of Object.entries({ UnicodeError, AttributeError })) {
-  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
-}
 
 /** glibc's hstrerror (resolv/herror.c h_errlist). */
 export function hstrerror(h: number): string {
