@@ -7,20 +7,20 @@ Writes test/fixtures/addr.json (committed): hand-picked edge cases, inputs behin
 JavaScript IP parsers, and seeded random cases for htonl, htons, ntohl, ntohs, inet_aton,
 inet_ntoa, inet_pton and inet_ntop. Deterministic: the same python3 writes the same file.
 
-Values are tagged so JavaScript can rebuild them (test/helpers/pyvalue.js):
-{"str": s}, {"int": "decimal"}, {"float": x | "nan" | "inf" | "-inf"}, {"bool": b},
-{"none": null}, {"bytes": "hex"}, {"tuple": [...]}.
-A case is {"fn", "args", "result" | "error", optional "cve" and "note"}; an error is
-{"type", "mro", "message", and for OSError "errno" and "strerror", except for TypeError "args"}.
+Values and errors are tagged by scripts/pyvalue.py, strictly: a case whose arguments JavaScript
+cannot hold distinctly is left out. A case is {"fn", "args", "result" | "error", optional "cve"
+and "note"}; an error is {"type", "mro", "message", and for OSError "errno" and "strerror", except
+for TypeError "args"}.
 """
 import ipaddress
 import json
-import math
 import os
 import platform
 import random
 import socket
 import sys
+
+import pyvalue
 
 SEED = 20240229
 rng = random.Random(SEED)
@@ -28,69 +28,13 @@ AF_INET, AF_INET6 = socket.AF_INET, socket.AF_INET6
 WHITESPACE = " \t\n\v\f\r"
 
 
-class Inexpressible(Exception):
-    """A Python value that JavaScript cannot hold distinctly (2.0, a surrogate pair in a str)."""
-
-
-def encode(v):
-    if v is None:
-        return {"none": None}
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return {"int": str(v)}
-    if isinstance(v, float):
-        if math.isnan(v):
-            return {"float": "nan"}
-        if math.isinf(v):
-            return {"float": "inf" if v > 0 else "-inf"}
-        # JS has one number type: 2.0 would arrive as the int 2.
-        if v.is_integer():
-            raise Inexpressible(v)
-        return {"float": v}
-    if isinstance(v, str):
-        # A high surrogate followed by a low one is two code points in Python but one in JS.
-        for a, b in zip(v, v[1:]):
-            if "\ud800" <= a <= "\udbff" and "\udc00" <= b <= "\udfff":
-                raise Inexpressible(v)
-        return {"str": v}
-    if isinstance(v, bytes):
-        return {"bytes": v.hex()}
-    if isinstance(v, tuple):
-        return {"tuple": [encode(x) for x in v]}
-    raise Inexpressible(v)
-
-
-def outcome(fn, args):
-    try:
-        return {"result": encode(getattr(socket, fn)(*args))}
-    except Inexpressible:
-        raise
-    except Exception as e:
-        err = {
-            "type": type(e).__name__,
-            "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-            "message": str(e),
-        }
-        if isinstance(e, OSError):
-            err["errno"] = e.errno
-            err["strerror"] = e.strerror
-        # JavaScript's own TypeError carries no Python args.
-        if not isinstance(e, TypeError):
-            try:
-                err["args"] = [encode(a) for a in e.args]
-            except Inexpressible:
-                pass
-        return {"error": err}
-
-
 cases = {}
 
 
 def case(fn, *args, cve=None, note=None):
     try:
-        enc = [encode(a) for a in args]
-    except Inexpressible:
+        enc = [pyvalue.encode(a, strict=True) for a in args]
+    except pyvalue.Inexpressible:
         return
     key = json.dumps([fn, enc], sort_keys=True)
     if key in cases:
@@ -100,7 +44,7 @@ def case(fn, *args, cve=None, note=None):
             cases[key]["note"] = note
         return
     c = {"fn": fn, "args": enc}
-    c.update(outcome(fn, args))
+    c.update(pyvalue.outcome(lambda: getattr(socket, fn)(*args), strict=True))
     if cve:
         c["cve"] = cve
         c["note"] = note

@@ -20,6 +20,7 @@ Arguments and results are tagged as test/helpers/pyvalue.js reads them, plus {"l
 {"object": type name} for file objects, and {"fd": X} for X's descriptor number.
 A scenario whose answers differ between two runs depends on timing and is refused.
 """
+import io
 import json
 import os
 import platform
@@ -27,6 +28,8 @@ import signal
 import socket
 import sys
 import time
+
+import pyvalue
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "fixtures", "makefile.json")
@@ -448,70 +451,36 @@ def pattern_args(args, env):
 
 
 def decode(v, env):
-    (tag, x), = v.items()
-    if tag == "str":
-        return x
-    if tag == "int":
-        return int(x)
-    if tag == "float":
-        return float(x)
-    if tag == "bool":
-        return x
-    if tag == "none":
-        return None
-    if tag == "bytes":
-        return bytes.fromhex(x)
-    if tag == "bytes_runs":
-        return b"".join(bytes.fromhex(u) * n for u, n in x)
-    if tag == "str_runs":
-        return "".join(u * n for u, n in x)
-    if tag == "tuple":
-        return tuple(decode(e, env) for e in x)
-    if tag == "list":
-        return [decode(e, env) for e in x]
-    if tag == "ref":
-        return env[x]
-    if tag == "const":
-        return getattr(socket, x)
-    raise ValueError("unknown tag %r" % tag)
+    return pyvalue.decode(v, {
+        "bytes_runs": lambda r: b"".join(bytes.fromhex(u) * n for u, n in r),
+        "str_runs": lambda r: "".join(u * n for u, n in r),
+        "list": lambda xs: [decode(e, env) for e in xs],
+        "ref": lambda name: env[name],
+        "const": lambda name: getattr(socket, name),
+    })
+
+
+def tag(v):
+    """This fixture's own tags: long data as runs, lists, and file objects by type name."""
+    if isinstance(v, str):
+        return S(v)
+    if isinstance(v, (bytes, bytearray)):
+        return B(bytes(v))
+    if isinstance(v, list):
+        return {"list": [pyvalue.encode(e, tag=tag) for e in v]}
+    if isinstance(v, io.IOBase):
+        return {"object": type(v).__name__}
+    return None
 
 
 def encode(v, env, step):
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        if step.get("call") == "fileno" or step.get("get") == "name":
-            for name, obj in env.items():
-                if isinstance(obj, socket.socket) and v >= 0 and obj.fileno() == v:
-                    return {"fd": name}
-        return {"int": str(v)}
-    if isinstance(v, float):
-        return {"float": v}
-    if isinstance(v, str):
-        return S(v)
-    if v is None:
-        return {"none": None}
-    if isinstance(v, (bytes, bytearray)):
-        return B(bytes(v))
-    if isinstance(v, tuple):
-        return {"tuple": [encode(e, env, {}) for e in v]}
-    if isinstance(v, list):
-        return {"list": [encode(e, env, {}) for e in v]}
-    return {"object": type(v).__name__}
-
-
-def error(e, env):
-    err = {
-        "type": type(e).__name__,
-        "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-        "message": str(e),
-    }
-    if isinstance(e, OSError):
-        err["errno"] = e.errno
-        err["strerror"] = e.strerror
-    if not isinstance(e, (TypeError, AttributeError)):
-        err["args"] = [encode(a, env, {}) for a in e.args]
-    return err
+    """A step's result; the descriptor number fileno() or a SocketIO's name gives as {"fd": X}."""
+    if (isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            and (step.get("call") == "fileno" or step.get("get") == "name")):
+        for name, obj in env.items():
+            if isinstance(obj, socket.socket) and obj.fileno() == v:
+                return {"fd": name}
+    return pyvalue.encode(v, tag=tag)
 
 
 def drain_peer(sock):
@@ -575,13 +544,16 @@ def run_scenario(name, steps):
             signal.alarm(STEP_LIMIT)
             try:
                 value = perform(step, env)
-                res = {"result": encode(value, env, step)}
-                if step.get("store"):
-                    env[step["store"]] = value
             except StepHung:
                 sys.exit("%s: step %d %s blocked for %d s" % (name, i, json.dumps(step), STEP_LIMIT))
             except Exception as e:
-                res = {"error": error(e, env)}
+                # A missing attribute is a missing property in JS: nothing is thrown, no args.
+                res = {"error": pyvalue.error(e, tag=tag, bare=(TypeError, AttributeError))}
+            else:
+                # Outside the try: a result that cannot be recorded is no answer of CPython's.
+                res = {"result": encode(value, env, step)}
+                if step.get("store"):
+                    env[step["store"]] = value
             finally:
                 signal.alarm(0)
             results.append(res)

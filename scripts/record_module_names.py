@@ -24,11 +24,12 @@ Writes (all committed; deterministic):
 """
 import enum
 import json
-import math
 import os
 import socket
 import sys
 import types
+
+import pyvalue
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.join(here, "..")
@@ -74,42 +75,9 @@ def kind_of(v):
 names = {n: kind_of(getattr(socket, n)) for n in sorted(dir(socket)) if not n.startswith("_")}
 
 
-# -- CMSG_LEN and CMSG_SPACE: tagged values and outcomes as in scripts/record_netdb.py --
-
-def enc(v):
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return {"int": str(v)}
-    if isinstance(v, float):
-        if math.isnan(v) or math.isinf(v):
-            return {"float": str(v)}
-        assert not v.is_integer(), "integral floats are ints in JS"
-        return {"float": v}
-    if v is None:
-        return {"none": None}
-    if isinstance(v, bytes):
-        return {"bytes": v.hex()}
-    if isinstance(v, str):
-        return {"str": v}
-    if isinstance(v, tuple):
-        return {"tuple": [enc(x) for x in v]}
-    raise TypeError(v)
-
-
 def outcome(fn, args):
-    case = {"args": [enc(a) for a in args]}
-    try:
-        case["result"] = enc(fn(*args))
-    except Exception as e:
-        err = {"type": type(e).__name__,
-               "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-               "message": str(e)}
-        # JavaScript's own TypeError carries no Python args.
-        if not isinstance(e, TypeError):
-            err["args"] = [enc(a) for a in e.args]
-        case["error"] = err
-    return case
+    return {"args": [pyvalue.encode(a, strict=True) for a in args],
+            **pyvalue.outcome(lambda: fn(*args), strict=True)}
 
 
 def largest_accepted(fn):

@@ -20,6 +20,8 @@ import os
 import socket
 import sys
 
+import pyvalue
+
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.join(here, "..")
 tables_dir = os.path.join(root, "src", "tables")
@@ -117,46 +119,9 @@ def check_tables():
         sys.exit("the tables disagree with glibc: %r" % bad[:20])
 
 
-# -- tagged values and outcomes as test/helpers/pyvalue.js reads them (as scripts/record_addr.py) --
-
-def enc(v):
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return {"int": str(v)}
-    if isinstance(v, float):
-        assert not v.is_integer(), "integral floats are ints in JS"
-        return {"float": v}
-    if v is None:
-        return {"none": None}
-    if isinstance(v, bytes):
-        return {"bytes": v.hex()}
-    if isinstance(v, str):
-        # A high surrogate then a low one is two code points in Python, one in JS.
-        assert not any("\ud800" <= a <= "\udbff" and "\udc00" <= b <= "\udfff"
-                       for a, b in zip(v, v[1:])), "a surrogate pair is one character in JS"
-        return {"str": v}
-    if isinstance(v, tuple):
-        return {"tuple": [enc(x) for x in v]}
-    raise TypeError(v)
-
-
 def outcome(fn, args):
-    case = {"args": [enc(a) for a in args]}
-    try:
-        case["result"] = enc(fn(*args))
-    except Exception as e:
-        err = {"type": type(e).__name__,
-               "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-               "message": str(e)}
-        if isinstance(e, OSError):
-            err["errno"] = e.errno
-            err["strerror"] = e.strerror
-        # JavaScript's own TypeError carries no Python args.
-        if not isinstance(e, TypeError):
-            err["args"] = [enc(a) for a in e.args]
-        case["error"] = err
-    return case
+    return {"args": [pyvalue.encode(a, strict=True) for a in args],
+            **pyvalue.outcome(lambda: fn(*args), strict=True)}
 
 
 def unique(seq):
@@ -245,7 +210,8 @@ def sweep():
                 found.append([port, socket.getservbyport(*args)])
             except OSError:
                 pass
-        out.append({"proto": None if proto is None else enc(proto), "found": found})
+        out.append({"proto": None if proto is None else pyvalue.encode(proto, strict=True),
+                    "found": found})
     not_found = outcome(socket.getservbyport, (65535, "nosuchproto"))["error"]
     return {"notFound": not_found, "byProto": out}
 

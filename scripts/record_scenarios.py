@@ -13,7 +13,6 @@ run as uid nobody when the recorder is root, to record what an ordinary user get
 """
 import hashlib
 import json
-import math
 import os
 import platform
 import pwd
@@ -21,6 +20,8 @@ import re
 import signal
 import socket
 import sys
+
+import pyvalue
 
 STEP_LIMIT = 5
 RECV_CHUNK = 65536
@@ -46,50 +47,15 @@ def pattern(length, seed):
 
 def decode(v, env):
     """A tagged argument to the Python value it stands for."""
-    (tag, x), = v.items()
-    if tag == "str":
-        return x
-    if tag == "int":
-        return int(x)
-    if tag == "float":
-        return float(x)
-    if tag == "bool":
-        return x
-    if tag == "none":
-        return None
-    if tag == "bytes":
-        return bytes.fromhex(x)
-    if tag == "tuple":
-        return tuple(decode(e, env) for e in x)
-    if tag == "ref":
-        return env[x]
-    if tag == "const":
-        return getattr(socket, x)
-    if tag == "pattern":
-        return pattern(x["len"], x["seed"])
-    raise ValueError("unknown tag %r" % tag)
+    return pyvalue.decode(v, {"ref": lambda name: env[name],
+                              "const": lambda name: getattr(socket, name),
+                              "pattern": lambda p: pattern(p["len"], p["seed"])})
 
 
-def encode(v):
-    """A result to its tagged form (IntEnum results are plain ints, as in JS)."""
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return {"int": str(int(v))}
-    if isinstance(v, float):
-        # An integral float (gettimeout() -> 3.0) stays a float: JS reads 3.0 as 3, which is right.
-        return {"float": v if math.isfinite(v) else repr(v)}
-    if isinstance(v, str):
-        return {"str": v}
-    if v is None:
-        return {"none": None}
-    if isinstance(v, (bytes, bytearray)):
-        return {"bytes": bytes(v).hex()}
-    if isinstance(v, tuple):
-        return {"tuple": [encode(e) for e in v]}
-    if isinstance(v, socket.socket):
-        return {"object": "socket"}
-    raise TypeError("cannot record a %s" % type(v).__name__)
+def tag_socket(v):
+    """A socket result as an object. scripts/pyvalue.py tags the rest, not strictly: an integral
+    float such as gettimeout()'s 3.0 stays a float, which JS reads as 3, rightly."""
+    return {"object": "socket"} if isinstance(v, socket.socket) else None
 
 
 def sockets_in(v):
@@ -130,22 +96,6 @@ def prepare(step, env):
     return ops[step["op"]]
 
 
-def error(e):
-    """An exception as test/helpers/pyvalue.js compares it (the form of scripts/record_addr.py)."""
-    err = {
-        "type": type(e).__name__,
-        "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-        "message": str(e),
-    }
-    if isinstance(e, OSError):
-        err["errno"] = e.errno
-        err["strerror"] = e.strerror
-    # JavaScript's own TypeError carries no Python args.
-    if not isinstance(e, TypeError):
-        err["args"] = [encode(a) for a in e.args]
-    return err
-
-
 def outcome(step, env):
     """({"result": tagged} or {"error": {...}}, the raw value for storing)."""
     call = prepare(step, env)
@@ -154,8 +104,8 @@ def outcome(step, env):
     except StepHung:
         raise
     except Exception as e:
-        return {"error": error(e)}, None
-    return {"result": encode(value)}, value
+        return {"error": pyvalue.error(e, tag=tag_socket)}, None
+    return {"result": pyvalue.encode(value, tag=tag_socket)}, value
 
 
 def outcome_unprivileged(step):

@@ -23,7 +23,6 @@ runs depends on timing and is refused.
 """
 import hashlib
 import json
-import math
 import os
 import platform
 import signal
@@ -31,6 +30,8 @@ import socket
 import sys
 import tempfile
 import threading
+
+import pyvalue
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "fixtures", "sendfile.json")
@@ -47,12 +48,7 @@ def content(size):
 def I(n): return {"int": str(n)}
 def S(s): return {"str": s}
 def B(b): return {"bytes": b.hex()}
-def F(x):
-    if math.isnan(x):
-        return {"float": "nan"}
-    if math.isinf(x):
-        return {"float": "inf" if x > 0 else "-inf"}
-    return {"float": x}
+F = pyvalue.encode  # a float, nan and inf included
 N = {"none": None}
 TRUE = {"bool": True}
 FALSE = {"bool": False}
@@ -157,58 +153,11 @@ CASES = [
 
 
 def decode(t, f):
-    [(tag, x)] = t.items()
-    if tag == "file":
-        return f
-    if tag == "int":
-        return int(x)
-    if tag == "str":
-        return x
-    if tag == "bytes":
-        return bytes.fromhex(x)
-    if tag == "float":
-        return float(x)
-    if tag == "bool":
-        return x
-    if tag == "none":
-        return None
-    raise ValueError("unknown tag %r" % tag)
+    return pyvalue.decode(t, {"file": lambda _: f})
 
 
-def encode(v):
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return I(v)
-    if isinstance(v, float):
-        return F(v)
-    if isinstance(v, str):
-        return S(v)
-    if isinstance(v, (bytes, bytearray)):
-        return B(bytes(v))
-    if v is None:
-        return N
-    if isinstance(v, tuple):
-        return {"tuple": [encode(e) for e in v]}
-    raise TypeError("cannot tag %r" % (v,))
-
-
-def error(e):
-    err = {
-        "type": type(e).__name__,
-        "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-        "message": str(e),
-    }
-    if isinstance(e, OSError):
-        err["errno"] = e.errno
-        err["strerror"] = e.strerror
-    if not isinstance(e, TypeError):
-        err["args"] = [encode(a) for a in e.args]
-    return err
-
-
-class CaseHung(Exception):
-    pass
+class CaseHung(BaseException):
+    """Not an Exception, so that pyvalue.outcome does not record it as CPython's answer."""
 
 
 def on_alarm(signum, frame):
@@ -250,12 +199,7 @@ def run_case(c, paths):
             f.close()
         args = [decode(t, f) for t in c["args"]]
         kw = {k: decode(t, f) for k, t in c["kw"].items()}
-        try:
-            outcome = {"result": encode(a.sendfile(*args, **kw))}
-        except CaseHung:
-            raise
-        except Exception as e:
-            outcome = {"error": error(e)}
+        outcome = pyvalue.outcome(lambda: a.sendfile(*args, **kw))
     except CaseHung:
         sys.exit("%s: blocked for %d s" % (c["name"], CASE_LIMIT))
     finally:
