@@ -12,6 +12,10 @@
 //   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
 // - A send that the Node host will take whole is answered before Node writes it, so that the
 //   caller prepares its next call meanwhile; the next send's bytes go to the other data area.
+//   The worker then grants the socket CREDIT, the bytes it could take more: a send within it is
+//   posted without waiting for any answer, as send(2) returns once the kernel has the bytes.
+// - After a recv, the worker peeks what else the socket holds into the STAGE area: recvs serve
+//   themselves from it, and tell the worker what they took (CONSUME) with the next message.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER.
 
@@ -56,6 +60,10 @@ export const WAIT = SYSCALLS.length;
 export const LOOKUP = WAIT + 1;
 /** [id, RESOLVE, ResolveRequest]; the ResolveAnswer comes as a message. */
 export const RESOLVE = LOOKUP + 1;
+/** [0, SEND_AHEAD, handle, at, len]: a send within the credit, not answered. */
+export const SEND_AHEAD = RESOLVE + 1;
+/** [0, CONSUME, handle, len]: the caller took `len` staged bytes; not answered. */
+export const CONSUME = SEND_AHEAD + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -71,10 +79,22 @@ export const ID = 2;
 export const RESULT = 3;
 /** A wait's outcome: 1 ready, 0 timed out. */
 export const READY = 4;
-export const CONTROL_WORDS = 5;
+/** The STAGE area: FREE (the worker may fill it), STAGED (with STAGE_LEN bytes of STAGE_H's
+ * stream, for the caller to take) or TAKEN (the caller reads it; it sets FREE when done). */
+export const STAGE = 5;
+export const STAGE_H = 6;
+export const STAGE_LEN = 7;
+export const FREE = 0;
+export const STAGED = 1;
+export const TAKEN = 2;
+/** CREDIT bytes of stream CREDIT_H may be sent ahead; the worker zeroes CREDIT to revoke it. */
+export const CREDIT_H = 8;
+export const CREDIT = 9;
+export const CONTROL_WORDS = 10;
 
 // The worker's memory: a sockaddr slot, socketpair's two handles, a byte for the worker's own
-// peeks, then two data areas.
+// peeks, two data areas, the STAGE area, an area where consumed bytes are dropped, and the ring
+// of bytes sent ahead.
 export const SA = 0;
 /** sizeof(struct sockaddr_storage): room for any sockaddr, as the core's SA_OUT area has. */
 const SA_SIZE = 128;
@@ -84,7 +104,12 @@ export const DATA = 256;
 /** The most one syscall moves: a longer stream send or recv moves a part, as send(2) may; a
  * datagram never exceeds it (UDP's payload is at most 65527 bytes). */
 export const DATA_SIZE = 1 << 20;
-export const PAGES = Math.ceil((DATA + 2 * DATA_SIZE) / 65536);
+export const STAGE_AREA = DATA + 2 * DATA_SIZE;
+export const DISCARD = STAGE_AREA + DATA_SIZE;
+export const RING = DISCARD + DATA_SIZE;
+/** The most credit the worker grants: the bytes sent ahead all fit the ring. */
+export const RING_SIZE = 4 << 20;
+export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
 
 export const SOCK_STREAM = 1;
 const EAI_SYSTEM = -11;
@@ -148,6 +173,16 @@ export class WorkerHost implements SyncHost {
   private again: Request | null = null;
   /** What that retry answered in the worker; the caller's next syscall is the retry itself. */
   private prefetched: { req: Request; result: number } | null = null;
+  /** The stream whose STAGE the caller holds (TAKEN), -1 if none; what it has read of it. */
+  private staged = -1;
+  private stageAt = 0;
+  private stageEnd = 0;
+  /** Staged bytes taken and not yet reported: CONSUME goes ahead of the next message. */
+  private consumed = 0;
+  private consumedH = -1;
+  /** Where the next send ahead goes in the ring; it starts over once the worker has answered,
+   * since it answers in order and so has sent everything ahead before. */
+  private ringAt = 0;
 
   /** Starts the threads at once: they boot (some 100 ms) while the caller goes on. */
   constructor(options: WorkerHostOptions = {}) {
@@ -220,6 +255,10 @@ export class WorkerHost implements SyncHost {
         return c;
       },
       sock_recv: (h, buf, len, flags) => {
+        if (flags === 0 && len > 0 && this.prefetched === null) {
+          const n = this.fromStage(h, buf, len);
+          if (n > 0) return n;
+        }
         const r = this.read([0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags]);
         if (r > 0) this.copyOut(DATA, buf, r);
         return r;
@@ -233,6 +272,7 @@ export class WorkerHost implements SyncHost {
         return r;
       },
       sock_send: (h, buf, len, flags) => {
+        if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
         const at = this.sendArea();
         return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
       },
@@ -245,6 +285,8 @@ export class WorkerHost implements SyncHost {
       sock_shutdown: (h, how) => this.call([0, SHUTDOWN, h, how]),
       sock_close: (h) => {
         this.streams.delete(h);
+        // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
+        if (this.staged === h) this.releaseStage();
         return this.call([0, CLOSE, h]);
       },
       sock_addr_local: (h, sa) => this.addr(ADDR_LOCAL, h, sa),
@@ -252,6 +294,57 @@ export class WorkerHost implements SyncHost {
       sock_set_option: (h, level, name, value) => this.call([0, SET_OPTION, h, level, name, value]),
       sock_error: (h) => this.call([0, ERROR, h]),
     };
+  }
+
+  /** Sends ahead within the credit: copies the bytes to the ring and posts them, unanswered. */
+  private sendAhead(h: number, buf: number, len: number): boolean {
+    const ctl = this.ctl;
+    if (ctl[CREDIT_H] !== h || Atomics.load(ctl, GONE) !== 0) return false;
+    for (;;) {
+      const credit = Atomics.load(ctl, CREDIT);
+      if (credit < len) return false;
+      if (Atomics.compareExchange(ctl, CREDIT, credit, credit - len) === credit) break;
+    }
+    const at = RING + this.ringAt;
+    this.ringAt += len;
+    this.copyIn(buf, at, len);
+    this.post([0, SEND_AHEAD, h, at, len]);
+    return true;
+  }
+
+  /** Serves a recv from the STAGE area when it holds bytes of stream `h`: their count, or 0. */
+  private fromStage(h: number, buf: number, len: number): number {
+    const ctl = this.ctl;
+    if (this.staged !== h) {
+      if (Atomics.load(ctl, STAGE) !== STAGED || ctl[STAGE_H] !== h) return 0;
+      if (Atomics.compareExchange(ctl, STAGE, STAGED, TAKEN) !== STAGED) return 0;
+      this.staged = h;
+      this.stageAt = STAGE_AREA;
+      this.stageEnd = STAGE_AREA + ctl[STAGE_LEN];
+    }
+    const n = Math.min(len, this.stageEnd - this.stageAt);
+    this.copyOut(this.stageAt, buf, n);
+    this.stageAt += n;
+    this.consumed += n;
+    this.consumedH = h;
+    if (this.stageAt === this.stageEnd) this.releaseStage();
+    return n;
+  }
+
+  /** Gives the STAGE area back; bytes not taken stay queued in the worker, unread. */
+  private releaseStage(): void {
+    this.staged = -1;
+    Atomics.store(this.ctl, STAGE, FREE);
+  }
+
+  /** Posts a message, after the report of staged bytes taken, which must reach the worker
+   * before anything else of the caller's. */
+  private post(msg: Request): void {
+    if (this.consumed > 0) {
+      this.port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
+      this.consumed = 0;
+    }
+    this.port.postMessage(msg);
   }
 
   /** Where a send's bytes go: not where the last send's went, which the worker may still be
@@ -306,6 +399,8 @@ export class WorkerHost implements SyncHost {
    * recv answers 0 even then), unless the worker is gone and can never say otherwise. */
   private read(req: Request): number {
     const h = req[2] as number;
+    // The worker stages for the stream read last: give it the area.
+    if (this.staged !== -1) this.releaseStage();
     if (this.prefetched === null && req[4] !== 0 && Atomics.load(this.quiet, h % QUIET_SLOTS) === h &&
       Atomics.load(this.ctl, GONE) === 0) {
       this.again = req;
@@ -334,16 +429,16 @@ export class WorkerHost implements SyncHost {
   private exchange(req: Request): boolean {
     const ctl = this.ctl;
     if (Atomics.load(ctl, GONE) !== 0) return false;
-    const port = this.port;
     const id = (this.seq = (this.seq + 1) | 0);
     req[0] = id;
     Atomics.store(ctl, STATE, 0);
-    port.postMessage(req);
+    this.post(req);
     while (Atomics.load(ctl, STATE) === 0) {
       if (Atomics.load(ctl, GONE) !== 0) return false;
       Atomics.wait(ctl, STATE, 0, SLICE_MS);
     }
     if (ctl[ID] !== id) throw new Error(`pysocket worker host: answer ${ctl[ID]} to request ${id}`);
+    this.ringAt = 0;
     return true;
   }
 }

@@ -1,14 +1,17 @@
 // The worker thread behind host/worker.ts (started by its watcher thread): it runs the Node host
 // on the shared memory and answers each request: a syscall at once; a wait when the socket is
-// ready or its time is up; a lookup when the resolver answers.
+// ready or its time is up; a lookup when the resolver answers. Sends ahead and reports of staged
+// bytes taken are carried out in order, unanswered.
 
 import { workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
-import { READ, type ResolveRequest } from "./types.js";
+import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, CLOSE, ERROR, ID, LOOKUP, OPEN, PAIR, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT,
-  SEND, SEND_TO, SHUTDOWN, SOCK_STREAM, STATE, SYSCALLS, WAIT, interestOf, isAgain, type Request, type WorkerData,
+  ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STATE, SYSCALLS, WAIT,
+  interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
@@ -27,9 +30,11 @@ const imports = host.imports();
 const calls = SYSCALLS.map((name) => imports[name]);
 const armed = new Map<number, Armed>();
 const streams = new Set<number>();
-/** Errors (positive errno) that a probe took from a stream: the next call that would have taken
- * them from the Node host reports them instead. */
+/** Errors (positive errno) that the worker's own reads or sends took from a stream: the next
+ * call that would have taken them from the Node host reports them instead. */
 const taken = new Map<number, number>();
+/** The readiness report that revokes the credit when anything happens to the stream's sending. */
+let creditWatch: Armed | null = null;
 
 function reply(id: number, result: number, ready: number): void {
   ctl[RESULT] = result;
@@ -40,8 +45,8 @@ function reply(id: number, result: number, ready: number): void {
 }
 
 /** Answers syscall `code`'s caller. A close, a send or a shutdown may wake waiters at once (a
- * close resets its peer in this process), and their reactions update QUIET, which the caller
- * reads as soon as it runs: so those are answered after the microtasks queued so far. */
+ * close resets its peer in this process), and their reactions update QUIET and the credit, which
+ * the caller reads as soon as it runs: so those are answered after the microtasks queued so far. */
 function answer(id: number, code: number, result: number, ready: number): void {
   if (code === CLOSE || code === SEND || code === SEND_TO || code === SHUTDOWN) queueMicrotask(() => reply(id, result, ready));
   else reply(id, result, ready);
@@ -62,6 +67,11 @@ function arm(h: number, interest: number): Armed {
   return a;
 }
 
+/** Keeps the first error taken for a stream, as Linux keeps one pending error (sk_err). */
+function take(h: number, errno: number): void {
+  if (!taken.has(h)) taken.set(h, errno);
+}
+
 function syscall(code: number, args: number[]): number {
   const h = args[0];
   const err = taken.get(h);
@@ -69,18 +79,22 @@ function syscall(code: number, args: number[]): number {
     taken.delete(h);
     return code === ERROR ? err : -err;
   }
+  // What the caller staged of this stream is its queue's head, which this call may take.
+  if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
+  // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
+  if (code === CLOSE || code === SHUTDOWN) Atomics.store(ctl, CREDIT, 0);
   const r = calls[code](...args);
   if (isAgain(r)) {
     arm(h, interestOf(code));
   } else if (code === OPEN) {
     if (r >= 0 && args[1] === SOCK_STREAM) streams.add(r);
   } else if (code === PAIR) {
-    if (r >= 0) for (const h of new Int32Array(memory.buffer, args[3], 2)) streams.add(h);
+    if (r >= 0) for (const p of new Int32Array(memory.buffer, args[3], 2)) streams.add(p);
   } else if (code === ACCEPT) {
     streams.add(r);
   } else if (code === CLOSE) {
-    armed.delete(h * 4 + 1);
-    armed.delete(h * 4 + 2);
+    armed.delete(h * 4 + READ);
+    armed.delete(h * 4 + WRITE);
     streams.delete(h);
     taken.delete(h);
     Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
@@ -88,16 +102,60 @@ function syscall(code: number, args: number[]): number {
   return r;
 }
 
-/** After a stream recv took data, peeks whether more is there, off the caller's time: if not,
- * the stream is QUIET, and the caller's next recv need not ask. The peek is a recv, so it takes
- * a pending error as a recv would; that error then waits for the next call (see `taken`). Only
- * streams: a datagram arriving after an error would be received before it. */
-function probe(code: number, args: number[], r: number): void {
+/** Settles a peek of stream `h`: nothing there makes it QUIET, so that the caller's next recv
+ * need not ask; an error it took waits for the next call (see `taken`). */
+function peeked(h: number, p: number): void {
+  if (p === -EAGAIN) arm(h, READ);
+  else if (p < 0) take(h, -p);
+}
+
+/** After a stream recv took data, before answering it: peeks what else the stream holds into
+ * the STAGE area when it is free, for the caller's next recvs, else one byte, to learn whether
+ * the stream is QUIET. Only streams: a peek takes a pending error, and a datagram arriving after
+ * it would come first. */
+function stageAhead(code: number, args: number[], r: number): void {
   const h = args[0];
   if (code !== RECV || r <= 0 || !streams.has(h)) return;
-  const p = calls[RECV](h, PROBE, 1, MSG_PEEK);
-  if (p === -EAGAIN) arm(h, READ);
-  else if (p < 0) taken.set(h, -p);
+  if (Atomics.load(ctl, STAGE) !== FREE) return peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
+  const p = calls[RECV](h, STAGE_AREA, DATA_SIZE, MSG_PEEK);
+  if (p <= 0) return peeked(h, p);
+  ctl[STAGE_H] = h;
+  ctl[STAGE_LEN] = p;
+  Atomics.store(ctl, STAGE, STAGED);
+}
+
+/** The caller took `n` staged bytes of stream `h`: drops them from the queue. They are still its
+ * head; if an error came since, the read takes it first, and it waits for the next call. */
+function consume(h: number, n: number): void {
+  const r = calls[RECV](h, DISCARD, n, 0);
+  if (r < 0) {
+    take(h, -r);
+    calls[RECV](h, DISCARD, n, 0);
+  }
+}
+
+/** Grants stream `h` the room the Node host has left after `sending` more bytes, and revokes it
+ * when anything happens to the stream's sending (an error, a reset, a drain). */
+function grant(h: number, sending: number): void {
+  ctl[CREDIT_H] = h;
+  Atomics.store(ctl, CREDIT, Math.min(host.sendRoom(h) - sending, RING_SIZE));
+  const a = arm(h, WRITE);
+  if (a === creditWatch) return;
+  creditWatch = a;
+  void a.ready.then(() => {
+    if (ctl[CREDIT_H] === h) Atomics.store(ctl, CREDIT, 0);
+  });
+}
+
+/** A send within the credit, which the caller counted as sent: an error it meets waits for the
+ * next call, and ends the credit. */
+function sendAhead(h: number, at: number, len: number): void {
+  if (taken.has(h)) return;
+  const r = calls[SEND](h, at, len, 0);
+  if (r < 0) {
+    take(h, -r);
+    Atomics.store(ctl, CREDIT, 0);
+  }
 }
 
 function within(ready: Promise<void>, deadline: number): Promise<boolean> {
@@ -124,8 +182,8 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
     const args = retry.slice(1);
     const r = syscall(retry[0], args);
     if (!isAgain(r)) {
-      answer(id, retry[0], r, 1);
-      return probe(retry[0], args, r);
+      stageAhead(retry[0], args, r);
+      return answer(id, retry[0], r, 1);
     }
   }
 }
@@ -135,7 +193,11 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
 port.on("message", (m: Request) => {
   const id = m[0];
   const code = m[1];
-  if (code === WAIT) {
+  if (code === SEND_AHEAD) {
+    sendAhead(m[2] as number, m[3] as number, m[4] as number);
+  } else if (code === CONSUME) {
+    consume(m[2] as number, m[3] as number);
+  } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
     void wait(id, h, interest, timeout, retry);
   } else if (code === LOOKUP || code === RESOLVE) {
@@ -146,14 +208,17 @@ port.on("message", (m: Request) => {
     });
   } else {
     const args = m.slice(2) as number[];
-    if (code === SEND && args[2] > 0 && !taken.has(args[0]) && host.sendRoom(args[0]) >= args[2]) {
-      // The Node host takes it all, with no other effect: the caller runs on while it writes.
-      reply(id, args[2], 1);
+    const [h, , len] = args;
+    if (code === SEND && len > 0 && !taken.has(h) && host.sendRoom(h) >= len) {
+      // The Node host takes it all, with no other effect: the caller runs on while it writes,
+      // and may send ahead what more it could take.
+      grant(h, len);
+      reply(id, len, 1);
       calls[SEND](...args);
       return;
     }
     const r = syscall(code, args);
+    stageAhead(code, args, r);
     answer(id, code, r, 1);
-    probe(code, args, r);
   }
 });

@@ -5,20 +5,23 @@
 import type { SyncHost } from "../host/types.js";
 import { coreWithHost } from "./core.js";
 import { makeModule } from "./module.js";
+import type { Files } from "./sendfile.js";
 import { runSync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
 
 /** A socket of the `pysocket/sync` facade: its blocking methods return plain values. */
 export class Socket extends SocketBase<false> {}
 
-/** The module functions over `host`, each module with its own core and fd table. */
-export function syncModule(host: SyncHost) {
+/** The module functions over `host` (and the runtime's `files`, for sendfile), each module with
+ * its own core and fd table. */
+export function syncModule(host: SyncHost, files?: Files) {
   const stack: Stack<false> = {
     core: coreWithHost(host),
     now: () => host.now(),
     defaulttimeout: null,
     run: <T>(_sock: SocketBase<false>, _lane: 0 | 1, op: () => Op<T>): T => runSync(host, op()),
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
+    files,
   };
   return makeModule(stack, Socket, <T>(op: () => Op<T>) => runSync(host, op()));
 }

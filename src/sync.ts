@@ -9,18 +9,32 @@ export {
   OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
-  PermissionError, ValueError, OverflowError, UnicodeEncodeError, UnicodeDecodeError, LookupError,
-  UnsupportedOperation,
+  PermissionError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
+  LookupError, UnsupportedOperation, AttributeError,
 } from "./errors.js";
 export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
   type MakefileOptions,
 } from "./makefile.js";
 import { WorkerHost } from "../host/worker.js";
+import { fromErrno } from "./errors.js";
 import { syncModule } from "./facade_sync.js";
+import { gethostnameWith } from "./resolve.js";
 export { Socket, Socket as SocketType } from "./facade_sync.js";
+
+const host = new WorkerHost();
+// Loaded once host/worker.js has checked that this thread can block (node:fs would fail first).
+const { nodeFiles } = await import("../host/files.js");
 
 export const {
   socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
-  close, dup, fromfd, socketpair,
-} = syncModule(new WorkerHost());
+  close, dup, fromfd, socketpair, getaddrinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getnameinfo,
+  getfqdn,
+} = syncModule(host, nodeFiles);
+
+/** The machine's name, from the worker (this thread may not load node:os: see host/worker.ts). */
+export const gethostname = gethostnameWith(() => {
+  const answer = host.resolveSync({ op: "gethostname", args: [] });
+  if ("value" in answer) return answer.value as string;
+  throw fromErrno(5);
+});

@@ -281,6 +281,72 @@ test("bytes larger than the worker's data area, and datagrams", () => {
   v.close();
 });
 
+/** Deterministic sizes: a linear congruential generator. */
+function sizes(seed) {
+  let x = seed;
+  return (max) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return 1 + (x % max);
+  };
+}
+
+test("reads of every size, peeks among them, keep the byte stream exact", () => {
+  // Bytes queue up in the worker while this thread reads, so most reads come from the bytes the
+  // worker staged ahead; the stream must come out whole and in order all the same.
+  const srv = socket.create_server(["127.0.0.1", 0]);
+  const a = socket.create_connection(srv.getsockname());
+  const [b] = srv.accept();
+  const total = 6 << 20;
+  const data = new Uint8Array(total).map((_, i) => (i * 31 + (i >> 11)) & 0xff);
+  const next = sizes(7);
+  let sent = 0;
+  let got = 0;
+  const buf = new Uint8Array(1 << 17);
+  while (got < total) {
+    if (sent < total && sent - got < (2 << 20)) {
+      const n = Math.min(total - sent, next(1 << 19));
+      a.sendall(data.subarray(sent, sent + n));
+      sent += n;
+    }
+    const want = next(1 << 17);
+    const kind = got % 5;
+    let chunk;
+    if (kind === 0) {
+      const peeked = b.recv(want, socket.MSG_PEEK);
+      chunk = b.recv(peeked.length);
+      assert.equal(chunk, peeked, `a peek at ${got} shows what the next recv takes`);
+    } else if (kind === 1) {
+      const n = b.recv_into(buf, Math.min(want, buf.length));
+      chunk = buf.slice(0, n);
+    } else {
+      chunk = b.recv(want);
+    }
+    assert.ok(chunk.length > 0 && chunk.length <= want, `recv(${want}) at ${got} gave ${chunk.length} bytes`);
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== data[got + i]) assert.unreachable(`byte ${got + i} differs`);
+    }
+    got += chunk.length;
+  }
+  b.setblocking(false);
+  assert.is(raises(() => b.recv(1)).errno, 11);
+  for (const s of [a, b, srv]) s.close();
+});
+
+test("closing with bytes staged and unread resets the peer, as Linux does", () => {
+  const srv = socket.create_server(["127.0.0.1", 0]);
+  const a = socket.create_connection(srv.getsockname());
+  const [b] = srv.accept();
+  a.sendall(new Uint8Array(200000));
+  let got = 0;
+  while (got < 10) got += b.recv(10 - got).length;
+  sleep(50);
+  b.close();
+  const err = raises(() => a.recv(10));
+  assert.is(`${err.name}: ${err.message}`, "ConnectionResetError: [Errno 104] Connection reset by peer");
+  a.close();
+  srv.close();
+});
+
 test("calls after close", () => {
   const s = socket.socket();
   s.close();
