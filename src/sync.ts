@@ -1,21 +1,6 @@
 // pysocket/sync: Python's socket module for JavaScript, blocking as CPython's is (the Node host
 // runs in a worker thread; see host/worker.ts). The same names as `pysocket`.
-export * from "./constants.js";
-export * from "./addr.js";
-export { getprotobyname, getservbyname, getservbyport } from "./netdb.js";
-export { AddressFamily, SocketKind, MsgFlag, AddressInfo } from "./enums.js";
-export { CMSG_LEN, CMSG_SPACE } from "./cmsg.js";
-export {
-  OSError, OSError as error, herror, gaierror, TimeoutError, TimeoutError as timeout,
-  BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
-  ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
-  PermissionError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
-  LookupError, UnsupportedOperation, AttributeError,
-} from "./errors.js";
-export {
-  SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
-  type MakefileOptions,
-} from "./makefile.js";
+export * from "./names.js";
 import { WorkerHost } from "../host/worker.js";
 import { fromErrno } from "./errors.js";
 import { syncModule } from "./facade_sync.js";
