@@ -15,7 +15,9 @@
 //   The worker then grants the socket CREDIT, the bytes it could take more: a send within it is
 //   posted without waiting for any answer, as send(2) returns once the kernel has the bytes.
 // - After a recv, the worker peeks what else the socket holds into the STAGE area: recvs serve
-//   themselves from it, and tell the worker what they took (CONSUME) with the next message.
+//   themselves from it, and tell the worker what they took (CONSUME) ahead of the next message,
+//   or at once after a megabyte; the bytes stay queued in the worker until then, so that a close
+//   with unread bytes still resets the connection, as Linux's does.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER.
 
@@ -105,8 +107,12 @@ export const DATA = 256;
  * datagram never exceeds it (UDP's payload is at most 65527 bytes). */
 export const DATA_SIZE = 1 << 20;
 export const STAGE_AREA = DATA + 2 * DATA_SIZE;
-export const DISCARD = STAGE_AREA + DATA_SIZE;
+/** The most the worker stages: as much as the Node host queues before it pauses a stream. */
+export const STAGE_SIZE = 4 << 20;
+export const DISCARD = STAGE_AREA + STAGE_SIZE;
 export const RING = DISCARD + DATA_SIZE;
+/** Staged bytes taken that are reported at once, rather than with the next message. */
+const CONSUME_BATCH = 1 << 20;
 /** The most credit the worker grants: the bytes sent ahead all fit the ring. */
 export const RING_SIZE = 4 << 20;
 export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
@@ -327,7 +333,14 @@ export class WorkerHost implements SyncHost {
     this.stageAt += n;
     this.consumed += n;
     this.consumedH = h;
-    if (this.stageAt === this.stageEnd) this.releaseStage();
+    // The worker drops what was taken while this thread reads on, so that its next recv finds
+    // the worker free to stage more.
+    if (this.stageAt === this.stageEnd) {
+      this.post(null);
+      this.releaseStage();
+    } else if (this.consumed >= CONSUME_BATCH) {
+      this.post(null);
+    }
     return n;
   }
 
@@ -337,14 +350,14 @@ export class WorkerHost implements SyncHost {
     Atomics.store(this.ctl, STAGE, FREE);
   }
 
-  /** Posts a message, after the report of staged bytes taken, which must reach the worker
-   * before anything else of the caller's. */
-  private post(msg: Request): void {
+  /** Posts a message (or none), after the report of staged bytes taken, which must reach the
+   * worker before anything else of the caller's. */
+  private post(msg: Request | null): void {
     if (this.consumed > 0) {
       this.port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
       this.consumed = 0;
     }
-    this.port.postMessage(msg);
+    if (msg !== null) this.port.postMessage(msg);
   }
 
   /** Where a send's bytes go: not where the last send's went, which the worker may still be

@@ -3,15 +3,15 @@
 // ready or its time is up; a lookup when the resolver answers. Sends ahead and reports of staged
 // bytes taken are carried out in order, unanswered.
 
-import { workerData } from "node:worker_threads";
+import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
-  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STATE, SYSCALLS, WAIT,
-  interestOf, isAgain, type Request, type WorkerData,
+  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE, SYSCALLS,
+  WAIT, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
@@ -117,7 +117,7 @@ function stageAhead(code: number, args: number[], r: number): void {
   const h = args[0];
   if (code !== RECV || r <= 0 || !streams.has(h)) return;
   if (Atomics.load(ctl, STAGE) !== FREE) return peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
-  const p = calls[RECV](h, STAGE_AREA, DATA_SIZE, MSG_PEEK);
+  const p = calls[RECV](h, STAGE_AREA, STAGE_SIZE, MSG_PEEK);
   if (p <= 0) return peeked(h, p);
   ctl[STAGE_H] = h;
   ctl[STAGE_LEN] = p;
@@ -125,12 +125,13 @@ function stageAhead(code: number, args: number[], r: number): void {
 }
 
 /** The caller took `n` staged bytes of stream `h`: drops them from the queue. They are still its
- * head; if an error came since, the read takes it first, and it waits for the next call. */
+ * head; if an error came since, a read takes it first, and it waits for the next call. */
 function consume(h: number, n: number): void {
-  const r = calls[RECV](h, DISCARD, n, 0);
-  if (r < 0) {
-    take(h, -r);
-    calls[RECV](h, DISCARD, n, 0);
+  while (n > 0) {
+    const r = calls[RECV](h, DISCARD, Math.min(n, DATA_SIZE), 0);
+    if (r > 0) n -= r;
+    else if (r < 0 && r !== -EAGAIN) take(h, -r);
+    else break;
   }
 }
 
@@ -147,9 +148,23 @@ function grant(h: number, sending: number): void {
   });
 }
 
-/** A send within the credit, which the caller counted as sent: an error it meets waits for the
- * next call, and ends the credit. */
+/** Sends within the credit, which the caller counted as sent, merged while they are one run of
+ * the ring: an error they meet waits for the next call, and ends the credit. */
+let ahead = { h: -1, at: 0, len: 0 };
+
 function sendAhead(h: number, at: number, len: number): void {
+  if (ahead.len > 0 && ahead.h === h && ahead.at + ahead.len === at) {
+    ahead.len += len;
+    return;
+  }
+  flushAhead();
+  ahead = { h, at, len };
+}
+
+function flushAhead(): void {
+  const { h, at, len } = ahead;
+  if (len === 0) return;
+  ahead.len = 0;
   if (taken.has(h)) return;
   const r = calls[SEND](h, at, len, 0);
   if (r < 0) {
@@ -188,14 +203,24 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
   }
 }
 
-// The Node host turns its own exceptions into errnos; anything else thrown here ends the worker,
-// and the caller gets EIO from then on.
-port.on("message", (m: Request) => {
+// Messages are handled in order; those already queued are taken at once, so that sends ahead in
+// a row become one write. The Node host turns its own exceptions into errnos; anything else
+// thrown here ends the worker, and the caller gets EIO from then on.
+port.on("message", (first: Request) => {
+  for (let m: Request | undefined = first; m !== undefined; m = receiveMessageOnPort(port)?.message as Request | undefined) {
+    if (m[1] === SEND_AHEAD) sendAhead(m[2] as number, m[3] as number, m[4] as number);
+    else {
+      flushAhead();
+      handle(m);
+    }
+  }
+  flushAhead();
+});
+
+function handle(m: Request): void {
   const id = m[0];
   const code = m[1];
-  if (code === SEND_AHEAD) {
-    sendAhead(m[2] as number, m[3] as number, m[4] as number);
-  } else if (code === CONSUME) {
+  if (code === CONSUME) {
     consume(m[2] as number, m[3] as number);
   } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
@@ -221,4 +246,4 @@ port.on("message", (m: Request) => {
     stageAhead(code, args, r);
     answer(id, code, r, 1);
   }
-});
+}
