@@ -136,6 +136,15 @@ class Entry {
     this.wake(WRITE);
   }
 
+  /** Forgets a previous connection's data and errors, before a new connect(). */
+  clearStream(): void {
+    this.error = 0;
+    this.eof = false;
+    this.chunks = [];
+    this.head = 0;
+    this.queued = 0;
+  }
+
   /** The error to report once (Linux's sock_error): clears it. */
   takeError(): number {
     const err = this.error;
@@ -494,11 +503,7 @@ export class NodeHost implements AsyncHost {
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
     // Linux refuses port 0 on loopback; Node would throw instead.
     if (addr.port === 0) return -ECONNREFUSED;
-    e.error = 0;
-    e.eof = false;
-    e.chunks = [];
-    e.head = 0;
-    e.queued = 0;
+    e.clearStream();
     return this.start(e, (done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
@@ -520,11 +525,7 @@ export class NodeHost implements AsyncHost {
   }
 
   private connectUnix(e: Entry, path: string): number {
-    e.error = 0;
-    e.eof = false;
-    e.chunks = [];
-    e.head = 0;
-    e.queued = 0;
+    e.clearStream();
     return this.start(e, (done) => {
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
