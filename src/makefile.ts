@@ -493,18 +493,18 @@ interface TextBuffer<A extends boolean> extends FileBase<A, Uint8Array> {
   fileno(): number;
 }
 
-/** io.BufferedReader over SocketIO (bufferedio.c, for a raw stream that cannot seek). */
-export class BufferedReader<A extends boolean> extends FileBase<A, Uint8Array> implements TextBuffer<A> {
+/**
+ * What bufferedio.c's `buffered` gives both one-way classes: the raw stream, the buffer (freed
+ * on close, then the object counts as closed), the queries passed on to the raw stream, and
+ * buffered_close. Each class runs everything in its one lane.
+ */
+abstract class Buffered<A extends boolean> extends FileBase<A, Uint8Array> {
   /** @internal */ readonly _raw: SocketIO<A>;
-  /** @internal */ readonly _readLane = 0;
-  /** @internal */ readonly _writeLane = 0;
-  /** @internal */ readonly _type: string = "BufferedReader";
-  private readonly size: number;
-  /** Freed on close, as the C buffer is (then the object counts as closed). */
-  private buf: Uint8Array | null;
-  private pos = 0;
-  /** Just after the last buffered byte, or -1 when the buffer holds nothing to read. */
-  private readEnd = -1;
+  protected readonly size: number;
+  protected buf: Uint8Array | null;
+  protected pos = 0;
+  /** Which way this class goes: the other way's readable()/writable() is false. */
+  protected abstract readonly reads: boolean;
 
   constructor(raw: SocketIO<A>, bufferSize: number) {
     super(raw._owner);
@@ -512,6 +512,8 @@ export class BufferedReader<A extends boolean> extends FileBase<A, Uint8Array> i
     this.size = bufferSize;
     this.buf = new Uint8Array(bufferSize);
   }
+
+  /** @internal */ abstract _flushOp(): Op<void>;
 
   get raw(): SocketIO<A> {
     return this._raw;
@@ -536,12 +538,12 @@ export class BufferedReader<A extends boolean> extends FileBase<A, Uint8Array> i
 
   readable(): boolean {
     noArgs(`${this._type}.readable`, arguments.length);
-    return this._raw.readable();
+    return this.reads && this._raw.readable();
   }
 
   writable(): boolean {
     noArgs(`${this._type}.writable`, arguments.length);
-    return false;
+    return !this.reads && this._raw.writable();
   }
 
   seekable(): boolean {
@@ -553,6 +555,45 @@ export class BufferedReader<A extends boolean> extends FileBase<A, Uint8Array> i
     noArgs(`${this._type}.isatty`, arguments.length);
     return this._raw.isatty();
   }
+
+  flush(): Ret<A, null> {
+    noArgs(`${this._type}.flush`, arguments.length);
+    return this._run(this._writeLane, () => none(this._flushOp()));
+  }
+
+  close(): Ret<A, null> {
+    noArgs(`${this._type}.close`, arguments.length);
+    return this._run(this._writeLane, () => none(this._closeOp()));
+  }
+
+  /** @internal buffered_close: flush, close the raw stream, free the buffer; the flush's error
+   * is raised unless closing raised its own. */
+  *_closeOp(): Op<void> {
+    if (this._raw.closed) return;
+    let flushError: unknown = null;
+    try {
+      yield* this._flushOp();
+    } catch (err) {
+      flushError = err;
+    }
+    this._raw._closeNow();
+    this.freeBuffer();
+    if (flushError) throw flushError;
+  }
+
+  protected freeBuffer(): void {
+    this.buf = null;
+  }
+}
+
+/** io.BufferedReader over SocketIO (bufferedio.c, for a raw stream that cannot seek). */
+export class BufferedReader<A extends boolean> extends Buffered<A> implements TextBuffer<A> {
+  /** @internal */ readonly _readLane = 0;
+  /** @internal */ readonly _writeLane = 0;
+  /** @internal */ readonly _type: string = "BufferedReader";
+  protected readonly reads = true;
+  /** Just after the last buffered byte, or -1 when the buffer holds nothing to read. */
+  private readEnd = -1;
 
   private readahead(): number {
     return this.readEnd !== -1 ? this.readEnd - this.pos : 0;
@@ -789,104 +830,28 @@ export class BufferedReader<A extends boolean> extends FileBase<A, Uint8Array> i
     return this._writeAnyOp();
   }
 
-  flush(): Ret<A, null> {
-    noArgs(`${this._type}.flush`, arguments.length);
-    return this._run(0, () => none(this._flushOp()));
-  }
-
   /** @internal buffered_simple_flush: the raw stream's flush. */
   *_flushOp(): Op<void> {
     yield* this._raw._flushOp();
   }
 
-  close(): Ret<A, null> {
-    noArgs(`${this._type}.close`, arguments.length);
-    return this._run(0, () => none(this._closeOp()));
-  }
-
-  /** @internal buffered_close: flush, close the raw stream, free the buffer; the flush's error
-   * is raised unless closing raised its own. */
-  *_closeOp(): Op<void> {
-    if (this._raw.closed) return;
-    let flushError: unknown = null;
-    try {
-      yield* this._flushOp();
-    } catch (err) {
-      flushError = err;
-    }
-    this._raw._closeNow();
-    this.buf = null;
+  protected freeBuffer(): void {
+    super.freeBuffer();
     this.readEnd = 0;
     this.pos = 0;
-    if (flushError) throw flushError;
-  }
-
-  /** @internal */ _closeLane(): Lane {
-    return 0;
   }
 }
 
 /** io.BufferedWriter over SocketIO (bufferedio.c; the raw stream never seeks, so the buffer
  * only ever holds bytes not yet written). */
-export class BufferedWriter<A extends boolean> extends FileBase<A, Uint8Array> implements TextBuffer<A> {
-  /** @internal */ readonly _raw: SocketIO<A>;
+export class BufferedWriter<A extends boolean> extends Buffered<A> implements TextBuffer<A> {
   /** @internal */ readonly _readLane = 1;
   /** @internal */ readonly _writeLane = 1;
   /** @internal */ readonly _type: string = "BufferedWriter";
-  private readonly size: number;
-  private buf: Uint8Array | null;
-  private pos = 0;
+  protected readonly reads = false;
   /** Bytes [writePos, writeEnd) wait to be written; writeEnd is -1 when none do. */
   private writePos = 0;
   private writeEnd = -1;
-
-  constructor(raw: SocketIO<A>, bufferSize: number) {
-    super(raw._owner);
-    this._raw = raw;
-    this.size = bufferSize;
-    this.buf = new Uint8Array(bufferSize);
-  }
-
-  get raw(): SocketIO<A> {
-    return this._raw;
-  }
-
-  get closed(): boolean {
-    return this._raw.closed;
-  }
-
-  get name(): number {
-    return this._raw.name;
-  }
-
-  get mode(): string {
-    return this._raw.mode;
-  }
-
-  fileno(): number {
-    noArgs(`${this._type}.fileno`, arguments.length);
-    return this._raw.fileno();
-  }
-
-  readable(): boolean {
-    noArgs(`${this._type}.readable`, arguments.length);
-    return false;
-  }
-
-  writable(): boolean {
-    noArgs(`${this._type}.writable`, arguments.length);
-    return this._raw.writable();
-  }
-
-  seekable(): boolean {
-    noArgs(`${this._type}.seekable`, arguments.length);
-    return this._raw.seekable();
-  }
-
-  isatty(): boolean {
-    noArgs(`${this._type}.isatty`, arguments.length);
-    return this._raw.isatty();
-  }
 
   private isClosed(): boolean {
     return this.buf === null || this._raw.closed;
@@ -976,34 +941,10 @@ export class BufferedWriter<A extends boolean> extends FileBase<A, Uint8Array> i
     return yield* this._writeOp(bytesLike(line));
   }
 
-  flush(): Ret<A, null> {
-    noArgs(`${this._type}.flush`, arguments.length);
-    return this._run(1, () => none(this._flushOp()));
-  }
-
   /** @internal buffered_flush. */
   *_flushOp(): Op<void> {
     if (this.isClosed()) throw new ValueError("flush of closed file");
     yield* this.flushUnlocked();
-  }
-
-  close(): Ret<A, null> {
-    noArgs(`${this._type}.close`, arguments.length);
-    return this._run(1, () => none(this._closeOp()));
-  }
-
-  /** @internal buffered_close. */
-  *_closeOp(): Op<void> {
-    if (this._raw.closed) return;
-    let flushError: unknown = null;
-    try {
-      yield* this._flushOp();
-    } catch (err) {
-      flushError = err;
-    }
-    this._raw._closeNow();
-    this.buf = null;
-    if (flushError) throw flushError;
   }
 
   // What _BufferedIOBase and IOBase give a stream that cannot read.
