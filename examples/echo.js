@@ -7,7 +7,7 @@ console.log(`listening on ${host}:${port}`);
 
 async function serveOne() {
   const [conn, addr] = await server.accept();
-  console.log(`connection from ${addr}`);
+  console.log(`connection from ${addr[0]}:${addr[1]}`);
   for (;;) {
     const data = await conn.recv(1024);
     if (data.length === 0) break;
