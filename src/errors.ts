@@ -64,24 +64,24 @@ export class Exception extends Error {
 
 export class ValueError extends Exception {}
 
-/** UnicodeEncodeError(encoding, object, start, end, reason), positions in code points; str() as
- * Objects/exceptions.c builds it. */
 /** Python's UnicodeError, base of the codec errors (the idna codec raises it itself). */
 export class UnicodeError extends ValueError {}
 
+/** The arguments, kept as attributes, of UnicodeEncodeError and UnicodeDecodeError. */
+type CodecArgs<O> = [encoding: string, object: O, start: number, end: number, reason: string];
+
+/** UnicodeEncodeError(encoding, object, start, end, reason), positions in code points; str() as
+ * Objects/exceptions.c builds it. */
 export class UnicodeEncodeError extends UnicodeError {
   readonly encoding: string;
   readonly object: string;
   readonly start: number;
   readonly end: number;
   readonly reason: string;
-  constructor(encoding: string, object: string, start: number, end: number, reason: string) {
-    super(encoding, object, start, end, reason);
-    this.encoding = encoding;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
+  constructor(...args: CodecArgs<string>) {
+    super(...args);
+    const [encoding, object, start, end, reason] = args;
+    [this.encoding, this.object, this.start, this.end, this.reason] = args;
     const c = end === start + 1 ? Array.from(object)[start]?.codePointAt(0) : undefined;
     if (c === undefined) {
       this.message = `'${encoding}' codec can't encode characters in position ${start}-${end - 1}: ${reason}`;
@@ -101,13 +101,10 @@ export class UnicodeDecodeError extends UnicodeError {
   readonly start: number;
   readonly end: number;
   readonly reason: string;
-  constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {
-    super(encoding, object, start, end, reason);
-    this.encoding = encoding;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
+  constructor(...args: CodecArgs<Uint8Array>) {
+    super(...args);
+    const [encoding, object, start, end, reason] = args;
+    [this.encoding, this.object, this.start, this.end, this.reason] = args;
     this.message = end === start + 1 && start < object.length
       ? `'${encoding}' codec can't decode byte 0x${object[start].toString(16).padStart(2, "0")} in position ${start}: ${reason}`
       : `'${encoding}' codec can't decode bytes in position ${start}-${end - 1}: ${reason}`;
