@@ -254,13 +254,18 @@ async function pyConnect(socket, n) {
     }
   };
   try {
-    for (let i = 0; i < WARM_CONNECT; i++) await one();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await one();
-    return { seconds: (performance.now() - t0) / 1000 };
+    return await timeConnects(one, n);
   } finally {
     srv.close();
   }
+}
+
+/** Runs `one` connect+accept+close WARM_CONNECT times, then `n` timed times. */
+async function timeConnects(one, n) {
+  for (let i = 0; i < WARM_CONNECT; i++) await one();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await one();
+  return { seconds: (performance.now() - t0) / 1000 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,10 +416,7 @@ async function nodeConnect(n) {
     live.delete(c);
   };
   try {
-    for (let i = 0; i < WARM_CONNECT; i++) await one();
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await one();
-    return { seconds: (performance.now() - t0) / 1000 };
+    return await timeConnects(one, n);
   } finally {
     server.close();
   }
