@@ -8,6 +8,7 @@ error() leaves them out}.
 Recorders whose JS tests compare values exactly encode strictly; the others let an integral
 float through, which JS reads as an int.
 """
+import json
 import math
 
 
@@ -98,3 +99,18 @@ def outcome(call, strict=False, tag=None):
     except Exception as e:
         return {"error": error(e, strict, tag)}
     return {"result": encode(value, strict, tag)}
+
+
+def write_fixtures(path, fixtures):
+    """Writes the dict fixtures as JSON with each list entry on a line of its own, so that a
+    re-recording diffs readably."""
+    with open(path, "w") as f:
+        f.write("{\n")
+        for i, (k, v) in enumerate(fixtures.items()):
+            sep = "," if i < len(fixtures) - 1 else ""
+            if isinstance(v, list):
+                rows = ",\n".join(json.dumps(c, separators=(",", ":")) for c in v)
+                f.write("%s: [\n%s\n]%s\n" % (json.dumps(k), rows, sep))
+            else:
+                f.write("%s: %s%s\n" % (json.dumps(k), json.dumps(v, separators=(",", ":")), sep))
+        f.write("}\n")

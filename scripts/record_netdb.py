@@ -257,16 +257,7 @@ fixtures = {
     "getservbyport_sweep": sweep(),
     "getprotobyname": protobyname_cases(),
 }
-with open(os.path.join(fixtures_dir, "netdb.json"), "w") as f:
-    # One case a line, so that a re-recording diffs readably.
-    f.write("{\n")
-    for i, (k, v) in enumerate(fixtures.items()):
-        sep = "," if i < len(fixtures) - 1 else ""
-        if isinstance(v, list):
-            f.write("%s: [\n%s\n]%s\n" % (json.dumps(k), ",\n".join(json.dumps(c, separators=(",", ":")) for c in v), sep))
-        else:
-            f.write("%s: %s%s\n" % (json.dumps(k), json.dumps(v, separators=(",", ":")), sep))
-    f.write("}\n")
+pyvalue.write_fixtures(os.path.join(fixtures_dir, "netdb.json"), fixtures)
 print("services: %d, protocols: %d, cases: getservbyname %d, getservbyport %d, getprotobyname %d, "
       "sweep %d ports x %d protocols"
       % (len(services), len(protocols), len(fixtures["getservbyname"]),

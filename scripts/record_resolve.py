@@ -15,8 +15,9 @@ which a failed call does not always set, so the number depends on earlier calls.
 (and getfqdn, which calls gethostbyaddr) are therefore recorded each in a fresh interpreter: the
 recorded herror is what that one call leaves.
 
-Values are tagged as test/helpers/pyvalue.js reads them ({"str"}, {"int": "decimal"}, {"float"},
-{"bool"}, {"none": null}, {"bytes": "hex"}, {"tuple": [...]}; lists are tuples, IntEnums ints).
+Values are tagged by scripts/pyvalue.py, strictly, as test/helpers/pyvalue.js reads them ({"str"},
+{"int": "decimal"}, {"float"}, {"bool"}, {"none": null}, {"bytes": "hex"}, {"tuple": [...]}; lists
+are tuples, IntEnums ints).
 A case is {"fn", "args", optional "kwargs", "result" | "error"}; an error is {"type", "mro",
 "message", for OSError "errno" and "strerror", except for TypeError "args"}. Also recorded:
 "idna" (str.encode("idna") for host names, which getaddrinfo and the gethostby* functions apply)
@@ -29,66 +30,29 @@ import socket
 import subprocess
 import sys
 
+import pyvalue
+
 here = os.path.dirname(os.path.abspath(__file__))
 fixtures_dir = os.path.join(here, "..", "test", "fixtures")
 version = sys.version.split()[0]
 
 
-def enc(v):
-    if isinstance(v, bool):
-        return {"bool": v}
-    if isinstance(v, int):
-        return {"int": str(int(v))}
-    if isinstance(v, float):
-        assert not v.is_integer(), "integral floats are ints in JS"
-        return {"float": v}
-    if v is None:
-        return {"none": None}
-    if isinstance(v, (bytes, bytearray)):
-        return {"bytes": bytes(v).hex()}
-    if isinstance(v, str):
-        assert not any("\ud800" <= a <= "\udbff" and "\udc00" <= b <= "\udfff"
-                       for a, b in zip(v, v[1:])), "a surrogate pair is one character in JS"
-        return {"str": v}
-    if isinstance(v, (tuple, list)):
+def tag(v):
+    # Lists are written as tuples.
+    if isinstance(v, list):
         return {"tuple": [enc(x) for x in v]}
-    raise TypeError(v)
+    return None
 
 
-def dec(t):
-    (tag, v), = t.items()
-    if tag == "int":
-        return int(v)
-    if tag == "bytes":
-        return bytes.fromhex(v)
-    if tag == "tuple":
-        return tuple(dec(x) for x in v)
-    if tag == "none":
-        return None
-    return v
-
-
-def error_of(e):
-    err = {"type": type(e).__name__,
-           "mro": [c.__name__ for c in type(e).__mro__ if c not in (BaseException, object)],
-           "message": str(e)}
-    if isinstance(e, OSError):
-        err["errno"] = e.errno
-        err["strerror"] = e.strerror
-    # JavaScript's own TypeError carries no Python args.
-    if not isinstance(e, TypeError):
-        err["args"] = [enc(a) for a in e.args]
-    return err
+def enc(v):
+    return pyvalue.encode(v, strict=True, tag=tag)
 
 
 def call(fn, args, kwargs):
     case = {"fn": fn, "args": [enc(a) for a in args]}
     if kwargs:
         case["kwargs"] = {k: enc(v) for k, v in kwargs.items()}
-    try:
-        case["result"] = enc(getattr(socket, fn)(*args, **kwargs))
-    except Exception as e:
-        case["error"] = error_of(e)
+    case.update(pyvalue.outcome(lambda: getattr(socket, fn)(*args, **kwargs), strict=True, tag=tag))
     return case
 
 
@@ -108,8 +72,8 @@ def outcome(fn, *args, **kwargs):
 
 if sys.argv[1:] == ["--one"]:
     req = json.loads(sys.stdin.read())
-    print(json.dumps(call(req["fn"], [dec(a) for a in req["args"]],
-                          {k: dec(v) for k, v in req["kwargs"].items()})))
+    print(json.dumps(call(req["fn"], [pyvalue.decode(a) for a in req["args"]],
+                          {k: pyvalue.decode(v) for k, v in req["kwargs"].items()})))
     sys.exit(0)
 
 
@@ -266,7 +230,7 @@ def idna_cases():
         try:
             out.append({"name": enc(name), "result": enc(name.encode("idna"))})
         except UnicodeError as e:
-            out.append({"name": enc(name), "error": error_of(e)})
+            out.append({"name": enc(name), "error": pyvalue.error(e, strict=True, tag=tag)})
     return out
 
 
@@ -295,16 +259,7 @@ fixtures = {
     "cases": getaddrinfo_cases() + hostby_cases() + getnameinfo_cases() + misc_cases(),
 }
 os.makedirs(fixtures_dir, exist_ok=True)
-with open(os.path.join(fixtures_dir, "resolve.json"), "w") as f:
-    # One case a line, so that a re-recording diffs readably.
-    f.write("{\n")
-    for i, (k, v) in enumerate(fixtures.items()):
-        sep = "," if i < len(fixtures) - 1 else ""
-        if isinstance(v, list):
-            f.write("%s: [\n%s\n]%s\n" % (json.dumps(k), ",\n".join(json.dumps(c, separators=(",", ":")) for c in v), sep))
-        else:
-            f.write("%s: %s%s\n" % (json.dumps(k), json.dumps(v, separators=(",", ":")), sep))
-    f.write("}\n")
+pyvalue.write_fixtures(os.path.join(fixtures_dir, "resolve.json"), fixtures)
 counts = {}
 for c in fixtures["cases"]:
     counts[c["fn"]] = counts.get(c["fn"], 0) + 1
