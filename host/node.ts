@@ -16,7 +16,7 @@ import {
   EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
-import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
+import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { resolveOnNode } from "./resolver.js";
 import {
   READ, WRITE, type AsyncHost, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest,
@@ -61,6 +61,9 @@ class Entry {
   udpBound = false;
   /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
   shared: { address: string; port: number } | null = null;
+  /** The last datagram source written and destination read (see writeSource). */
+  sourceCache: { address: string; port: number; bytes: Uint8Array } | null = null;
+  destinationCache: { addr: SockAddr; bytes: Uint8Array } | null = null;
   /** A connected datagram went out and no refusal has been seen since (see soError). */
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
@@ -679,7 +682,7 @@ export class NodeHost implements AsyncHost {
       e.datagrams.shift();
       e.datagramBytes -= d.data.length;
     }
-    if (sa >= 0) writeSockAddr(mem, sa, e.family, d.address, d.port);
+    if (sa >= 0) this.writeSource(e, mem, sa, d);
     return n;
   }
 
@@ -732,7 +735,7 @@ export class NodeHost implements AsyncHost {
       e.unanswered = true;
       return len;
     }
-    const addr = readSockAddr(this.mem(), sa);
+    const addr = this.readDestination(e, sa);
     if (addr.port === 0) return -EINVAL;
     if (!e.udpConnected) {
       udp.send(data, addr.port, addr.address, onSent);
@@ -749,6 +752,33 @@ export class NodeHost implements AsyncHost {
       udp.connect(peer.port, peer.address);
     }
     return len;
+  }
+
+  // A datagram socket mostly talks to one peer: keep its last sockaddr both ways, so that
+  // recvfrom and sendto do not parse and format the same address for every datagram.
+
+  private writeSource(e: Entry, mem: Uint8Array, sa: number, d: Datagram): void {
+    const c = e.sourceCache;
+    if (c && c.port === d.port && c.address === d.address) {
+      mem.set(c.bytes, sa);
+      return;
+    }
+    const len = writeSockAddr(mem, sa, e.family, d.address, d.port);
+    e.sourceCache = { address: d.address, port: d.port, bytes: mem.slice(sa, sa + len) };
+  }
+
+  private readDestination(e: Entry, sa: number): SockAddr {
+    const mem = this.mem();
+    const len = e.family === AF_INET6 ? 28 : 16;
+    const c = e.destinationCache;
+    if (c) {
+      let same = true;
+      for (let i = 0; i < len && same; i++) same = mem[sa + i] === c.bytes[i];
+      if (same) return c.addr;
+    }
+    const addr = readSockAddr(mem, sa);
+    e.destinationCache = { addr, bytes: mem.slice(sa, sa + len) };
+    return addr;
   }
 
   private udpSocket(e: Entry): dgram.Socket {
