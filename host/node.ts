@@ -68,8 +68,11 @@ class Entry {
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
   refusalsReported = 0;
-  /** The far end of a socketpair() is not yet accepted: I/O waits. */
+  /** The far end of a socketpair() is not yet accepted: I/O waits, on this listener. */
   linking = false;
+  pairing: net.Server | null = null;
+  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
+  refd: boolean | null = null;
   /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
   unixLocal = "";
   unixRemote = "";
@@ -112,15 +115,25 @@ class Entry {
     if (this.server) hs.push(this.server);
     if (this.stream) hs.push(this.stream);
     if (this.udp) hs.push(this.udp);
+    if (this.pairing) hs.push(this.pairing);
     return hs;
   }
 
   updateRef(): void {
     const waiting = this.readers.length + this.writers.length > 0;
+    if (waiting === this.refd) return;
+    this.refd = waiting;
     for (const h of this.handles()) {
       if (waiting) h.ref();
       else h.unref();
     }
+  }
+
+  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
+  adopt(h: { ref(): unknown; unref(): unknown }): void {
+    h.unref();
+    this.refd = null;
+    this.updateRef();
   }
 
   wake(interest: number): void {
@@ -317,6 +330,7 @@ export class NodeHost implements AsyncHost {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     server.once("connection", (c) => {
       server.close();
+      b.pairing = null;
       if (!this.entries.has(hb)) {
         c.destroy();
         return;
@@ -333,7 +347,8 @@ export class NodeHost implements AsyncHost {
       b.wakeAll();
     });
     server.listen(name);
-    server.unref();
+    b.pairing = server;
+    b.adopt(server);
     const s = new net.Socket({ allowHalfOpen: true });
     this.attachStream(a, s);
     s.connect({ path: name });
@@ -472,7 +487,7 @@ export class NodeHost implements AsyncHost {
       e.backlog.push(c);
       e.wake(READ);
     });
-    server.unref();
+    e.adopt(server);
     return server;
   }
 
@@ -616,7 +631,7 @@ export class NodeHost implements AsyncHost {
       e.eof = true;
       e.wakeAll();
     });
-    s.unref();
+    e.adopt(s);
   }
 
   private accept(e: Entry): number {
@@ -809,7 +824,7 @@ export class NodeHost implements AsyncHost {
       e.error = errno;
       e.wakeAll();
     });
-    udp.unref();
+    e.adopt(udp);
     return udp;
   }
 

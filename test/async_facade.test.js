@@ -123,6 +123,20 @@ test("a program that leaves sockets open still exits by itself", () => {
   assert.is(r.stdout.trim(), "3");
 });
 
+test("a call that waits keeps the process alive until it is answered", () => {
+  // The far end of a socketpair() is still being accepted by Node when recv starts waiting.
+  const program = `
+    import * as socket from "pysocket";
+    const [a, b] = socket.socketpair();
+    const got = b.recv(10);
+    setTimeout(() => a.sendall(new Uint8Array([7, 8])), 50);
+    console.log((await got).length);
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", program], { encoding: "utf8", timeout: 20000 });
+  assert.is(r.error, undefined, "the child did not exit within 20 s");
+  assert.is(r.stdout.trim(), "2", r.stderr);
+});
+
 test("no rejection went unhandled", () => {
   assert.is(unhandled, 0);
 });
