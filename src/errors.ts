@@ -194,6 +194,11 @@ export function errnoNumber(symbol: string): number | undefined {
   return errnoSymbol.get(symbol);
 }
 
+/** OSError(errno, strerror) as Python builds it: OSError.__new__ picks the errno's subclass. */
+export function oserror(n: number, text: string): OSError {
+  return new (errnoClass.get(n) ?? OSError)(n, text);
+}
+
 /** The exception CPython raises for errno n (PyErr_SetFromErrno), with Linux's text. */
 export function fromErrno(n: number, filename?: unknown): OSError {
   const cls = errnoClass.get(n) ?? OSError;

@@ -2,7 +2,7 @@
 // socket(), create_connection(), create_server(), the default timeout. Lib/socket.py's Python
 // code, translated: each facade calls makeModule with its stack.
 
-import { OSError, ValueError, fromEai, pyRepr } from "./errors.js";
+import { OSError, ValueError, fromEai, oserror, pyRepr } from "./errors.js";
 import { asCInt, asClinicInt } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
@@ -150,7 +150,7 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
         yield* sock._bindOp(address);
       } catch (err) {
         if (!(err instanceof OSError)) throw err;
-        throw new OSError(err.errno, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`);
+        throw oserror(err.errno!, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`);
       }
       if (opts.backlog === null || opts.backlog === undefined) sock.listen();
       else sock.listen(opts.backlog);
