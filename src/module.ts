@@ -3,7 +3,7 @@
 // code, translated: each facade calls makeModule with its stack.
 
 import { OSError, ValueError, fromEai, oserror, pyRepr } from "./errors.js";
-import { asCInt, asClinicInt } from "./pyargs.js";
+import { asCInt, asClinicInt, typeName } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
 import { makeResolver } from "./resolve.js";
@@ -98,7 +98,9 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
   }
 
   function* connectTo(address: unknown, timeout: number | null | undefined, source: unknown): Op<S> {
-    if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${typeof address === "string" ? "str" : "NoneType"} object`);
+    // `host, port = address`: any iterable unpacks, a str into its characters.
+    if (typeof address === "string") address = Array.from(address);
+    if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${typeName(address)} object`);
     if (address.length !== 2) {
       throw new ValueError(address.length > 2
         ? "too many values to unpack (expected 2)"
