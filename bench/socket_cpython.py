@@ -52,6 +52,20 @@ def recv_exactly(s, n):
         got += len(data)
 
 
+def time_round_trips(round_trip, n, warm):
+    """Runs `round_trip` warm times, then n timed times: total seconds and p99 latency."""
+    lat = [0.0] * n
+    clock = time.perf_counter
+    for _ in range(warm):
+        round_trip()
+    t0 = clock()
+    for i in range(n):
+        s = clock()
+        round_trip()
+        lat[i] = clock() - s
+    return {"seconds": clock() - t0, "p99": p99(lat)}
+
+
 def pingpong(n, warm=500):
     cli, conn = tcp_pair()
 
@@ -66,23 +80,16 @@ def pingpong(n, warm=500):
     t = threading.Thread(target=serve)
     t.start()
     msg = b"x" * MSG
-    lat = [0.0] * n
-    clock = time.perf_counter
+
+    def round_trip():
+        cli.sendall(msg)
+        recv_exactly(cli, MSG)
+
     try:
-        for _ in range(warm):
-            cli.sendall(msg)
-            recv_exactly(cli, MSG)
-        t0 = clock()
-        for i in range(n):
-            s = clock()
-            cli.sendall(msg)
-            recv_exactly(cli, MSG)
-            lat[i] = clock() - s
-        seconds = clock() - t0
+        return time_round_trips(round_trip, n, warm)
     finally:
         cli.close()
         t.join()
-    return {"seconds": seconds, "p99": p99(lat)}
 
 
 def bulk(warm, total, chunk):
@@ -148,24 +155,17 @@ def udp(n, warm=500):
     t = threading.Thread(target=serve)
     t.start()
     msg = b"x" * MSG
-    lat = [0.0] * n
-    clock = time.perf_counter
+
+    def round_trip():
+        cli.sendto(msg, addr)
+        cli.recvfrom(2048)
+
     try:
-        for _ in range(warm):
-            cli.sendto(msg, addr)
-            cli.recvfrom(2048)
-        t0 = clock()
-        for i in range(n):
-            s = clock()
-            cli.sendto(msg, addr)
-            cli.recvfrom(2048)
-            lat[i] = clock() - s
-        seconds = clock() - t0
+        return time_round_trips(round_trip, n, warm)
     finally:
         cli.sendto(stop, addr)
         t.join()
         cli.close()
-    return {"seconds": seconds, "p99": p99(lat)}
 
 
 def connect(n, warm=100):
