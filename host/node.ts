@@ -17,9 +17,10 @@ import {
   eaiOf, errnoOf,
 } from "./errno.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
-import { resolveOnNode } from "./resolver.js";
+import { hostnameOnNode, resolveOnNode } from "./resolver.js";
+import { BaseSyscalls } from "./syscalls.js";
 import {
-  READ, WRITE, type AsyncHost, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest,
+  READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest,
 } from "./types.js";
 
 const EAI_ADDRFAMILY = -9;
@@ -202,7 +203,7 @@ function anyAddress(family: number): string {
   return family === AF_INET6 ? "::" : "0.0.0.0";
 }
 
-export class NodeHost implements AsyncHost {
+export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
   /** Open TCP connections of this process by "local|port>remote|port". Loopback delivers
    * inside the sending syscall on Linux, so a peer in this process learns of a reset at once,
@@ -274,38 +275,30 @@ export class NodeHost implements AsyncHost {
     return e;
   }
 
-  imports(): HostImports {
-    const calls: HostImports = {
-      sock_open: (family, type) => this.open(family, type),
-      sock_pair: (family, type, _proto, out) => this.pair(family, type, out),
-      sock_bind: (h, sa, salen) => this.bind(this.entry(h), sa, salen),
-      sock_listen: (h) => this.listen(this.entry(h)),
-      sock_connect: (h, sa, salen) => this.connect(this.entry(h), sa, salen),
-      sock_finish: (h) => this.entry(h).pending,
-      sock_accept: (h) => this.accept(this.entry(h)),
-      sock_recv: (h, buf, len, flags) => this.recv(this.entry(h), buf, len, flags, -1),
-      sock_recv_from: (h, buf, len, flags, sa) => this.recv(this.entry(h), buf, len, flags, sa),
-      sock_send: (h, buf, len) => this.send(this.entry(h), buf, len, -1),
-      sock_send_to: (h, buf, len, _flags, sa) => this.send(this.entry(h), buf, len, sa),
-      sock_shutdown: (h, how) => this.shutdown(this.entry(h), how),
-      sock_close: (h) => this.close(h),
-      sock_addr_local: (h, sa) => this.addrLocal(this.entry(h), sa),
-      sock_addr_remote: (h, sa) => this.addrRemote(this.entry(h), sa),
-      sock_set_option: (h, level, name, value) => this.setOption(this.entry(h), level, name, value),
-      sock_error: (h) => this.soError(this.entry(h)),
-    };
-    // Nothing may throw across the WASM boundary: a Node exception becomes its errno.
-    for (const [name, call] of Object.entries(calls)) {
-      calls[name] = (a: number, b: number, c: number, d: number, e: number, f: number): number => {
-        try {
-          return call(a, b, c, d, e, f);
-        } catch (err) {
-          return -errnoOf(err);
-        }
-      };
-    }
-    return calls;
+  readonly errnoOf = errnoOf;
+
+  hostname(): string {
+    return hostnameOnNode();
   }
+
+  // The syscalls (host/syscalls.ts).
+  sock_open(family: number, type: number): number { return this.open(family, type); }
+  sock_pair(family: number, type: number, _proto: number, out: number): number { return this.pair(family, type, out); }
+  sock_bind(h: number, sa: number, salen: number): number { return this.bind(this.entry(h), sa, salen); }
+  sock_listen(h: number): number { return this.listen(this.entry(h)); }
+  sock_connect(h: number, sa: number, salen: number): number { return this.connect(this.entry(h), sa, salen); }
+  sock_finish(h: number): number { return this.entry(h).pending; }
+  sock_accept(h: number): number { return this.accept(this.entry(h)); }
+  sock_recv(h: number, buf: number, len: number, flags: number): number { return this.recv(this.entry(h), buf, len, flags, -1); }
+  sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number { return this.recv(this.entry(h), buf, len, flags, sa); }
+  sock_send(h: number, buf: number, len: number): number { return this.send(this.entry(h), buf, len, -1); }
+  sock_send_to(h: number, buf: number, len: number, _flags: number, sa: number): number { return this.send(this.entry(h), buf, len, sa); }
+  sock_shutdown(h: number, how: number): number { return this.shutdown(this.entry(h), how); }
+  sock_close(h: number): number { return this.close(h); }
+  sock_addr_local(h: number, sa: number): number { return this.addrLocal(this.entry(h), sa); }
+  sock_addr_remote(h: number, sa: number): number { return this.addrRemote(this.entry(h), sa); }
+  sock_set_option(h: number, level: number, name: number, value: number): number { return this.setOption(this.entry(h), level, name, value); }
+  sock_error(h: number): number { return this.soError(this.entry(h)); }
 
   private open(family: number, type: number): number {
     if (family !== AF_UNIX && family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;

@@ -1,19 +1,21 @@
-// What every backend gives the core and the waiting wrapper. The syscalls themselves are
-// documented once, in assembly/host.ts.
+// What every backend gives the core and the waiting wrapper: the syscalls (host/syscalls.ts,
+// documented in assembly/host.ts), a clock, the machine's name, and ways to wait.
+
+import type { Syscalls } from "./syscalls.js";
 
 /** Readiness interests, as poll(2)'s POLLIN and POLLOUT. */
 export const READ = 1;
 export const WRITE = 2;
 
-export type HostImports = Record<string, (...args: number[]) => number>;
-
-export interface Host {
-  /** The `pysocket_host` import object for a core instance. */
-  imports(): HostImports;
+export interface Host extends Syscalls {
   /** Gives the host the core's memory, after instantiation and before any syscall. */
   attach(memory: WebAssembly.Memory): void;
   /** Monotonic time in seconds (virtual in the simulator). */
   now(): number;
+  /** The machine's name (gethostname(2)). */
+  hostname(): string;
+  /** The errno for an exception that escaped a syscall; EIO when absent. */
+  errnoOf?(err: unknown): number;
 }
 
 /** A name lookup's answer: addresses in the resolver's order, or a glibc EAI_* code. */

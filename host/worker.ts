@@ -22,8 +22,9 @@
 //   WATCHER.
 
 import type { MessagePort } from "node:worker_threads";
+import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
-import { READ, WRITE, type HostImports, type LookupResult, type ResolveAnswer, type ResolveRequest, type SyncHost } from "./types.js";
+import { READ, WRITE, type LookupResult, type ResolveAnswer, type ResolveRequest, type SyncHost } from "./types.js";
 
 function atomicsWaitAllowed(): boolean {
   if (typeof SharedArrayBuffer !== "function") return false;
@@ -45,12 +46,6 @@ if (!atomicsWaitAllowed()) {
 
 const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
 
-/** The syscalls of assembly/host.ts; a request names one by its index here. */
-export const SYSCALLS = [
-  "sock_open", "sock_pair", "sock_bind", "sock_listen", "sock_connect", "sock_finish", "sock_accept",
-  "sock_recv", "sock_recv_from", "sock_send", "sock_send_to", "sock_shutdown", "sock_close",
-  "sock_addr_local", "sock_addr_remote", "sock_set_option", "sock_error",
-] as const;
 const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
   ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
@@ -229,77 +224,88 @@ export class WorkerHost implements SyncHost {
     this.mem().set(this.data.subarray(from, from + n), to);
   }
 
-  imports(): HostImports {
-    return {
-      sock_open: (family, type, proto) => {
-        const h = this.call([0, OPEN, family, type, proto]);
-        if (h >= 0 && type === SOCK_STREAM) this.streams.add(h);
-        return h;
-      },
-      sock_pair: (family, type, proto, out) => {
-        const r = this.call([0, PAIR, family, type, proto, PAIR_OUT]);
-        if (r >= 0) {
-          this.copyOut(PAIR_OUT, out, 8);
-          const handles = new Int32Array(this.shared.buffer, PAIR_OUT, 2);
-          for (const h of handles) this.streams.add(h);
-        }
-        return r;
-      },
-      sock_bind: (h, sa, salen) => {
-        this.copyIn(sa, SA, salen);
-        return this.call([0, BIND, h, SA, salen]);
-      },
-      sock_listen: (h, backlog) => this.call([0, LISTEN, h, backlog]),
-      sock_connect: (h, sa, salen) => {
-        this.copyIn(sa, SA, salen);
-        return this.call([0, CONNECT, h, SA, salen]);
-      },
-      sock_finish: (h) => this.call([0, FINISH, h]),
-      sock_accept: (h) => {
-        const c = this.read([0, ACCEPT, h]);
-        if (c >= 0) this.streams.add(c);
-        return c;
-      },
-      sock_recv: (h, buf, len, flags) => {
-        if (flags === 0 && len > 0 && this.prefetched === null) {
-          const n = this.fromStage(h, buf, len);
-          if (n > 0) return n;
-        }
-        const r = this.read([0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags]);
-        if (r > 0) this.copyOut(DATA, buf, r);
-        return r;
-      },
-      sock_recv_from: (h, buf, len, flags, sa) => {
-        const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
-        if (r >= 0) {
-          this.copyOut(DATA, buf, r);
-          this.copyOut(SA, sa, SA_SIZE);
-        }
-        return r;
-      },
-      sock_send: (h, buf, len, flags) => {
-        if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
-        const at = this.sendArea();
-        return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
-      },
-      sock_send_to: (h, buf, len, flags, sa, salen) => {
-        const at = this.sendArea();
-        const n = this.sendLength(h, buf, len, at);
-        this.copyIn(sa, SA, salen);
-        return this.call([0, SEND_TO, h, at, n, flags, SA, salen]);
-      },
-      sock_shutdown: (h, how) => this.call([0, SHUTDOWN, h, how]),
-      sock_close: (h) => {
-        this.streams.delete(h);
-        // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
-        if (this.staged === h) this.releaseStage();
-        return this.call([0, CLOSE, h]);
-      },
-      sock_addr_local: (h, sa) => this.addr(ADDR_LOCAL, h, sa),
-      sock_addr_remote: (h, sa) => this.addr(ADDR_REMOTE, h, sa),
-      sock_set_option: (h, level, name, value) => this.call([0, SET_OPTION, h, level, name, value]),
-      sock_error: (h) => this.call([0, ERROR, h]),
-    };
+  // The syscalls (host/syscalls.ts), each a message to the worker.
+  sock_open(family: number, type: number, proto: number): number {
+    const h = this.call([0, OPEN, family, type, proto]);
+    if (h >= 0 && type === SOCK_STREAM) this.streams.add(h);
+    return h;
+  }
+  sock_pair(family: number, type: number, proto: number, out: number): number {
+    const r = this.call([0, PAIR, family, type, proto, PAIR_OUT]);
+    if (r >= 0) {
+      this.copyOut(PAIR_OUT, out, 8);
+      const handles = new Int32Array(this.shared.buffer, PAIR_OUT, 2);
+      for (const h of handles) this.streams.add(h);
+    }
+    return r;
+  }
+  sock_bind(h: number, sa: number, salen: number): number {
+    this.copyIn(sa, SA, salen);
+    return this.call([0, BIND, h, SA, salen]);
+  }
+  sock_listen(h: number, backlog: number): number {
+    return this.call([0, LISTEN, h, backlog]);
+  }
+  sock_connect(h: number, sa: number, salen: number): number {
+    this.copyIn(sa, SA, salen);
+    return this.call([0, CONNECT, h, SA, salen]);
+  }
+  sock_finish(h: number): number {
+    return this.call([0, FINISH, h]);
+  }
+  sock_accept(h: number): number {
+    const c = this.read([0, ACCEPT, h]);
+    if (c >= 0) this.streams.add(c);
+    return c;
+  }
+  sock_recv(h: number, buf: number, len: number, flags: number): number {
+    if (flags === 0 && len > 0 && this.prefetched === null) {
+      const n = this.fromStage(h, buf, len);
+      if (n > 0) return n;
+    }
+    const r = this.read([0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags]);
+    if (r > 0) this.copyOut(DATA, buf, r);
+    return r;
+  }
+  sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
+    const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
+    if (r >= 0) {
+      this.copyOut(DATA, buf, r);
+      this.copyOut(SA, sa, SA_SIZE);
+    }
+    return r;
+  }
+  sock_send(h: number, buf: number, len: number, flags: number): number {
+    if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
+    const at = this.sendArea();
+    return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
+  }
+  sock_send_to(h: number, buf: number, len: number, flags: number, sa: number, salen: number): number {
+    const at = this.sendArea();
+    const n = this.sendLength(h, buf, len, at);
+    this.copyIn(sa, SA, salen);
+    return this.call([0, SEND_TO, h, at, n, flags, SA, salen]);
+  }
+  sock_shutdown(h: number, how: number): number {
+    return this.call([0, SHUTDOWN, h, how]);
+  }
+  sock_close(h: number): number {
+    this.streams.delete(h);
+    // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
+    if (this.staged === h) this.releaseStage();
+    return this.call([0, CLOSE, h]);
+  }
+  sock_addr_local(h: number, sa: number): number {
+    return this.addr(ADDR_LOCAL, h, sa);
+  }
+  sock_addr_remote(h: number, sa: number): number {
+    return this.addr(ADDR_REMOTE, h, sa);
+  }
+  sock_set_option(h: number, level: number, name: number, value: number): number {
+    return this.call([0, SET_OPTION, h, level, name, value]);
+  }
+  sock_error(h: number): number {
+    return this.call([0, ERROR, h]);
   }
 
   /** Sends ahead within the credit: copies the bytes to the ring and posts them, unanswered. */
@@ -395,6 +401,13 @@ export class WorkerHost implements SyncHost {
 
   lookupSync(host: string, family: number): LookupResult {
     return this.ask([0, LOOKUP, host, family]) as LookupResult;
+  }
+
+  /** The machine's name, from the worker (this thread may not load node:os). */
+  hostname(): string {
+    const answer = this.resolveSync({ op: "gethostname", args: [] });
+    if ("value" in answer) return answer.value as string;
+    throw Object.assign(new Error("pysocket worker host: no host name"), { code: "EIO" });
   }
 
   resolveSync(req: ResolveRequest): ResolveAnswer {

@@ -6,11 +6,12 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
+import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
-  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE, SYSCALLS,
+  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
@@ -26,7 +27,7 @@ interface Armed {
 const { ctl, quiet, port, memory } = workerData as WorkerData;
 const host = new NodeHost();
 host.attach(memory);
-const imports = host.imports();
+const imports = syscallImports(host, host.errnoOf);
 const calls = SYSCALLS.map((name) => imports[name]);
 const armed = new Map<number, Armed>();
 const streams = new Set<number>();

@@ -4,6 +4,7 @@
 
 import { CORE_WASM_BASE64 } from "./generated/core_wasm.js";
 import type { Host } from "../host/types.js";
+import { syscallImports } from "../host/syscalls.js";
 
 /** The core's exports; see assembly/index.ts. Every function returns a value or -errno. */
 export interface CoreExports {
@@ -132,7 +133,7 @@ function noHostImports(): WebAssembly.Imports {
 
 /** A core whose socket syscalls go to `host`. */
 export function coreWithHost(host: Host): Core {
-  const instance = new WebAssembly.Instance(coreModule, { pysocket_host: host.imports() });
+  const instance = new WebAssembly.Instance(coreModule, { pysocket_host: syscallImports(host, host.errnoOf) });
   const core = new Core(instance);
   host.attach(core.exports.memory);
   return core;

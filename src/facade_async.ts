@@ -1,29 +1,35 @@
-// The `pysocket` facade's stack: the Node host, one core, and the Promise driver. Blocking
-// calls return Promises; calls on one socket are served in call order per direction.
+// The `pysocket` facade's stack over any AsyncHost (the Node host for `pysocket`, a simulated
+// host for `pysocket/sim`): one core, and the Promise driver. Blocking calls return Promises;
+// calls on one socket are served in call order per direction.
 
-import { nodeFiles } from "../host/files.js";
-import { NodeHost } from "../host/node.js";
+import type { AsyncHost } from "../host/types.js";
 import { coreWithHost } from "./core.js";
 import { makeModule } from "./module.js";
+import { gethostnameWith } from "./resolve.js";
+import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
-
-const host = new NodeHost();
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> {
   /** @internal */ _lanes: [Lane, Lane] = [new Lane(), new Lane()];
 }
 
-const stack: Stack<true> = {
-  core: coreWithHost(host),
-  now: () => host.now(),
-  defaulttimeout: null,
-  run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
-    return (sock as Socket)._lanes[lane].run(host, op);
-  },
-  wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
-  files: nodeFiles,
-};
-
-export const module = makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op()));
+/** The module functions over `host` (and the runtime's `files`, for sendfile), each module with
+ * its own core and fd table. */
+export function asyncModule(host: AsyncHost, files?: Files) {
+  const stack: Stack<true> = {
+    core: coreWithHost(host),
+    now: () => host.now(),
+    defaulttimeout: null,
+    run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
+      return (sock as Socket)._lanes[lane].run(host, op);
+    },
+    wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
+    files,
+  };
+  return {
+    ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op())),
+    gethostname: gethostnameWith(() => host.hostname()),
+  };
+}

@@ -19,7 +19,9 @@ export const {
 
 /** The machine's name, from the worker (this thread may not load node:os: see host/worker.ts). */
 export const gethostname = gethostnameWith(() => {
-  const answer = host.resolveSync({ op: "gethostname", args: [] });
-  if ("value" in answer) return answer.value as string;
-  throw fromErrno(5);
+  try {
+    return host.hostname();
+  } catch {
+    throw fromErrno(5);
+  }
 });
