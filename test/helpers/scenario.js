@@ -12,8 +12,11 @@
 // with optional "store": "name" (the result) or ["a", "b"] (the items of a tuple result), and
 // "unprivileged": true where the recorder asks as uid nobody (JS runs the step as it is).
 // Arguments are tagged Python values (test/helpers/pyvalue.js) plus {"ref": name} for a stored
-// value, {"const": "AF_INET"} for a module constant and {"pattern": {"len", "seed"}} for
-// deterministic bytes. Each recorded step is {"result": tagged} or {"error": {...}}.
+// value, {"const": "AF_INET"} for a module constant, {"pattern": {"len", "seed"}} for
+// deterministic bytes and, as the last argument, {"kwargs": {name: tagged}} for Python's keyword
+// arguments (JS: a trailing options object). Each recorded step is {"result": tagged} or
+// {"error": {...}}; a result {"positive": true} stands for any int above 0 (a count that
+// depends on the kernel's buffer sizes).
 //
 // What differs between runs is replaced by numbered placeholders, numbered by first appearance
 // within a scenario, on both sides alike: the int results of fileno()/detach() ({"fd": n}),
@@ -93,6 +96,7 @@ function matches(actual, expected) {
   if ("tuple" in expected) {
     return Array.isArray(actual) && actual.length === expected.tuple.length && actual.every((a, i) => matches(a, expected.tuple[i]));
   }
+  if ("positive" in expected) return isInt(actual) && actual > 0;
   if ("port" in expected || "fd" in expected || "object" in expected) {
     return actual instanceof Placeholder && JSON.stringify(actual.tagged) === JSON.stringify(expected);
   }
@@ -129,6 +133,8 @@ function show(t) {
   if ("ref" in t) return t.ref;
   if ("const" in t) return t.const;
   if ("pattern" in t) return `pattern(${t.pattern.len}, seed=${t.pattern.seed})`;
+  if ("kwargs" in t) return Object.entries(t.kwargs).map(([k, v]) => `${k}=${show(v)}`).join(", ");
+  if ("positive" in t) return "<an int above 0>";
   const s = "bytes" in t ? bytesRepr(t.bytes) : repr(t);
   return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }
@@ -172,6 +178,7 @@ function argument(t, env, module) {
   }
   if ("pattern" in t) return pattern(t.pattern.len, t.pattern.seed);
   if ("tuple" in t) return t.tuple.map((x) => argument(x, env, module));
+  if ("kwargs" in t) return Object.fromEntries(Object.entries(t.kwargs).map(([k, v]) => [k, argument(v, env, module)]));
   return decode(t);
 }
 

@@ -1,0 +1,115 @@
+// CPython 3.11's own Lib/test/test_socket.py, for what pysocket has: its cases (inputs and
+// CPython's answers, recorded by scripts/record_test_socket.py into
+// test/fixtures/test_socket_cases.json) replayed step by step on both facades, with the original's
+// client thread as a worker_thread running pysocket/sync (test/helpers/peer.js).
+// docs/TEST_SOCKET_COVERAGE.md maps test_socket.py's classes and methods to these cases.
+import { mkdtempSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import * as asyncSocket from "pysocket";
+import * as syncSocket from "pysocket/sync";
+import { PeerPool, peerHarness } from "./helpers/peer.js";
+import { formatMismatches, runScenario } from "./helpers/scenario.js";
+
+process.on("unhandledRejection", (reason) => {
+  console.error("unhandled rejection:", reason);
+  process.exitCode = 1;
+});
+
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/test_socket_cases.json", import.meta.url), "utf8"));
+
+/**
+ * Cases where pysocket answers differently from CPython today, per facade ("both", "async" for
+ * `pysocket`, "sync" for `pysocket/sync`), each with why. The test checks that they still
+ * differ: when a fix lands, the case fails until its entry is removed here.
+ */
+const KNOWN_DIFFERENCES = {
+  // src: keyword arguments in the trailing options object
+  "GeneralModuleTests.test_socket_fileno[AF_INET,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object' (options object not accepted)" },
+  "GeneralModuleTests.test_socket_fileno[AF_INET,SOCK_DGRAM]": { both: "socket({fileno}) raises TypeError 'object'" },
+  "GeneralModuleTests.test_socket_fileno[AF_INET6,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object'" },
+  "GeneralModuleTests.test_socket_fileno[AF_UNIX,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object'" },
+  "GeneralModuleTests.test_socket_fileno_rejects": { both: "socket(AF_INET, SOCK_STREAM, {fileno: 42.5 | 'foo' | -1}) raises TypeError 'object' instead of CPython's TypeError/ValueError" },
+  "GeneralModuleTests.test_socket_fileno_requires_valid_fd": { both: "socket({fileno: closed fd}) raises TypeError 'object' instead of OSError EBADF" },
+  "BasicTCPTest.testDetach": { both: "socket(AF_INET, SOCK_STREAM, {fileno}) raises TypeError 'object'" },
+  "NetworkConnectionAttributesTest.testFamily": { both: "create_connection(addr, {timeout}) raises TypeError 'object'" },
+  "NetworkConnectionAttributesTest.testSourceAddress": { both: "create_connection(addr, {timeout, source_address}) raises TypeError 'object'" },
+  "NetworkConnectionAttributesTest.testTimeoutValueNamed": { both: "create_connection(addr, {timeout: 30}) raises TypeError 'object'" },
+  "NetworkConnectionAttributesTest.testTimeoutNone": { both: "create_connection(addr, {timeout: null}) raises TypeError 'object'" },
+  "NetworkConnectionNoServer.test_create_connection_all_errors": { both: "create_connection(addr, {all_errors: true}) raises TypeError 'object', not ExceptionGroup" },
+  // src: close()/setblocking() on an fd closed elsewhere
+  "GeneralModuleTests.testCloseException": { both: "close() after socket(fileno=fd).close() returns None, CPython raises OSError EBADF" },
+  "GeneralModuleTests.test_socket_close": { both: "close() after module close(fd) returns None, CPython raises OSError EBADF" },
+  "TestExceptions.test_setblocking_invalidfd": { both: "setblocking(False) on an fd closed through another socket returns None, CPython raises OSError EBADF" },
+  // src: makefile repr, getaddrinfo's IDNA encoding
+  "GeneralModuleTests.test_name_closed_socketio": { both: "repr of a closed makefile('rb') file is '[object Object]', CPython '<_io.BufferedReader name=-1>'" },
+  "GeneralModuleTests.testGetaddrinfo[numeric]": { both: "getaddrinfo('\u{1F600}', 80) raises gaierror EAI_NONAME, CPython UnicodeError from the idna codec" },
+  // rules: AF_UNIX abstract names
+  "TestLinuxAbstractNamespace.testLinuxAbstractNamespace": { both: "getsockname()/getpeername() of abstract name b'\\0…\\0\\xff' return \\xff as U+FFFD (the name is decoded as UTF-8)" },
+  // sync (the peer runs pysocket/sync): non-blocking writes
+  "UnbufferedFileObjectClassTestCase.testWriteNonBlocking": { both: "pysocket/sync: non-blocking write() of 4 MiB takes 1 MiB every time and never returns None (EAGAIN) when the peer does not read" },
+};
+
+// API.md: the calls of the Promise facade that can block, plus the harness's join_peer.
+const PROMISE_CALLS = new Set([
+  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
+  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
+  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn", "join_peer",
+]);
+
+// Longer than the cases' guard timeouts (10 s on a listener waiting for its peer), so that a
+// peer's failure is reported by join_peer rather than as a hung step.
+const STEP_LIMIT_MS = 15_000;
+
+/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
+function fail(message) {
+  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
+  err.stack = "";
+  throw err;
+}
+
+/** Unix socket paths in the cases are relative: run in a fresh directory, as the recorder does. */
+const home = process.cwd();
+const workdir = mkdtempSync(join(tmpdir(), "pysocket-test-socket-"));
+process.chdir(workdir);
+
+const FACADES = [
+  { name: "async", label: "pysocket", module: asyncSocket, blocking: false },
+  { name: "sync", label: "pysocket/sync", module: syncSocket, blocking: true },
+];
+
+for (const [i, facade] of FACADES.entries()) {
+  const test = suite(`${facade.label}: test_socket.py cases against CPython ${fixture.python}`);
+  const pool = new PeerPool();
+  test.after(async () => {
+    await pool.close();
+    if (i === FACADES.length - 1) {
+      process.chdir(home);
+      rmSync(workdir, { recursive: true, force: true });
+    }
+  });
+  for (const c of fixture.cases) {
+    const known = KNOWN_DIFFERENCES[c.id]?.[facade.name] ?? KNOWN_DIFFERENCES[c.id]?.both;
+    test(c.id, async () => {
+      const harness = peerHarness(pool, c.peer, { blocking: facade.blocking });
+      const { start_peer, join_peer } = harness;
+      const module = { ...facade.module, value: (x) => x, start_peer, join_peer };
+      // A makefile() file's close/write/read are Promises where a socket's close is not: the
+      // Promise rule is checked by name, so cases with files leave it to test/makefile.test.js.
+      const files = c.steps.some((s) => s.call === "makefile");
+      const promiseCalls = facade.blocking ? new Set() : files ? undefined : PROMISE_CALLS;
+      const mismatches = await runScenario(module, c, c.results, { promiseCalls, stepLimitMs: STEP_LIMIT_MS });
+      harness.settle();
+      const n = mismatches.length;
+      if (known) {
+        if (n === 0) fail(`${c.id} now agrees with CPython on ${facade.label}: remove it from KNOWN_DIFFERENCES (${known})`);
+      } else if (n) {
+        fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+      }
+    });
+  }
+  test.run();
+}
