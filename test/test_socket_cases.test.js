@@ -35,6 +35,7 @@ const KNOWN_DIFFERENCES = {
   "GeneralModuleTests.test_socket_fileno_rejects": { both: "socket(AF_INET, SOCK_STREAM, {fileno: 42.5 | 'foo' | -1}) raises TypeError 'object' instead of CPython's TypeError/ValueError" },
   "GeneralModuleTests.test_socket_fileno_requires_valid_fd": { both: "socket({fileno: closed fd}) raises TypeError 'object' instead of OSError EBADF" },
   "BasicTCPTest.testDetach": { both: "socket(AF_INET, SOCK_STREAM, {fileno}) raises TypeError 'object'" },
+  "BasicTCPTest2.testDetach": { both: "socket(AF_INET, SOCK_STREAM, {fileno}) raises TypeError 'object'" },
   "NetworkConnectionAttributesTest.testFamily": { both: "create_connection(addr, {timeout}) raises TypeError 'object'" },
   "NetworkConnectionAttributesTest.testSourceAddress": { both: "create_connection(addr, {timeout, source_address}) raises TypeError 'object'" },
   "NetworkConnectionAttributesTest.testTimeoutValueNamed": { both: "create_connection(addr, {timeout: 30}) raises TypeError 'object'" },
@@ -44,11 +45,11 @@ const KNOWN_DIFFERENCES = {
   "GeneralModuleTests.testCloseException": { both: "close() after socket(fileno=fd).close() returns None, CPython raises OSError EBADF" },
   "GeneralModuleTests.test_socket_close": { both: "close() after module close(fd) returns None, CPython raises OSError EBADF" },
   "TestExceptions.test_setblocking_invalidfd": { both: "setblocking(False) on an fd closed through another socket returns None, CPython raises OSError EBADF" },
-  // src: makefile repr, getaddrinfo's IDNA encoding
+  // src: makefile repr
   "GeneralModuleTests.test_name_closed_socketio": { both: "repr of a closed makefile('rb') file is '[object Object]', CPython '<_io.BufferedReader name=-1>'" },
-  "GeneralModuleTests.testGetaddrinfo[numeric]": { both: "getaddrinfo('\u{1F600}', 80) raises gaierror EAI_NONAME, CPython UnicodeError from the idna codec" },
   // rules: AF_UNIX abstract names
-  "TestLinuxAbstractNamespace.testLinuxAbstractNamespace": { both: "getsockname()/getpeername() of abstract name b'\\0…\\0\\xff' return \\xff as U+FFFD (the name is decoded as UTF-8)" },
+  "TestLinuxAbstractNamespace.testLinuxAbstractNamespace": { both: "getsockname()/getpeername() of an abstract name ending in byte 0xff give U+FFFD's UTF-8 bytes (the name is decoded as UTF-8)" },
+  "TestLinuxAbstractNamespace.testAutobind": { both: "bind('') on AF_UNIX raises OSError EIO; Linux autobinds to a name of NUL and 5 hex digits" },
   // sync (the peer runs pysocket/sync): non-blocking writes
   "UnbufferedFileObjectClassTestCase.testWriteNonBlocking": { both: "pysocket/sync: non-blocking write() of 4 MiB takes 1 MiB every time and never returns None (EAGAIN) when the peer does not read" },
 };
@@ -80,6 +81,16 @@ const FACADES = [
   { name: "async", label: "pysocket", module: asyncSocket, blocking: false },
   { name: "sync", label: "pysocket/sync", module: syncSocket, blocking: true },
 ];
+
+const known = suite("KNOWN_DIFFERENCES");
+known("names only cases of the fixture, each for a facade", () => {
+  const ids = new Set(fixture.cases.map((c) => c.id));
+  for (const [id, where] of Object.entries(KNOWN_DIFFERENCES)) {
+    assert.ok(ids.has(id), `${id} is not a case of test/fixtures/test_socket_cases.json`);
+    for (const key of Object.keys(where)) assert.ok(["both", "async", "sync"].includes(key), `${id}: ${key}`);
+  }
+});
+known.run();
 
 for (const [i, facade] of FACADES.entries()) {
   const test = suite(`${facade.label}: test_socket.py cases against CPython ${fixture.python}`);

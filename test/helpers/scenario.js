@@ -15,8 +15,9 @@
 // value, {"const": "AF_INET"} for a module constant, {"pattern": {"len", "seed"}} for
 // deterministic bytes and, as the last argument, {"kwargs": {name: tagged}} for Python's keyword
 // arguments (JS: a trailing options object). Each recorded step is {"result": tagged} or
-// {"error": {...}}; a result {"positive": true} stands for any int above 0 (a count that
-// depends on the kernel's buffer sizes).
+// {"error": {...}}. Two results stand for an answer that varies between runs: {"positive": true}
+// for any int above 0 (a count that depends on the kernel's buffer sizes) and {"regex": r} for a
+// string or bytes (read as latin-1) that r matches (a random name).
 //
 // What differs between runs is replaced by numbered placeholders, numbered by first appearance
 // within a scenario, on both sides alike: the int results of fileno()/detach() ({"fd": n}),
@@ -97,6 +98,10 @@ function matches(actual, expected) {
     return Array.isArray(actual) && actual.length === expected.tuple.length && actual.every((a, i) => matches(a, expected.tuple[i]));
   }
   if ("positive" in expected) return isInt(actual) && actual > 0;
+  if ("regex" in expected) {
+    const text = actual instanceof Uint8Array ? String.fromCharCode(...actual) : actual;
+    return typeof text === "string" && new RegExp(expected.regex).test(text);
+  }
   if ("port" in expected || "fd" in expected || "object" in expected) {
     return actual instanceof Placeholder && JSON.stringify(actual.tagged) === JSON.stringify(expected);
   }
@@ -135,6 +140,7 @@ function show(t) {
   if ("pattern" in t) return `pattern(${t.pattern.len}, seed=${t.pattern.seed})`;
   if ("kwargs" in t) return Object.entries(t.kwargs).map(([k, v]) => `${k}=${show(v)}`).join(", ");
   if ("positive" in t) return "<an int above 0>";
+  if ("regex" in t) return `<matching /${t.regex}/>`;
   const s = "bytes" in t ? bytesRepr(t.bytes) : repr(t);
   return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }
