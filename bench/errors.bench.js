@@ -1,8 +1,10 @@
 // What an exception costs on a hot path, against CPython doing the same in the same run:
-//   recv BlockingIOError  a non-blocking recv() with nothing to read raising BlockingIOError, on a
-//                         socketpair end (pysocket: its recv Promise rejects; pysocket/sync: it throws)
-//   new TimeoutError      building and throwing TimeoutError("timed out"), as sockcall does
-//   new OSError(11, ...)  building the exception alone (OSError() picking BlockingIOError)
+//   recv -> BlockingIOError  a non-blocking recv() with nothing to read, on a socketpair end
+//                            (pysocket: its Promise rejects; pysocket/sync: it throws)
+//   check(-EAGAIN)           the BlockingIOError a failed call raises (src/errors.ts fromErrno),
+//                            thrown and caught; CPython: raise OSError(11, ...) from Python
+//   sockCall's timeout       the TimeoutError("timed out") sock_call_ex raises (timedOut())
+//   new BlockingIOError(...) one built by user code, which keeps its JS stack
 // Each case runs N times per round (median of ROUNDS rounds); µs per call and the ratio to
 // CPython (> 1 means pysocket is slower). NO_CPYTHON=1 skips python3.
 
@@ -54,8 +56,10 @@ const results = {};
   const [a, b] = socket.socketpair();
   a.setblocking(false);
   results["pysocket: recv -> BlockingIOError"] = await timeAsync(swallowAsync(() => a.recv(64)));
-  results["new OSError(11, strerror)"] = timeSync(swallow(() => { throw new socket.OSError(11, "Resource temporarily unavailable"); }));
-  results["new TimeoutError('timed out')"] = timeSync(swallow(() => { throw new socket.TimeoutError("timed out"); }));
+  const errors = await import("../dist/src/errors.js");
+  results["check(-EAGAIN) -> BlockingIOError"] = timeSync(swallow(() => { throw errors.fromErrno(11); }));
+  results["sockCall's TimeoutError('timed out')"] = timeSync(swallow(() => { throw errors.timedOut(); }));
+  results["new BlockingIOError(11, strerror)"] = timeSync(swallow(() => { throw new socket.BlockingIOError(11, "Resource temporarily unavailable"); }));
   a.close();
   b.close();
 }
@@ -78,8 +82,9 @@ if (!process.env.NO_CPYTHON) {
 const anchor = {
   "pysocket: recv -> BlockingIOError": "recv -> BlockingIOError",
   "pysocket/sync: recv -> BlockingIOError": "recv -> BlockingIOError",
-  "new OSError(11, strerror)": "OSError(11, strerror)",
-  "new TimeoutError('timed out')": "TimeoutError('timed out')",
+  "check(-EAGAIN) -> BlockingIOError": "OSError(11, strerror)",
+  "sockCall's TimeoutError('timed out')": "TimeoutError('timed out')",
+  "new BlockingIOError(11, strerror)": "OSError(11, strerror)",
 };
 console.log(`N=${N}, ${ROUNDS} rounds, medians; µs per call`);
 console.log("case".padEnd(42) + "pysocket".padStart(10) + "CPython".padStart(10) + "ratio".padStart(8));

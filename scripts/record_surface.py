@@ -70,7 +70,7 @@ def op(name, *args, on=None, store=None):
 
 
 # A listening server on 127.0.0.1 ("srv", its port "port" and "sport" as str) and a port where
-# nothing listens ("dead", "dport"): a socket bound there and left unlistening refuses.
+# nothing listens ("dport"): one a socket bound and closed again.
 SERVER = [
     call("create_server", T(LO, I(0)), store="srv"),
     method("srv", "getsockname", store=["host", "port"]),
@@ -78,6 +78,7 @@ SERVER = [
     call("socket", store="deadsock"),
     method("deadsock", "bind", T(LO, I(0))),
     method("deadsock", "getsockname", store=["dhost", "dport"]),
+    method("deadsock", "close"),
 ]
 
 
@@ -175,6 +176,9 @@ SCENARIOS = [
         method("s", "connect_ex", T({"float": 1.5}, I(80))),
         call("socket", C("AF_INET6"), store="s6"),
         method("s6", "bind", T(I(1), I(0))),
+        method("s", "bind", T(S("\u00e9" + "a" * 70), I(0))),
+        method("s", "bind", T(S("\uff11\uff12\uff17.\uff10.\uff10.\uff11"), I(0))),
+        method("s", "getsockname", store=["shost", "sport"]),
         method("s6", "connect", T(N, I(80), I(0), I(0))),
         call("socket", C("AF_INET"), C("SOCK_DGRAM"), store="u"),
         method("u", "sendto", B(b"x"), T(I(1), I(80))),
@@ -222,9 +226,14 @@ SCENARIOS = [
         method("a", "makefile", S("r"), encoding=S("utf-8"), store="r"), op("repr", on="r"),
         method("a", "makefile", S("w"), encoding=S("latin-1"), store="w"), op("repr", on="w"),
         method("a", "makefile", S("rw"), encoding=S("ascii"), newline=S(""), store="rw"), op("repr", on="rw"),
-        method("rb", "close"), op("repr", on="rb"),
-        method("r", "close"), op("repr", on="r"),
-        method("raw", "close"), op("repr", on="raw"),
+    ]},
+    # Closing a file is a Promise on the `pysocket` facade, which the test allows here.
+    {"name": "makefile_reprs_once_closed", "steps": [
+        call("socketpair", store=["a", "b"]),
+        method("a", "makefile", S("rb"), store="rb"), method("rb", "close"), op("repr", on="rb"),
+        method("a", "makefile", S("r"), encoding=S("utf-8"), store="r"), method("r", "close"),
+        op("repr", on="r"),
+        method("a", "makefile", S("rb"), I(0), store="raw"), method("raw", "close"), op("repr", on="raw"),
     ]},
 ]
 

@@ -4,8 +4,8 @@
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
-import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
-import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
+import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
 import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
@@ -17,6 +17,7 @@ import {
 
 const EBADF = 9;
 const EWOULDBLOCK = 11;
+const ECONNRESET = 104;
 const EISCONN = 106;
 /** The most one recv reads at a time: the scratch area grows to it once. A larger bufsize is
  * still honoured as Python's is, since recv may always return fewer bytes than asked. */
@@ -198,11 +199,20 @@ export class SocketBase<A extends boolean> implements Waitable {
     return null;
   }
 
-  /** @internal */ _realClose(): void {
+  /** @internal sock_close: an fd already closed under the socket (socket.close(fd), another
+   * object on it) is EBADF; ECONNRESET is not an error of close (CPython ignores it). */
+  _realClose(): void {
     if (this._fd === -1) return;
     const fd = this._fd;
     this._fd = -1;
-    this.C.sock_close(fd);
+    const r = this.C.sock_close(fd);
+    if (r < 0 && r !== -ECONNRESET) throw fromErrno(-r);
+  }
+
+  /** internal_setblocking's fcntl(F_GETFL): EBADF once the fd is closed, even under the socket. */
+  private checkOpen(): void {
+    if (this._fd === -1) throw fromErrno(EBADF);
+    check(this.C.sock_family(this._fd));
   }
 
   /** @internal Called by a makefile() file when it closes (socket.py's _decref_socketios). */
@@ -245,7 +255,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.one("settimeout", arguments.length);
     // CPython stores the timeout before setting the fd's mode, which fails once closed.
     this._timeout = parseTimeout(value);
-    if (this._fd === -1) throw fromErrno(EBADF);
+    this.checkOpen();
     return null;
   }
 
@@ -261,7 +271,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     else if (isInt(flag)) block = Number(flag) !== 0;
     else throw new TypeError(`'${typeName(flag)}' object cannot be interpreted as an integer`);
     this._timeout = block ? null : 0;
-    if (this._fd === -1) throw fromErrno(EBADF);
+    this.checkOpen();
     return null;
   }
 
@@ -558,7 +568,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       let left = timeout;
       if (timeout !== null && timeout > 0) {
         left = deadline - this._now();
-        if (left <= 0) throw new TimeoutError("timed out");
+        if (left <= 0) throw timedOut();
       }
       offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
     } while (offset < bytes.length);
@@ -610,3 +620,4 @@ export class SocketBase<A extends boolean> implements Waitable {
     this.close();
   }
 }
+Object.defineProperty(SocketBase.prototype, PY_TYPE, { value: "socket" });
