@@ -17,7 +17,6 @@ import {
 
 const EBADF = 9;
 const EWOULDBLOCK = 11;
-const ECONNRESET = 104;
 const EISCONN = 106;
 /** The most one recv reads at a time: the scratch area grows to it once. A larger bufsize is
  * still honoured as Python's is, since recv may always return fewer bytes than asked. */
@@ -200,13 +199,12 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   /** @internal sock_close: an fd already closed under the socket (socket.close(fd), another
-   * object on it) is EBADF; ECONNRESET is not an error of close (CPython ignores it). */
+   * object on it) is EBADF. A host's trouble releasing its handle is no error of close(2). */
   _realClose(): void {
     if (this._fd === -1) return;
     const fd = this._fd;
     this._fd = -1;
-    const r = this.C.sock_close(fd);
-    if (r < 0 && r !== -ECONNRESET) throw fromErrno(-r);
+    if (this.C.sock_close(fd) === -EBADF) throw fromErrno(EBADF);
   }
 
   /** internal_setblocking's fcntl(F_GETFL): EBADF once the fd is closed, even under the socket. */
