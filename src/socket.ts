@@ -5,7 +5,7 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
-import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
@@ -116,13 +116,16 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
 
-  /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), or a wrapper of a core fd. */
+  /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
+   * object, or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
     this._stack = stack;
-    if (args.length > 4) {
-      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${args.length + 1} were given`);
+    const positional = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.length - 1 : args.length;
+    if (positional > 4) {
+      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${positional + 1} were given`);
     }
-    const [family = -1, type = -1, proto = -1, fileno = null] = args;
+    const a = bindArgs("socket.__init__", args, ["family", "type", "proto", "fileno"], 0);
+    const { family = -1, type = -1, proto = -1, fileno = null } = a;
     let fam = asClinicInt(family);
     let typ = asClinicInt(type);
     let pro = asClinicInt(proto);
