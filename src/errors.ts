@@ -263,10 +263,15 @@ export function errnoNumber(symbol: string): number | undefined {
   return errnoSymbol.get(symbol);
 }
 
+/** V8 and JavaScriptCore take the stack depth from Error.stackTraceLimit; elsewhere, or where
+ * the intrinsics are frozen, exceptions are built as usual. */
+const stackLimitWritable = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true;
+
 /** Builds an exception without capturing a JavaScript stack, which CPython has no cost like:
  * for the exceptions that are answers on hot paths (a non-blocking call with nothing to do, a
  * timeout), not faults to trace. */
 function stackless<T>(make: () => T): T {
+  if (!stackLimitWritable) return make();
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import * as pysocket from "pysocket";
 import * as sync from "pysocket/sync";
 import { compareOutcome, decode, formatCall, sameValue } from "./helpers/pyvalue.js";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
 
 process.on("unhandledRejection", (reason) => {
   console.error("unhandled rejection:", reason);
@@ -17,13 +17,6 @@ process.on("unhandledRejection", (reason) => {
 });
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/surface.json", import.meta.url), "utf8"));
-
-// API.md: the calls of the Promise facade that can block; every other call returns a plain value.
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
-  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn",
-]);
 
 /** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
 function fail(message) {

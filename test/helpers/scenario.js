@@ -29,6 +29,13 @@ import { createHash } from "node:crypto";
 import { compareOutcome, decode, encode, repr } from "./pyvalue.js";
 
 export const STEP_LIMIT_MS = 5000;
+
+// API.md: the calls of the Promise facade that can block; every other call returns a plain value.
+export const PROMISE_CALLS = new Set([
+  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
+  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
+  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn",
+]);
 const RECV_CHUNK = 65536;
 const FD_RESULTS = new Set(["fileno", "detach"]);
 
