@@ -16,11 +16,9 @@ worker_thread running pysocket/sync). Four module-level calls are the harness's,
   start_peer(name, v...) starts the peer; its env holds the name/value pairs given
   peer_arg(name)         (peer only) the value start_peer passed under that name
   join_peer()            waits until the peer's steps have run and its sockets are closed
-An argument {"kwargs": {name: tagged}} is Python's keyword arguments (JS: a trailing options
-object). A step with "expect" records the shape of an answer that varies between runs (see shape()). Unix socket paths are relative: both sides run in a fresh temporary directory.
+KW(...) as the last argument of a step builder gives the step its "kwargs". A step with "expect" records the shape of an answer that varies between runs (see shape()). Unix socket paths are relative: both sides run in a fresh temporary directory.
 Every case is run twice and must answer the same both times.
 """
-import io
 import json
 import os
 import platform
@@ -80,6 +78,9 @@ def P(length, seed):
 
 
 def _step(d, args, store):
+    if args and isinstance(args[-1], dict) and "kwargs" in args[-1]:
+        d["kwargs"] = args[-1]["kwargs"]
+        args = args[:-1]
     if args:
         d["args"] = [A(a) for a in args]
     if store is not None:
@@ -985,14 +986,10 @@ class HarnessError(Exception):
 
 
 def tag(v):
-    """As record_scenarios.tag_socket, and: a makefile() file is an object with fileno() and
-    close() as a socket is (test/helpers/scenario.js tells them apart no further); a list is a
-    JS array, as a tuple is."""
-    if isinstance(v, (socket.socket, io.IOBase)):
-        return {"object": "socket"}
+    """As record_scenarios.tag_socket, and a list is a JS array, as a tuple is."""
     if isinstance(v, list):
         return {"tuple": [pyvalue.encode(x, tag=tag) for x in v]}
-    return None
+    return rs.tag_socket(v)
 
 
 def shape(expect, res):
@@ -1010,20 +1007,6 @@ def shape(expect, res):
     raise HarnessError("%r does not have the shape %r" % (res, expect))
 
 
-def closeables(v):
-    if isinstance(v, (socket.socket, io.IOBase)):
-        yield v
-    elif isinstance(v, tuple):
-        for e in v:
-            yield from closeables(e)
-
-
-def decode(v, env):
-    if "kwargs" in v:
-        raise HarnessError("kwargs is only the last argument")
-    return rs.decode(v, env)
-
-
 class Runner:
     """Runs one step list (the main's or the peer's) as record_scenarios.run_scenario does."""
 
@@ -1037,21 +1020,10 @@ class Runner:
         self.peer_results = None
 
     def prepare(self, step):
-        raw = step.get("args", [])
-        kwargs = {}
-        if raw and "kwargs" in raw[-1]:
-            kwargs = {k: decode(v, self.env) for k, v in raw[-1]["kwargs"].items()}
-            raw = raw[:-1]
-        args = [decode(a, self.env) for a in raw]
         if "call" in step and "on" not in step and step["call"] in HARNESS:
+            args = [rs.decode(a, self.env) for a in step.get("args", [])]
             return lambda: self.harness(step["call"], args)
-        if "call" in step:
-            target = self.env[step["on"]] if "on" in step else socket
-            fn = getattr(target, step["call"])
-            return lambda: fn(*args, **kwargs)
-        if kwargs:
-            raise HarnessError("kwargs in a step that is not a call")
-        return rs.prepare({**step, "args": step.get("args", [])}, self.env)
+        return rs.prepare(step, self.env)
 
     def harness(self, name, args):
         if name == "value":
@@ -1091,7 +1063,7 @@ class Runner:
         try:
             for step in self.steps:
                 res, value = self.outcome(step)
-                self.opened.extend(closeables(value))
+                self.opened.extend(rs.sockets_in(value))
                 store = step.get("store")
                 if isinstance(store, str) and "result" in res:
                     self.env[store] = value

@@ -3,8 +3,7 @@
 // test/fixtures/test_socket_cases.json) replayed step by step on both facades, with the original's
 // client thread as a worker_thread running pysocket/sync (test/helpers/peer.js).
 // docs/TEST_SOCKET_COVERAGE.md maps test_socket.py's classes and methods to these cases.
-import { mkdtempSync, rmSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -12,7 +11,7 @@ import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
 import { PeerPool, peerHarness } from "./helpers/peer.js";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { PROMISE_CALLS as SCENARIO_PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
 
 process.on("unhandledRejection", (reason) => {
   console.error("unhandled rejection:", reason);
@@ -27,26 +26,6 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/test_socket_cases.js
  * differ: when a fix lands, the case fails until its entry is removed here.
  */
 const KNOWN_DIFFERENCES = {
-  // src: keyword arguments in the trailing options object
-  "GeneralModuleTests.test_socket_fileno[AF_INET,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object' (options object not accepted)" },
-  "GeneralModuleTests.test_socket_fileno[AF_INET,SOCK_DGRAM]": { both: "socket({fileno}) raises TypeError 'object'" },
-  "GeneralModuleTests.test_socket_fileno[AF_INET6,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object'" },
-  "GeneralModuleTests.test_socket_fileno[AF_UNIX,SOCK_STREAM]": { both: "socket({fileno}) raises TypeError 'object'" },
-  "GeneralModuleTests.test_socket_fileno_rejects": { both: "socket(AF_INET, SOCK_STREAM, {fileno: 42.5 | 'foo' | -1}) raises TypeError 'object' instead of CPython's TypeError/ValueError" },
-  "GeneralModuleTests.test_socket_fileno_requires_valid_fd": { both: "socket({fileno: closed fd}) raises TypeError 'object' instead of OSError EBADF" },
-  "BasicTCPTest.testDetach": { both: "socket(AF_INET, SOCK_STREAM, {fileno}) raises TypeError 'object'" },
-  "BasicTCPTest2.testDetach": { both: "socket(AF_INET, SOCK_STREAM, {fileno}) raises TypeError 'object'" },
-  "NetworkConnectionAttributesTest.testFamily": { both: "create_connection(addr, {timeout}) raises TypeError 'object'" },
-  "NetworkConnectionAttributesTest.testSourceAddress": { both: "create_connection(addr, {timeout, source_address}) raises TypeError 'object'" },
-  "NetworkConnectionAttributesTest.testTimeoutValueNamed": { both: "create_connection(addr, {timeout: 30}) raises TypeError 'object'" },
-  "NetworkConnectionAttributesTest.testTimeoutNone": { both: "create_connection(addr, {timeout: null}) raises TypeError 'object'" },
-  "NetworkConnectionNoServer.test_create_connection_all_errors": { both: "create_connection(addr, {all_errors: true}) raises TypeError 'object', not ExceptionGroup" },
-  // src: close()/setblocking() on an fd closed elsewhere
-  "GeneralModuleTests.testCloseException": { both: "close() after socket(fileno=fd).close() returns None, CPython raises OSError EBADF" },
-  "GeneralModuleTests.test_socket_close": { both: "close() after module close(fd) returns None, CPython raises OSError EBADF" },
-  "TestExceptions.test_setblocking_invalidfd": { both: "setblocking(False) on an fd closed through another socket returns None, CPython raises OSError EBADF" },
-  // src: makefile repr
-  "GeneralModuleTests.test_name_closed_socketio": { both: "repr of a closed makefile('rb') file is '[object Object]', CPython '<_io.BufferedReader name=-1>'" },
   // rules: AF_UNIX abstract names
   "TestLinuxAbstractNamespace.testLinuxAbstractNamespace": { both: "getsockname()/getpeername() of an abstract name ending in byte 0xff give U+FFFD's UTF-8 bytes (the name is decoded as UTF-8)" },
   "TestLinuxAbstractNamespace.testAutobind": { both: "bind('') on AF_UNIX raises OSError EIO; Linux autobinds to a name of NUL and 5 hex digits" },
@@ -54,12 +33,8 @@ const KNOWN_DIFFERENCES = {
   "UnbufferedFileObjectClassTestCase.testWriteNonBlocking": { both: "pysocket/sync: non-blocking write() of 4 MiB takes 1 MiB every time and never returns None (EAGAIN) when the peer does not read" },
 };
 
-// API.md: the calls of the Promise facade that can block, plus the harness's join_peer.
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
-  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn", "join_peer",
-]);
+// The calls of the Promise facade that can block (API.md), and the harness's join_peer.
+const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer"]);
 
 // Longer than the cases' guard timeouts (10 s on a listener waiting for its peer), so that a
 // peer's failure is reported by join_peer rather than as a hung step.

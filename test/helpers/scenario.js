@@ -15,10 +15,8 @@
 // object), and "unprivileged": true where the recorder asks as uid nobody (JS runs the step as
 // it is).
 // Arguments are tagged Python values (test/helpers/pyvalue.js) plus {"ref": name} for a stored
-// value, {"const": "AF_INET"} for a module constant, {"pattern": {"len", "seed"}} for
-// deterministic bytes and, as the last argument, {"kwargs": {name: tagged}} for Python's keyword
-// arguments (JS: a trailing options object). Each recorded step is {"result": tagged} or
-// {"error": {...}}. Two results stand for an answer that varies between runs: {"positive": true}
+// value, {"const": "AF_INET"} for a module constant and {"pattern": {"len", "seed"}} for
+// deterministic bytes. Each recorded step is {"result": tagged} or {"error": {...}}. Two results stand for an answer that varies between runs: {"positive": true}
 // for any int above 0 (a count that depends on the kernel's buffer sizes) and {"regex": r} for a
 // string or bytes (read as latin-1) that r matches (a random name).
 //
@@ -152,7 +150,6 @@ function show(t) {
   if ("ref" in t) return t.ref;
   if ("const" in t) return t.const;
   if ("pattern" in t) return `pattern(${t.pattern.len}, seed=${t.pattern.seed})`;
-  if ("kwargs" in t) return Object.entries(t.kwargs).map(([k, v]) => `${k}=${show(v)}`).join(", ");
   if ("positive" in t) return "<an int above 0>";
   if ("regex" in t) return `<matching /${t.regex}/>`;
   const s = "bytes" in t ? bytesRepr(t.bytes) : repr(t);
@@ -199,7 +196,6 @@ function argument(t, env, module) {
   }
   if ("pattern" in t) return pattern(t.pattern.len, t.pattern.seed);
   if ("tuple" in t) return t.tuple.map((x) => argument(x, env, module));
-  if ("kwargs" in t) return Object.fromEntries(Object.entries(t.kwargs).map(([k, v]) => [k, argument(v, env, module)]));
   return decode(t);
 }
 
