@@ -16,6 +16,8 @@ worker_thread running pysocket/sync). Four module-level calls are the harness's,
   start_peer(name, v...) starts the peer; its env holds the name/value pairs given
   peer_arg(name)         (peer only) the value start_peer passed under that name
   join_peer()            waits until the peer's steps have run and its sockets are closed
+  join_peer_sync()       the same, blocking the thread even on the Promise facade: no turn of
+                         the event loop runs between the peer's last step and the next step
 KW(...) as the last argument of a step builder gives the step its "kwargs". A step with "expect" records the shape of an answer that varies between runs (see shape()). Unix socket paths are relative: both sides run in a fresh temporary directory.
 Every case is run twice and must answer the same both times.
 """
@@ -47,7 +49,7 @@ LONG = 30.0
 GUARD = 10.0
 # A timeout that must expire: shorter than the original's where only its firing matters.
 SHORT = 0.3
-HARNESS = {"value", "start_peer", "peer_arg", "join_peer"}
+HARNESS = {"value", "start_peer", "peer_arg", "join_peer", "join_peer_sync"}
 
 
 # --- building steps ---------------------------------------------------------------------------
@@ -130,8 +132,8 @@ def case(cid, steps, peer=None):
         sys.exit("duplicate case id " + cid)
     c = {"id": cid, "steps": steps}
     if peer is not None:
-        if steps[-1] != join_peer():
-            sys.exit(cid + ": a case with a peer ends with join_peer()")
+        if join_peer() not in steps and call("join_peer_sync") not in steps:
+            sys.exit(cid + ": a case with a peer joins it")
         c["peer"] = {"steps": peer}
     CASES.append(c)
 
@@ -633,6 +635,26 @@ case("NonBlockingTCPTests.testAccept[nonblocking after connect]",
                      call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
                      m("cli", "connect", R("addr")),
                      m("srv", "accept", store=["conn", "caddr"]), m("conn", "gettimeout")])
+# The original's select() returns at once here: once the peer's connect() has returned, Linux
+# has queued the connection, and once its sendall() has returned, the bytes are in conn's queue.
+case("NonBlockingTCPTests.testAccept[after the peer's connect returned]",
+     tcp_server() + [m("srv", "setblocking", False), m("srv", "accept"),
+                     start_peer(addr=R("addr")), call("join_peer_sync"),
+                     m("srv", "accept", store=["conn", "caddr"]), m("conn", "gettimeout"),
+                     m("conn", "recv", 1024)],
+     [call("peer_arg", "addr", store="addr"),
+      call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
+      m("cli", "connect", R("addr"))])
+case("NonBlockingTCPTests.testRecv[after the peer's sendall returned]",
+     tcp_server(guard=True) + [start_peer(addr=R("addr")),
+                               m("srv", "accept", store=["conn", "caddr"]),
+                               m("conn", "setblocking", False), m("conn", "recv", len(MSG)),
+                               m("conn", "send", b"g"), call("join_peer_sync"),
+                               m("conn", "recv", len(MSG)), m("conn", "recv", len(MSG))],
+     [call("peer_arg", "addr", store="addr"),
+      call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
+      m("cli", "connect", R("addr")), m("cli", "recv", 1), m("cli", "sendall", MSG),
+      m("cli", "shutdown", C("SHUT_WR"))])
 # select() waits until conn is readable: a blocking MSG_PEEK receive stands for it. The peer
 # waits for a byte on the connection where the original waits for an Event.
 basic_tcp("NonBlockingTCPTests.testRecv",
@@ -1039,7 +1061,7 @@ class Runner:
                                                                   runner.run()))
             self.thread.start()
             return None
-        if name == "join_peer":
+        if name in ("join_peer", "join_peer_sync"):
             self.thread.join(STEP_LIMIT)
             if self.thread.is_alive():
                 raise HarnessError("the peer did not finish")

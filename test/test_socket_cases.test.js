@@ -19,6 +19,9 @@ process.on("unhandledRejection", (reason) => {
 });
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/test_socket_cases.json", import.meta.url), "utf8"));
+// TEST_SOCKET_CASES=substring runs only the cases whose id contains it (while iterating).
+const only = process.env.TEST_SOCKET_CASES;
+const cases = fixture.cases.filter((c) => !only || c.id.includes(only));
 
 /**
  * Cases where pysocket answers differently from CPython today, per facade ("both", "async" for
@@ -29,8 +32,22 @@ const KNOWN_DIFFERENCES = {
   // rules: AF_UNIX abstract names
   "TestLinuxAbstractNamespace.testLinuxAbstractNamespace": { both: "getsockname()/getpeername() of an abstract name ending in byte 0xff give U+FFFD's UTF-8 bytes (the name is decoded as UTF-8)" },
   "TestLinuxAbstractNamespace.testAutobind": { both: "bind('') on AF_UNIX raises OSError EIO; Linux autobinds to a name of NUL and 5 hex digits" },
+  // rules: delivery from a peer outside this module instance (possibly a Node limit: Node reads
+  // the kernel's socket only on a turn of its event loop)
+  "NonBlockingTCPTests.testAccept[after the peer's connect returned]": { async: "non-blocking accept() right after the peer's connect() returned (no event-loop turn between) raises BlockingIOError; Linux has queued the connection" },
+  "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { async: "non-blocking recv() right after the peer's sendall() returned (no event-loop turn between) raises BlockingIOError; Linux has queued the bytes" },
   // sync (the peer runs pysocket/sync): non-blocking writes
   "UnbufferedFileObjectClassTestCase.testWriteNonBlocking": { both: "pysocket/sync: non-blocking write() of 4 MiB takes 1 MiB every time and never returns None (EAGAIN) when the peer does not read" },
+};
+
+/**
+ * Cases not run on a facade because pysocket's answer there depends on thread timing (so the
+ * test would be flaky either way), each with what it does. They differ from CPython, which
+ * answers the same every time.
+ */
+const TIMING_DEPENDENT = {
+  "NonBlockingTCPTests.testAccept[after the peer's connect returned]": { sync: "non-blocking accept() raises BlockingIOError when the host worker has not yet seen the connection (rarely)" },
+  "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { sync: "non-blocking recv() raises BlockingIOError when the host worker has not yet read the bytes (about 1 run in 15)" },
 };
 
 // The calls of the Promise facade that can block (API.md), and the harness's join_peer.
@@ -57,10 +74,10 @@ const FACADES = [
   { name: "sync", label: "pysocket/sync", module: syncSocket, blocking: true },
 ];
 
-const known = suite("KNOWN_DIFFERENCES");
+const known = suite("KNOWN_DIFFERENCES and TIMING_DEPENDENT");
 known("names only cases of the fixture, each for a facade", () => {
   const ids = new Set(fixture.cases.map((c) => c.id));
-  for (const [id, where] of Object.entries(KNOWN_DIFFERENCES)) {
+  for (const [id, where] of [...Object.entries(KNOWN_DIFFERENCES), ...Object.entries(TIMING_DEPENDENT)]) {
     assert.ok(ids.has(id), `${id} is not a case of test/fixtures/test_socket_cases.json`);
     for (const key of Object.keys(where)) assert.ok(["both", "async", "sync"].includes(key), `${id}: ${key}`);
   }
@@ -77,12 +94,13 @@ for (const [i, facade] of FACADES.entries()) {
       rmSync(workdir, { recursive: true, force: true });
     }
   });
-  for (const c of fixture.cases) {
+  for (const c of cases) {
     const known = KNOWN_DIFFERENCES[c.id]?.[facade.name] ?? KNOWN_DIFFERENCES[c.id]?.both;
+    if (TIMING_DEPENDENT[c.id]?.[facade.name] ?? TIMING_DEPENDENT[c.id]?.both) continue;
     test(c.id, async () => {
       const harness = peerHarness(pool, c.peer, { blocking: facade.blocking });
-      const { start_peer, join_peer } = harness;
-      const module = { ...facade.module, value: (x) => x, start_peer, join_peer };
+      const { start_peer, join_peer, join_peer_sync } = harness;
+      const module = { ...facade.module, value: (x) => x, start_peer, join_peer, join_peer_sync };
       // A makefile() file's close/write/read are Promises where a socket's close is not: the
       // Promise rule is checked by name, so cases with files leave it to test/makefile.test.js.
       const files = c.steps.some((s) => s.call === "makefile");

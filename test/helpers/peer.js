@@ -5,6 +5,7 @@
 // and starts its steps; join_peer() waits until they have run and the peer's sockets are
 // closed, and raises a report of every step that differed from CPython's answer. On the
 // blocking facade join_peer blocks (Atomics.wait); on the Promise facade it returns a Promise.
+// join_peer_sync() blocks on both, so that no turn of the event loop runs until the next step.
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 
 export const JOIN_LIMIT_MS = 20_000;
@@ -85,7 +86,7 @@ export class PeerPool {
 }
 
 /**
- * The harness calls start_peer and join_peer for one case's peer ({steps, results}), and
+ * The harness calls start_peer, join_peer and join_peer_sync for one case's peer ({steps, results}), and
  * `settle()`, to call once the case has run: it drops the peer's thread unless join_peer saw
  * the peer finish.
  */
@@ -117,6 +118,11 @@ export function peerHarness(pool, peer, { blocking }) {
         return outcome();
       }
       return thread.wait(job, deadline).then(outcome);
+    },
+    join_peer_sync() {
+      if (!thread) throw new Error("join_peer_sync before start_peer");
+      thread.waitSync(job, Date.now() + JOIN_LIMIT_MS);
+      return outcome();
     },
     settle() {
       if (thread && !joined) pool.drop(thread);
