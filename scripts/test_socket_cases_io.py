@@ -230,9 +230,11 @@ def write_flush(msg):
 for v in FILE_VARIANTS:
     cls, bufsize, rmode, rmsg, wmode, wmsg, newline = v
     n = len(rmsg)
-    # testReadAfterTimeout: the peer waits (for the main's byte) until the main has finished.
+    # testReadAfterTimeout: the peer waits (for the main's byte) until the main has finished. The
+    # main first waits for the 3 bytes (a blocking peek), so that only the 4th read can time out.
     file_case("testReadAfterTimeout",
-              [m("conn", "settimeout", SHORT), m("read_file", "read", 3),
+              [m("conn", "recv", 3, C("MSG_PEEK")),
+               m("conn", "settimeout", SHORT), m("read_file", "read", 3),
                m("read_file", "read", 1), m("read_file", "read", 1), m("conn", "send", b"x")],
               write_flush(wmsg[0:3]) + [m("cli", "recv", 1)], v)
     file_case("testSmallRead", [m("read_file", "read", n - 3), m("read_file", "read", 3)],
@@ -335,7 +337,7 @@ case("NetworkConnectionBehaviourTest.testOutsideTimeout",
      tcp_server(guard=True) + [start_peer(addr=R("addr")),
                                m("srv", "accept", store=["conn", "caddr"]), join_peer()],
      [call("peer_arg", "addr", store="addr"),
-      call("create_connection", R("addr"), SHORT, store="cli"), m("cli", "recv", 5)])
+      call("create_connection", R("addr"), 2.0, store="cli"), m("cli", "recv", 5)])
 
 # --- ContextManagersTest ----------------------------------------------------------------------------
 
