@@ -19,7 +19,8 @@ const IN = core.in >> 2;
 const swap32 = (x: number): number => ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 const swap16 = (x: number): number => ((x & 0xff) << 8) | (x >>> 8);
 
-/** socket_htonl / socket_ntohl: any int in [0, 2**32). */
+/** socket_htonl / socket_ntohl's checks: any int in [0, 2**32). The callers test the common
+ * case inline and call this for the rest, which keeps them small enough for V8 to inline. */
 function long32(fn: string, x: unknown, given: number): number {
   if (given !== 1) throw new TypeError(`_socket.${fn}() takes exactly one argument (${given} given)`);
   if (typeof x === "number" && (x >>> 0) === x) return x;
@@ -29,7 +30,7 @@ function long32(fn: string, x: unknown, given: number): number {
   return Number(v);
 }
 
-/** _socket_socket_htons_impl / ntohs: a C int in [0, 0xffff]. */
+/** _socket_socket_htons_impl / ntohs's checks: a C int in [0, 0xffff]. */
 function short16(fn: string, x: unknown, given: number): number {
   arity(fn, 1, given);
   if (typeof x === "number" && (x & 0xffff) === x) return x;
@@ -40,19 +41,23 @@ function short16(fn: string, x: unknown, given: number): number {
 }
 
 export function htonl(x: number | bigint): number {
-  return swap32(long32("htonl", x, arguments.length));
+  const ok = arguments.length === 1 && typeof x === "number" && (x >>> 0) === x;
+  return swap32(ok ? x : long32("htonl", x, arguments.length));
 }
 
 export function ntohl(x: number | bigint): number {
-  return swap32(long32("ntohl", x, arguments.length));
+  const ok = arguments.length === 1 && typeof x === "number" && (x >>> 0) === x;
+  return swap32(ok ? x : long32("ntohl", x, arguments.length));
 }
 
 export function htons(x: number | bigint): number {
-  return swap16(short16("htons", x, arguments.length));
+  const ok = arguments.length === 1 && typeof x === "number" && (x & 0xffff) === x;
+  return swap16(ok ? x : short16("htons", x, arguments.length));
 }
 
 export function ntohs(x: number | bigint): number {
-  return swap16(short16("ntohs", x, arguments.length));
+  const ok = arguments.length === 1 && typeof x === "number" && (x & 0xffff) === x;
+  return swap16(ok ? x : short16("ntohs", x, arguments.length));
 }
 
 /** The "s" unit for a text argument: writes it to the core, returns its length. */
