@@ -10,9 +10,9 @@ import { AF_INET, AF_INET6 } from "./tables/constants_linux.js";
 export { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } from "./tables/constants_linux.js";
 
 const C = core.exports;
-/** The result and input areas, in 32-bit words: the hand-off moves four bytes per access. */
-const OUT = core.out >> 2;
-const IN = core.in >> 2;
+/** The core's result and input areas (fixed for the host-less core). */
+const OUT = core.out;
+const IN = core.in;
 
 /** Linux x86-64 is little-endian, so glibc's htonl/ntohl and htons/ntohs swap bytes. Done here
  * rather than by the core's htonl/htons: a call into WASM costs more than the swap itself. */
@@ -70,7 +70,7 @@ function textArg(fn: string, pos: number, s: unknown): number {
 /** The 4 result bytes, as a new array (Python's bytes is a value; nothing else holds it). */
 function resultBytes4(): Uint8Array {
   const r = new Uint8Array(4);
-  const w = core.u32[OUT];
+  const w = core.dv.getUint32(OUT, true);
   r[0] = w;
   r[1] = w >>> 8;
   r[2] = w >>> 16;
@@ -81,9 +81,9 @@ function resultBytes4(): Uint8Array {
 /** The 16 result bytes, as a new array. */
 function resultBytes16(): Uint8Array {
   const r = new Uint8Array(16);
-  const u32 = core.u32;
+  const dv = core.dv;
   for (let i = 0; i < 16; i += 4) {
-    const w = u32[OUT + (i >> 2)];
+    const w = dv.getUint32(OUT + i, true);
     r[i] = w;
     r[i + 1] = w >>> 8;
     r[i + 2] = w >>> 16;
@@ -109,11 +109,11 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
   return af === AF_INET ? resultBytes4() : resultBytes16();
 }
 
-/** Copies the packed address (4 or 16 bytes) to the input area. */
+/** Copies the packed address (4 or 16 bytes) to the input area, four bytes per access. */
 function writePacked(packed: Uint8Array): void {
-  const u32 = core.u32;
+  const dv = core.dv;
   for (let i = 0; i < packed.length; i += 4) {
-    u32[IN + (i >> 2)] = packed[i] | (packed[i + 1] << 8) | (packed[i + 2] << 16) | (packed[i + 3] << 24);
+    dv.setUint32(IN + i, packed[i] | (packed[i + 1] << 8) | (packed[i + 2] << 16) | (packed[i + 3] << 24), true);
   }
 }
 

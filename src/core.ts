@@ -63,8 +63,8 @@ export class Core {
   readonly exports: CoreExports;
   /** A view of the whole memory; replaced when `reserve` grows it. */
   u8: Uint8Array;
-  /** The same memory in 32-bit words (little-endian, as WASM's): four bytes per access. */
-  u32: Uint32Array;
+  /** The same memory for four bytes per access, read and written little-endian as WASM's. */
+  dv: DataView;
   /** Where results are written. */
   readonly out: number;
   /** Where input is written. */
@@ -76,7 +76,7 @@ export class Core {
     this.out = this.exports.scratch();
     this.in = this.exports.scratch_input();
     this.u8 = new Uint8Array(this.exports.memory.buffer);
-    this.u32 = new Uint32Array(this.exports.memory.buffer);
+    this.dv = new DataView(this.exports.memory.buffer);
     this.capacity = this.u8.length - this.in;
   }
 
@@ -85,7 +85,7 @@ export class Core {
     if (n <= this.capacity) return;
     if (this.exports.reserve(n) < 0) throw new RangeError("pysocket core: out of memory");
     this.u8 = new Uint8Array(this.exports.memory.buffer);
-    this.u32 = new Uint32Array(this.exports.memory.buffer);
+    this.dv = new DataView(this.exports.memory.buffer);
     this.capacity = this.u8.length - this.in;
   }
 
@@ -96,20 +96,20 @@ export class Core {
   writeText(s: string): number {
     const n = s.length;
     if (n + 4 > this.capacity) this.reserve(n + 4);
-    const u32 = this.u32;
+    const dv = this.dv;
     // c | (c - 1) has a bit above 0x7f set exactly when c is NUL or not ASCII, so the loop that
     // every call runs needs no branch; the rare odd text is patched afterwards. Four units go in
     // one store: the loop's cost is reading the string, and a store per unit adds a fifth to it.
     let odd = 0;
-    let q = this.in >> 2;
+    let p = this.in;
     let i = 0;
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= n; i += 4, p += 4) {
       const a = s.charCodeAt(i);
       const b = s.charCodeAt(i + 1);
       const c = s.charCodeAt(i + 2);
       const d = s.charCodeAt(i + 3);
       odd |= a | (a - 1) | b | (b - 1) | c | (c - 1) | d | (d - 1);
-      u32[q++] = (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24);
+      dv.setUint32(p, (a & 0xff) | ((b & 0xff) << 8) | ((c & 0xff) << 16) | (d << 24), true);
     }
     let last = 0;
     for (let shift = 0; i < n; i++, shift += 8) {
@@ -117,12 +117,13 @@ export class Core {
       odd |= a | (a - 1);
       last |= (a & 0xff) << shift;
     }
-    u32[q] = last;
-    if ((odd & ~0x7f) === 0) return n;
-    // Units above 0x7f were stored truncated (U+0130 as "0"); they must read as 0x80.
-    const u8 = this.u8;
-    const p = this.in;
-    for (let j = 0; j < n; j++) if (s.charCodeAt(j) > 0x7f) u8[p + j] = 0x80;
+    dv.setUint32(p, last, true);
+    return (odd & ~0x7f) === 0 ? n : this.patchText(s);
+  }
+
+  /** Units above 0x7f were stored truncated (U+0130 as "0"); they must read as 0x80. */
+  private patchText(s: string): number {
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) this.u8[this.in + i] = 0x80;
     return -1;
   }
 
@@ -132,18 +133,18 @@ export class Core {
 
   /** The ASCII text of n bytes at the result area, read four at a time. */
   readText(n: number): string {
-    const u32 = this.u32;
-    let q = this.out >> 2;
+    const dv = this.dv;
+    let p = this.out;
     const codes = (this.codes[n] ??= new Array<number>(n).fill(0));
     let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const w = u32[q++];
+    for (; i + 4 <= n; i += 4, p += 4) {
+      const w = dv.getUint32(p, true);
       codes[i] = w & 0xff;
       codes[i + 1] = (w >>> 8) & 0xff;
       codes[i + 2] = (w >>> 16) & 0xff;
       codes[i + 3] = w >>> 24;
     }
-    for (let w = u32[q]; i < n; i++, w >>>= 8) codes[i] = w & 0xff;
+    for (let w = dv.getUint32(p, true); i < n; i++, w >>>= 8) codes[i] = w & 0xff;
     return String.fromCharCode.apply(null, codes);
   }
 }
