@@ -12,8 +12,6 @@ export interface CoreExports {
   scratch(): number;
   scratch_input(): number;
   reserve(n: number): number;
-  htonl(x: number): number;
-  htons(x: number): number;
   inet_aton(len: number): number;
   inet_pton(af: number, len: number): number;
   inet_ntop(af: number): number;
