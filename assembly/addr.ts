@@ -90,32 +90,35 @@ export function inet_aton(len: i32): i32 {
   return 1;
 }
 
+/** glibc inet_pton4 from [src, end) to the four bytes at dst; the octet being read stays in a
+ * local (glibc keeps it in *tp) and is stored when it ends. */
 function pton4(src: usize, end: usize, dst: usize): i32 {
   let sawDigit = false;
   let octets = 0;
+  let cur: u32 = 0;
   let tp = dst;
-  store<u8>(tp, 0);
   while (src < end) {
     const ch = <u32>load<u8>(src++);
     if (isDigit(ch)) {
-      const cur = <u32>load<u8>(tp);
-      const next = cur * 10 + (ch - 0x30);
       if (sawDigit && cur == 0) return 0;
-      if (next > 255) return 0;
-      store<u8>(tp, <u8>next);
+      cur = cur * 10 + (ch - 0x30);
+      if (cur > 255) return 0;
       if (!sawDigit) {
         if (++octets > 4) return 0;
         sawDigit = true;
       }
     } else if (ch == 0x2e && sawDigit) {
       if (octets == 4) return 0;
-      store<u8>(++tp, 0);
+      store<u8>(tp++, <u8>cur);
+      cur = 0;
       sawDigit = false;
     } else {
       return 0;
     }
   }
-  return octets < 4 ? 0 : 1;
+  if (octets < 4) return 0;
+  store<u8>(tp, <u8>cur);
+  return 1;
 }
 
 function pton6(src: usize, end: usize, dst: usize): i32 {
