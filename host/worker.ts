@@ -61,6 +61,9 @@ export const RESOLVE = LOOKUP + 1;
 export const SEND_AHEAD = RESOLVE + 1;
 /** [0, CONSUME, handle, len]: the caller took `len` staged bytes; not answered. */
 export const CONSUME = SEND_AHEAD + 1;
+/** [id, FLUSH]: answered once Node has handed the kernel every byte sends accepted, on open and
+ * closed streams alike; the calling thread asks as it ends (see WorkerHost.start). */
+export const FLUSH = CONSUME + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -113,7 +116,7 @@ export const RING_SIZE = 4 << 20;
 export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
 
 export const SOCK_STREAM = 1;
-const EAI_SYSTEM = -11;
+export const EAI_SYSTEM = -11;
 /** How often a blocked caller looks at the GONE mark if no notify reaches it. */
 const SLICE_MS = 50;
 
@@ -162,7 +165,9 @@ export class WorkerHost implements SyncHost {
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
-  private readonly port: MessagePort;
+  /** The channel to the worker, once the threads are started (on first use). */
+  private port: MessagePort | null = null;
+  private readonly entry: string;
   private seq = 0;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
@@ -185,21 +190,32 @@ export class WorkerHost implements SyncHost {
    * since it answers in order and so has sent everything ahead before. */
   private ringAt = 0;
 
-  /** Starts the threads at once: they boot (some 100 ms) while the caller goes on. */
+  /** The threads start on first use, not here: importing pysocket/sync starts none. */
   constructor(options: WorkerHostOptions = {}) {
+    this.entry = (options.entry ?? new URL("./worker_main.js", import.meta.url)).href;
+  }
+
+  /** Starts the threads (they boot in some 100 ms; the first request waits for them). */
+  private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
-    const entry = (options.entry ?? new URL("./worker_main.js", import.meta.url)).href;
     const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, memory: this.shared, port: port2 };
     // The threads run this package's modules only: the caller's flags (an --input-type for its
     // -e script, a preload) are not for them, and the worker inherits the watcher's none.
-    const watcher = new Worker(WATCHER, { workerData: { entry, ...data }, transferList: [port2], execArgv: [] });
+    const watcher = new Worker(WATCHER, { workerData: { entry: this.entry, ...data }, transferList: [port2], execArgv: [] });
     // It only fails if a thread cannot be started; the caller then sees EIO, not a crash.
     watcher.on("error", () => {
       Atomics.store(this.ctl, GONE, 1);
     });
-    // As CPython's sockets do not, the threads must not keep the process alive.
+    // As CPython's sockets do not, the threads must not keep the process alive...
     watcher.unref();
+    // ...but bytes a send accepted outlive the program on Linux (the kernel sends them after
+    // close() and exit): so the thread, as it ends, waits for Node to hand them all to the
+    // kernel. The threads run until then: a thread's children end after its 'exit' listeners.
+    process.once("exit", () => {
+      if (Atomics.load(this.ctl, GONE) === 0) this.exchange([0, FLUSH]);
+    });
     this.port = port1;
+    return port1;
   }
 
   attach(memory: WebAssembly.Memory): void {
@@ -359,11 +375,12 @@ export class WorkerHost implements SyncHost {
   /** Posts a message (or none), after the report of staged bytes taken, which must reach the
    * worker before anything else of the caller's. */
   private post(msg: Request | null): void {
+    const port = this.port ?? this.start();
     if (this.consumed > 0) {
-      this.port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
+      port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
       this.consumed = 0;
     }
-    if (msg !== null) this.port.postMessage(msg);
+    if (msg !== null) port.postMessage(msg);
   }
 
   /** Where a send's bytes go: not where the last send's went, which the worker may still be
@@ -414,11 +431,17 @@ export class WorkerHost implements SyncHost {
     return this.ask([0, RESOLVE, req]) as ResolveAnswer;
   }
 
-  /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM. */
+  /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM, and so for
+   * a query that cannot be posted (an argument structuredClone refuses). */
   private ask(req: Request): unknown {
     this.again = null;
-    if (!this.exchange(req)) return { eai: EAI_SYSTEM };
-    return receiveMessageOnPort(this.port)!.message;
+    try {
+      if (!this.exchange(req)) return { eai: EAI_SYSTEM };
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === "DataCloneError") return { eai: EAI_SYSTEM };
+      throw err;
+    }
+    return receiveMessageOnPort(this.port!)!.message;
   }
 
   /** A recv or accept: EAGAIN here if the worker knows there is nothing to take (a zero-length

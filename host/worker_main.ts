@@ -7,12 +7,13 @@ import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
+import { after } from "./timer.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
-  WAIT, interestOf, isAgain, type Request, type WorkerData,
+  WAIT, EAI_SYSTEM, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
@@ -177,9 +178,9 @@ function flushAhead(): void {
 function within(ready: Promise<void>, deadline: number): Promise<boolean> {
   if (deadline === Infinity) return ready.then(() => true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()));
+    const timer = after((deadline - performance.now()) / 1000, () => resolve(false));
     void ready.then(() => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve(true);
     });
   });
@@ -205,18 +206,30 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
 }
 
 // Messages are handled in order; those already queued are taken at once, so that sends ahead in
-// a row become one write. The Node host turns its own exceptions into errnos; anything else
-// thrown here ends the worker, and the caller gets EIO from then on.
+// a row become one write. No request may end the worker, whatever its arguments: one that throws
+// is answered with its errno (a query with EAI_SYSTEM), and the worker serves on.
 port.on("message", (first: Request) => {
   for (let m: Request | undefined = first; m !== undefined; m = receiveMessageOnPort(port)?.message as Request | undefined) {
     if (m[1] === SEND_AHEAD) sendAhead(m[2] as number, m[3] as number, m[4] as number);
     else {
       flushAhead();
-      handle(m);
+      try {
+        handle(m);
+      } catch (err) {
+        refuse(m, err);
+      }
     }
   }
   flushAhead();
 });
+
+/** Answers a request that threw: the caller blocked on it must not wait for ever. */
+function refuse(m: Request, err: unknown): void {
+  const [id, code] = m;
+  if (id === 0) return;
+  if (code === LOOKUP || code === RESOLVE) port.postMessage({ eai: EAI_SYSTEM });
+  reply(id, -host.errnoOf(err), 1);
+}
 
 function handle(m: Request): void {
   const id = m[0];
@@ -225,13 +238,17 @@ function handle(m: Request): void {
     consume(m[2] as number, m[3] as number);
   } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
-    void wait(id, h, interest, timeout, retry);
+    // A wait that throws is answered ready: the caller's retry then meets the error itself.
+    wait(id, h, interest, timeout, retry).catch(() => reply(id, 0, 1));
   } else if (code === LOOKUP || code === RESOLVE) {
-    const query = code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest);
-    void query.then((res) => {
-      port.postMessage(res);
-      reply(id, 0, 1);
-    });
+    void (async () => (code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest)))()
+      .catch(() => ({ eai: EAI_SYSTEM }))
+      .then((res) => {
+        port.postMessage(res);
+        reply(id, 0, 1);
+      });
+  } else if (code === FLUSH) {
+    void host.flushed().then(() => reply(id, 0, 1));
   } else {
     const args = m.slice(2) as number[];
     const [h, , len] = args;
