@@ -19,7 +19,9 @@ function payload(id, size) {
   return b;
 }
 
-/** How a sender program ends, after sending: each is a way a Python program may end. */
+/** How a sender program ends, after sending: each is a way a Python program may end. On the
+ * `pysocket` facade Node's own event loop sends the bytes, and cannot run once process.exit()
+ * is called: that ending is for pysocket/sync, whose worker thread sends them. */
 const ENDINGS = {
   "close, then the program ends": "c.close();",
   "no close, the program ends": "",
@@ -81,7 +83,7 @@ const soak = suite("no byte lost when a program ends (soak: short programs, a py
 for (const facade of ["pysocket/sync", "pysocket"]) {
   soak(`${facade}: every ending, every byte`, async () => {
     if (!hasPython) return console.log("  (skipped: no python3 for the receiver)");
-    const endings = Object.entries(ENDINGS);
+    const endings = Object.entries(ENDINGS).filter(([name]) => facade === "pysocket/sync" || !name.includes("process.exit"));
     const rounds = 2;
     const count = endings.length * rounds;
     // The receiver reads only after 400 ms, through a small buffer: by then each sender has
