@@ -260,8 +260,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * this thread runs, so a thread ends after this (see host/worker.ts). Node has no event for a
    * write queue that empties below its high-water mark, so this looks every few milliseconds. */
   flushed(): Promise<void> {
-    const unflushed = (): boolean => this.closing.size > 0 ||
-      [...this.entries.values()].some((e) => e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0);
+    const unflushed = (): boolean => this.closing.size > 0 || [...this.entries.values()].some((e) =>
+      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && !this.peerHere(e));
     return new Promise((resolve) => {
       const look = (): void => {
         if (unflushed()) setTimeout(look, 2);
@@ -269,6 +269,16 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       };
       look();
     });
+  }
+
+  /** Whether stream `e`'s peer is a socket of this process, which ends with it: bytes for it
+   * need no flushing (Linux discards them as the process's sockets close). */
+  private peerHere(e: Entry): boolean {
+    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    // A socketpair() end has neither name; an accepted one has its listener's.
+    if (e.unixRemote === "") return e.unixLocal === "";
+    for (const x of this.entries.values()) if (x.server && String(x.server.address()) === e.unixRemote) return true;
+    return false;
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -884,8 +894,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         // With nothing left to write, closing the handle is Linux's close(): it sends FIN.
         if (s.writableLength === 0 || s.pending) s.destroy();
         else {
-          this.closing.add(s);
-          s.once("close", () => this.closing.delete(s));
+          if (!this.peerHere(e)) {
+            this.closing.add(s);
+            s.once("close", () => this.closing.delete(s));
+          }
           s.end(() => s.destroy());
         }
       }

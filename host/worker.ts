@@ -19,7 +19,10 @@
 //   or at once after a megabyte; the bytes stay queued in the worker until then, so that a close
 //   with unread bytes still resets the connection, as Linux's does.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
-//   WATCHER.
+//   WATCHER. No request ends it: one that throws there is answered with an errno.
+// - The threads start on the first call, not at import; and the calling thread, as it ends,
+//   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
+//   delivers after close() and exit.
 
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";

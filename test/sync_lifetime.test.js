@@ -114,6 +114,24 @@ for (const facade of ["pysocket/sync", "pysocket"]) {
   });
 }
 
+soak("pysocket/sync: bytes for the program's own unread sockets do not hold it at exit", async () => {
+  // Linux discards them as the process's sockets close, so the program ends at once.
+  const r = await run(["--input-type=module", "-e", `
+    const socket = await import(${JSON.stringify(new URL("sync.js", DIST).href)});
+    const fill = (s) => {
+      s.settimeout(0.5);
+      try { for (;;) s.send(new Uint8Array(1 << 20)); } catch (err) { return err.name; }
+    };
+    const [a, b] = socket.socketpair();
+    const srv = socket.create_server(["127.0.0.1", 0]);
+    const c = socket.create_connection(srv.getsockname());
+    const [conn] = srv.accept();
+    console.log(fill(a), fill(c));
+    c.close();`], 20000);
+  assert.is(r.signal, null, "the program did not exit");
+  assert.is(r.stdout, "TimeoutError TimeoutError\n", r.stderr);
+});
+
 soak.run();
 
 const robust = suite("pysocket/sync: no argument ends the worker");
