@@ -12,7 +12,8 @@
 //   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
 // - A send that the Node host will take whole is answered before Node writes it, so that the
 //   caller prepares its next call meanwhile; the next send's bytes go to the other data area.
-//   The worker then grants the socket CREDIT, the bytes it could take more: a send within it is
+//   The worker then grants the socket CREDIT, the bytes it could take more (each stream its
+//   own, so that a program that alternates sockets keeps them all): a send within it is
 //   posted without waiting for any answer, as send(2) returns once the kernel has the bytes.
 // - After a recv, the worker peeks what else the socket holds into the STAGE area: recvs serve
 //   themselves from it, and tell the worker what they took (CONSUME) ahead of the next message,
@@ -90,10 +91,17 @@ export const STAGE_LEN = 7;
 export const FREE = 0;
 export const STAGED = 1;
 export const TAKEN = 2;
-/** CREDIT bytes of stream CREDIT_H may be sent ahead; the worker zeroes CREDIT to revoke it. */
-export const CREDIT_H = 8;
-export const CREDIT = 9;
-export const CONTROL_WORDS = 10;
+export const CONTROL_WORDS = 8;
+
+/** Slots of the CREDIT array, one 64-bit word each: slot h % CREDIT_SLOTS holds (h << 32) | n
+ * while stream h may send n bytes ahead. Handle and count change together, so a send ahead
+ * cannot spend a credit the worker has just given the slot's next stream. */
+export const CREDIT_SLOTS = 1024;
+
+/** A CREDIT word: stream `h` may send `n` bytes ahead. */
+export function creditWord(h: number, n: number): bigint {
+  return (BigInt(h) << 32n) | BigInt(n);
+}
 
 // The worker's memory: a sockaddr slot, socketpair's two handles, a byte for the worker's own
 // peeks, two data areas, the STAGE area, an area where consumed bytes are dropped, and the ring
@@ -134,6 +142,7 @@ export const QUIET_SLOTS = 1024;
 export interface WorkerData {
   ctl: Int32Array;
   quiet: Int32Array;
+  credit: BigInt64Array;
   memory: WebAssembly.Memory;
   port: MessagePort;
 }
@@ -168,6 +177,7 @@ export interface WorkerHostOptions {
 export class WorkerHost implements SyncHost {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly quiet = new Int32Array(new SharedArrayBuffer(QUIET_SLOTS * 4));
+  private readonly credit = new BigInt64Array(new SharedArrayBuffer(CREDIT_SLOTS * 8));
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
@@ -204,7 +214,7 @@ export class WorkerHost implements SyncHost {
   /** Starts the threads (they boot in some 100 ms; the first request waits for them). */
   private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
-    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, memory: this.shared, port: port2 };
+    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, credit: this.credit, memory: this.shared, port: port2 };
     // The threads run this package's modules only: the caller's flags (an --input-type for its
     // -e script, a preload) are not for them, and the worker inherits the watcher's none.
     const watcher = new Worker(WATCHER, { workerData: { entry: this.entry, ...data }, transferList: [port2], execArgv: [] });
@@ -330,15 +340,14 @@ export class WorkerHost implements SyncHost {
     return this.call([0, ERROR, h]);
   }
 
-  /** Sends ahead within the credit: copies the bytes to the ring and posts them, unanswered. */
+  /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
+   * ring and posts them, unanswered. */
   private sendAhead(h: number, buf: number, len: number): boolean {
-    const ctl = this.ctl;
-    if (ctl[CREDIT_H] !== h || Atomics.load(ctl, GONE) !== 0) return false;
-    for (;;) {
-      const credit = Atomics.load(ctl, CREDIT);
-      if (credit < len) return false;
-      if (Atomics.compareExchange(ctl, CREDIT, credit, credit - len) === credit) break;
-    }
+    if (this.ringAt + len > RING_SIZE || Atomics.load(this.ctl, GONE) !== 0) return false;
+    const slot = h % CREDIT_SLOTS;
+    const word = Atomics.load(this.credit, slot);
+    if (word < creditWord(h, len) || word >= creditWord(h + 1, 0)) return false;
+    if (Atomics.compareExchange(this.credit, slot, word, word - BigInt(len)) !== word) return false;
     const at = RING + this.ringAt;
     this.ringAt += len;
     this.copyIn(buf, at, len);

@@ -10,10 +10,10 @@ import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  ACCEPT, CLOSE, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
-  WAIT, EAI_SYSTEM, FLUSH, interestOf, isAgain, type Request, type WorkerData,
+  WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
@@ -25,7 +25,7 @@ interface Armed {
   ready: Promise<void>;
 }
 
-const { ctl, quiet, port, memory } = workerData as WorkerData;
+const { ctl, quiet, credit, port, memory } = workerData as WorkerData;
 const host = new NodeHost();
 host.attach(memory);
 const imports = syscallImports(host, host.errnoOf);
@@ -35,8 +35,9 @@ const streams = new Set<number>();
 /** Errors (positive errno) that the worker's own reads or sends took from a stream: the next
  * call that would have taken them from the Node host reports them instead. */
 const taken = new Map<number, number>();
-/** The readiness report that revokes the credit when anything happens to the stream's sending. */
-let creditWatch: Armed | null = null;
+/** Streams granted a credit, and the readiness report that revokes each one's when anything
+ * happens to its sending. */
+const credited = new Map<number, Armed>();
 
 function reply(id: number, result: number, ready: number): void {
   ctl[RESULT] = result;
@@ -84,7 +85,7 @@ function syscall(code: number, args: number[]): number {
   // What the caller staged of this stream is its queue's head, which this call may take.
   if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
-  if (code === CLOSE || code === SHUTDOWN) Atomics.store(ctl, CREDIT, 0);
+  if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
   const r = calls[code](...args);
   if (isAgain(r)) {
     arm(h, interestOf(code));
@@ -140,14 +141,24 @@ function consume(h: number, n: number): void {
 /** Grants stream `h` the room the Node host has left after `sending` more bytes, and revokes it
  * when anything happens to the stream's sending (an error, a reset, a drain). */
 function grant(h: number, sending: number): void {
-  ctl[CREDIT_H] = h;
-  Atomics.store(ctl, CREDIT, Math.min(host.sendRoom(h) - sending, RING_SIZE));
+  Atomics.store(credit, h % CREDIT_SLOTS, creditWord(h, Math.min(host.sendRoom(h) - sending, RING_SIZE)));
   const a = arm(h, WRITE);
-  if (a === creditWatch) return;
-  creditWatch = a;
+  if (credited.get(h) === a) return;
+  credited.set(h, a);
   void a.ready.then(() => {
-    if (ctl[CREDIT_H] === h) Atomics.store(ctl, CREDIT, 0);
+    if (credited.get(h) === a) revoke(h);
   });
+}
+
+/** Ends stream `h`'s credit, unless its slot has passed to another stream. */
+function revoke(h: number): void {
+  credited.delete(h);
+  const slot = h % CREDIT_SLOTS;
+  for (;;) {
+    const word = Atomics.load(credit, slot);
+    if (word < creditWord(h, 0) || word >= creditWord(h + 1, 0)) return;
+    if (Atomics.compareExchange(credit, slot, word, creditWord(h, 0)) === word) return;
+  }
 }
 
 /** Sends within the credit, which the caller counted as sent, merged while they are one run of
@@ -171,7 +182,7 @@ function flushAhead(): void {
   const r = calls[SEND](h, at, len, 0);
   if (r < 0) {
     take(h, -r);
-    Atomics.store(ctl, CREDIT, 0);
+    revoke(h);
   }
 }
 
