@@ -18,17 +18,16 @@ export interface Deadline {
  * even for 0). A timer keeps the event loop alive, as a wait does. */
 export function after(seconds: number, fire: () => void): Deadline {
   const deadline = performance.now() + seconds * 1000;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  const sleep = (): ReturnType<typeof setTimeout> =>
+    setTimeout(step, Math.min(Math.max(Math.ceil(deadline - performance.now()), 1), TIMER_MAX_MS));
   const step = (): void => {
-    const left = deadline - performance.now();
-    if (!(left > 0)) {
+    if (deadline - performance.now() > 0) timer = sleep();
+    else {
       timer = null;
       fire();
-      return;
     }
-    timer = setTimeout(step, Math.min(Math.ceil(left), TIMER_MAX_MS));
   };
-  timer = setTimeout(step, Math.min(Math.max(Math.ceil(deadline - performance.now()), 0), TIMER_MAX_MS));
+  let timer: ReturnType<typeof setTimeout> | null = sleep();
   return {
     cancel(): void {
       if (timer !== null) clearTimeout(timer);
