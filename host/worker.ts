@@ -130,9 +130,6 @@ export const SOCK_STREAM = 1;
 export const EAI_SYSTEM = -11;
 /** How often a blocked caller looks at the GONE mark if no notify reaches it. */
 const SLICE_MS = 50;
-/** How long a caller spins for an answer before it sleeps: waking a sleeping thread costs more
- * than a round trip to the worker usually takes (issue 11). */
-const SPIN_MS = 0.05;
 
 /** Slots of the QUIET array: slot h % QUIET_SLOTS holds h while the worker knows that a recv or
  * accept on handle h would answer EAGAIN (it did, and no readiness event came since). */
@@ -497,8 +494,6 @@ export class WorkerHost implements SyncHost {
     req[0] = id;
     Atomics.store(ctl, STATE, 0);
     this.post(req);
-    const spinUntil = performance.now() + SPIN_MS;
-    while (Atomics.load(ctl, STATE) === 0 && performance.now() < spinUntil);
     while (Atomics.load(ctl, STATE) === 0) {
       if (Atomics.load(ctl, GONE) !== 0) return false;
       Atomics.wait(ctl, STATE, 0, SLICE_MS);
