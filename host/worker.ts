@@ -54,7 +54,7 @@ const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
   ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
 ] = SYSCALLS.keys();
-export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
+export { ACCEPT, CLOSE, CONNECT, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
 export const WAIT = SYSCALLS.length;
 /** [id, LOOKUP, host, family]; the answer's LookupResult comes as a message. */
@@ -127,6 +127,8 @@ export const RING_SIZE = 4 << 20;
 export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
 
 export const SOCK_STREAM = 1;
+/** The longest datagram sent ahead: IPv4's largest UDP payload. */
+const MAX_DATAGRAM_AHEAD = 65507;
 export const EAI_SYSTEM = -11;
 /** How often a blocked caller looks at the GONE mark if no notify reaches it. */
 const SLICE_MS = 50;
@@ -341,6 +343,8 @@ export class WorkerHost implements SyncHost {
    * ring and posts them, unanswered. */
   private sendAhead(h: number, buf: number, len: number): boolean {
     if (this.ringAt + len > RING_SIZE || Atomics.load(this.ctl, GONE) !== 0) return false;
+    // A datagram too long for UDP gets its EMSGSIZE from a call.
+    if (len > MAX_DATAGRAM_AHEAD && !this.streams.has(h)) return false;
     const slot = h % CREDIT_SLOTS;
     const word = Atomics.load(this.credit, slot);
     if (word < creditWord(h, len) || word >= creditWord(h + 1, 0)) return false;

@@ -10,13 +10,16 @@ import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, CLOSE, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  ACCEPT, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
+/** The bytes a connected datagram socket may send ahead between two calls that wait for the
+ * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
+const DATAGRAM_CREDIT = 212992;
 
 /** A readiness report that an EAGAIN arms, so that an event between that EAGAIN and the caller's
  * wait (two messages apart) is not missed, as poll(2) would not miss it. */
@@ -86,6 +89,8 @@ function syscall(code: number, args: number[]): number {
   if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
   if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
+  // A datagram socket's credit is for the destination it is connected to.
+  if (code === CONNECT && credited.has(h)) revoke(h);
   const r = calls[code](...args);
   if (isAgain(r)) {
     arm(h, interestOf(code));
@@ -138,10 +143,10 @@ function consume(h: number, n: number): void {
   }
 }
 
-/** Grants stream `h` the room the Node host has left after `sending` more bytes, and revokes it
- * when anything happens to the stream's sending (an error, a reset, a drain). */
-function grant(h: number, sending: number): void {
-  Atomics.store(credit, h % CREDIT_SLOTS, creditWord(h, Math.min(host.sendRoom(h) - sending, RING_SIZE)));
+/** Grants socket `h` a credit of `n` bytes, and revokes it when anything happens to its sending
+ * (an error, a reset, a drain). */
+function grant(h: number, n: number): void {
+  Atomics.store(credit, h % CREDIT_SLOTS, creditWord(h, Math.min(n, RING_SIZE)));
   const a = arm(h, WRITE);
   if (credited.get(h) === a) return;
   credited.set(h, a);
@@ -161,12 +166,13 @@ function revoke(h: number): void {
   }
 }
 
-/** Sends within the credit, which the caller counted as sent, merged while they are one run of
- * the ring: an error they meet waits for the next call, and ends the credit. */
+/** Sends within the credit, which the caller counted as sent, a stream's merged while they are
+ * one run of the ring (datagrams stay apart): an error they meet waits for the next call, and
+ * ends the credit. */
 let ahead = { h: -1, at: 0, len: 0 };
 
 function sendAhead(h: number, at: number, len: number): void {
-  if (ahead.len > 0 && ahead.h === h && ahead.at + ahead.len === at) {
+  if (ahead.len > 0 && ahead.h === h && ahead.at + ahead.len === at && streams.has(h)) {
     ahead.len += len;
     return;
   }
@@ -266,12 +272,14 @@ function handle(m: Request): void {
     if (code === SEND && len > 0 && !taken.has(h) && host.sendRoom(h) >= len) {
       // The Node host takes it all, with no other effect: the caller runs on while it writes,
       // and may send ahead what more it could take.
-      grant(h, len);
+      grant(h, host.sendRoom(h) - len);
       reply(id, len, 1);
       calls[SEND](...args);
       return;
     }
     const r = syscall(code, args);
+    // A connected datagram socket's send took its datagram whole: its next ones may go ahead.
+    if (code === SEND && r === len && len > 0 && !streams.has(h)) grant(h, DATAGRAM_CREDIT);
     stageAhead(code, args, r);
     answer(id, code, r, 1);
   }
