@@ -49,6 +49,7 @@ test("connected datagram sockets in turn: each datagram whole, in order, never m
   const [rx, ...txs] = socks;
   rx.settimeout(5);
   for (const tx of txs) tx.connect(rx.getsockname());
+  const ports = txs.map((tx) => tx.getsockname()[1]);
   const sent = [];
   for (let i = 0; i < 50; i++) {
     for (const [t, tx] of txs.entries()) {
@@ -56,7 +57,7 @@ test("connected datagram sockets in turn: each datagram whole, in order, never m
       for (let j = 0; j < 3; j++) {
         const m = message(t, i * 3 + j, 1 + ((i * 389 + j * 97 + t) % 1200));
         assert.is(tx.send(m), m.length);
-        sent.push([tx.getsockname()[1], m]);
+        sent.push([ports[t], m]);
       }
     }
     // Read what was sent so far, so that the receive buffer never drops one.
