@@ -173,6 +173,16 @@ export interface WorkerHostOptions {
   entry?: URL;
 }
 
+/** The hosts of this thread whose threads have started. */
+const started = new Set<WorkerHost>();
+
+/** Linux sends the bytes a send accepted after close() and after the process exits; Node only
+ * while the worker runs. So this thread, as it ends, waits for every host's worker to hand them
+ * to the kernel: a thread's children end after its 'exit' listeners have run. */
+function flushAtExit(): void {
+  for (const host of started) host.flush();
+}
+
 export class WorkerHost implements SyncHost {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly quiet = new Int32Array(new SharedArrayBuffer(QUIET_SLOTS * 4));
@@ -223,12 +233,9 @@ export class WorkerHost implements SyncHost {
     });
     // As CPython's sockets do not, the threads must not keep the process alive...
     watcher.unref();
-    // ...but bytes a send accepted outlive the program on Linux (the kernel sends them after
-    // close() and exit): so the thread, as it ends, waits for Node to hand them all to the
-    // kernel. The threads run until then: a thread's children end after its 'exit' listeners.
-    process.once("exit", () => {
-      if (Atomics.load(this.ctl, GONE) === 0) this.exchange([0, FLUSH]);
-    });
+    // ...but bytes a send accepted outlive the program on Linux: see flushAtExit.
+    if (started.size === 0) process.once("exit", flushAtExit);
+    started.add(this);
     this.port = port1;
     return port1;
   }
@@ -488,6 +495,11 @@ export class WorkerHost implements SyncHost {
     const r = this.exchange(req) ? this.ctl[RESULT] : -EIO;
     this.again = r === -EAGAIN ? req : null;
     return r;
+  }
+
+  /** Waits for Node to hand the kernel every byte this host's sends accepted. */
+  flush(): void {
+    this.exchange([0, FLUSH]);
   }
 
   /** Sends `req` and blocks until the worker answers (true) or is gone (false). */
