@@ -117,13 +117,17 @@ function peeked(h: number, p: number): void {
   else if (p < 0) take(h, -p);
 }
 
-/** After a stream recv took data, before answering it: peeks what else the stream holds into
- * the STAGE area when it is free, for the caller's next recvs, else one byte, to learn whether
- * the stream is QUIET. Only streams: a peek takes a pending error, and a datagram arriving after
- * it would come first. */
+/** After a recv took data, before answering it: peeks what else the stream holds into the STAGE
+ * area when it is free, for the caller's next recvs, else one byte, to learn whether the socket
+ * is QUIET. A datagram socket's peek may take its pending error, which the next call then
+ * reports before any datagram, as Linux's __skb_try_recv_datagram checks sk_err first. */
 function stageAhead(code: number, args: number[], r: number): void {
   const h = args[0];
-  if (code !== RECV || r <= 0 || !streams.has(h)) return;
+  if (!streams.has(h)) {
+    if ((code === RECV || code === RECV_FROM) && r >= 0) peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
+    return;
+  }
+  if (code !== RECV || r <= 0) return;
   if (Atomics.load(ctl, STAGE) !== FREE) return peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
   const p = calls[RECV](h, STAGE_AREA, STAGE_SIZE, MSG_PEEK);
   if (p <= 0) return peeked(h, p);
