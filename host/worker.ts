@@ -12,9 +12,10 @@
 //   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
 // - A send that the Node host will take whole is answered before Node writes it, so that the
 //   caller prepares its next call meanwhile; the next send's bytes go to the other data area.
-//   The worker then grants the socket CREDIT, the bytes it could take more (each stream its
-//   own, so that a program that alternates sockets keeps them all): a send within it is
-//   posted without waiting for any answer, as send(2) returns once the kernel has the bytes.
+//   The worker then grants the socket CREDIT, the bytes it could take more (each socket its
+//   own, so that a program that alternates sockets keeps them all; a connected datagram socket
+//   gets one after a send went through): a send within it is posted without waiting for any
+//   answer, as send(2) returns once the kernel has the bytes.
 // - After a recv, the worker peeks what else the socket holds into the STAGE area: recvs serve
 //   themselves from it, and tell the worker what they took (CONSUME) ahead of the next message,
 //   or at once after a megabyte; the bytes stay queued in the worker until then, so that a close
