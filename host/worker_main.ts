@@ -41,6 +41,8 @@ const taken = new Map<number, number>();
 /** Streams granted a credit, and the readiness report that revokes each one's when anything
  * happens to its sending. */
 const credited = new Map<number, Armed>();
+/** Datagram sockets that have received since their last connect (see handle). */
+const answered = new Set<number>();
 
 function reply(id: number, result: number, ready: number): void {
   ctl[RESULT] = result;
@@ -90,7 +92,10 @@ function syscall(code: number, args: number[]): number {
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
   if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
   // A datagram socket's credit is for the destination it is connected to.
-  if (code === CONNECT && credited.has(h)) revoke(h);
+  if (code === CONNECT) {
+    answered.delete(h);
+    if (credited.has(h)) revoke(h);
+  }
   const r = calls[code](...args);
   if (isAgain(r)) {
     arm(h, interestOf(code));
@@ -105,6 +110,7 @@ function syscall(code: number, args: number[]): number {
     armed.delete(h * 4 + WRITE);
     streams.delete(h);
     taken.delete(h);
+    answered.delete(h);
     Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
   }
   return r;
@@ -282,8 +288,11 @@ function handle(m: Request): void {
       return;
     }
     const r = syscall(code, args);
-    // A connected datagram socket's send took its datagram whole: its next ones may go ahead.
-    if (code === SEND && r === len && len > 0 && !streams.has(h)) grant(h, DATAGRAM_CREDIT);
+    // A connected datagram socket's send took its datagram whole, and its peer has answered
+    // since the connect: its next ones may go ahead. (A peer that never answers may be a closed
+    // port, whose refusal Linux reports by the next send; so those wait for each answer.)
+    if (code === SEND && r === len && len > 0 && answered.has(h)) grant(h, DATAGRAM_CREDIT);
+    if ((code === RECV || code === RECV_FROM) && r >= 0 && !streams.has(h)) answered.add(h);
     stageAhead(code, args, r);
     answer(id, code, r, 1);
   }
