@@ -12,8 +12,10 @@ test class and method of test_socket.py to its case here (or says why none appli
 
 A case is {"id": "Class.method[variant]", "steps", "results"} plus, where the original has a
 client thread, {"peer": {"steps", "results"}}: steps run concurrently by a peer thread (in JS, a
-worker_thread running pysocket/sync). Five module-level calls are the harness's, not socket's:
+worker_thread running pysocket/sync). Seven module-level calls are the harness's, not socket's:
   value(x)               returns x (to record a module constant)
+  issubclass(a, b), same(a, b)   Python's issubclass(a, b) and `a is b` (JS: a === b or
+                         a.prototype instanceof b; a === b), for the module's classes
   start_peer(name, v...) starts the peer; its env holds the name/value pairs given
   peer_arg(name)         (peer only) the value start_peer passed under that name
   join_peer()            waits until the peer's steps have run and its sockets are closed
@@ -24,6 +26,7 @@ records the shape of an answer that varies between runs (see shape()). Unix sock
 relative: both sides run in a fresh temporary directory.
 Every case is run twice and must answer the same both times.
 """
+import builtins
 import json
 import os
 import platform
@@ -89,13 +92,19 @@ class Runner:
 
     def prepare(self, step):
         if "call" in step and "on" not in step and step["call"] in HARNESS:
-            args = [rs.decode(a, self.env) for a in step.get("args", [])]
+            # A harness call's constant may be a builtin class (OSError), which JS exports too.
+            args = [getattr(builtins, a["const"]) if "const" in a and not hasattr(socket, a["const"])
+                    else rs.decode(a, self.env) for a in step.get("args", [])]
             return lambda: self.harness(step["call"], args)
         return rs.prepare(step, self.env)
 
     def harness(self, name, args):
         if name == "value":
             return args[0]
+        if name == "issubclass":
+            return issubclass(args[0], args[1])
+        if name == "same":
+            return args[0] is args[1]
         if name == "peer_arg":
             return self.env["peer:" + args[0]]
         if name == "start_peer":

@@ -307,6 +307,11 @@ case("TestExceptions.test_setblocking_invalidfd", [
 # testExceptionTree: every recorded error carries its Python MRO, which the replay checks
 # against the JS classes; these raise the classes the original names.
 case("TestExceptions.testExceptionTree", [
+    call("issubclass", C("herror"), C("OSError")),
+    call("issubclass", C("gaierror"), C("OSError")),
+    call("issubclass", C("timeout"), C("OSError")),
+    call("same", C("error"), C("OSError")),
+    call("same", C("timeout"), C("TimeoutError")),
     call("getaddrinfo", "", 80, 0, 0, 0, C("AI_NUMERICHOST")),
     call("socket", store="s"),
     m("s", "settimeout", SHORT),

@@ -62,6 +62,13 @@ const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer"]);
 // peer's failure is reported by join_peer rather than as a hung step.
 const STEP_LIMIT_MS = 15_000;
 
+/** The harness's own calls of scripts/record_test_socket.py, as Python answers them. */
+const HARNESS = {
+  value: (x) => x,
+  issubclass: (a, b) => a === b || a.prototype instanceof b,
+  same: (a, b) => a === b,
+};
+
 /** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
 function fail(message) {
   const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
@@ -105,7 +112,7 @@ for (const [i, facade] of FACADES.entries()) {
     test(c.id, async () => {
       const harness = peerHarness(pool, c.peer, { blocking: facade.blocking });
       const { start_peer, join_peer, join_peer_sync } = harness;
-      const module = { ...facade.module, value: (x) => x, start_peer, join_peer, join_peer_sync };
+      const module = { ...facade.module, ...HARNESS, start_peer, join_peer, join_peer_sync };
       // A makefile() file's close/write/read are Promises where a socket's close is not: the
       // Promise rule is checked by name, so cases with files leave it to test/makefile.test.js.
       const files = c.steps.some((s) => s.call === "makefile");
