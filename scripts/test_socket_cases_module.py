@@ -294,7 +294,7 @@ case("GeneralModuleTests.test_socket_fileno_requires_valid_fd", [
     call("socket", C("AF_INET"), C("SOCK_STREAM"), KW(fileno=R("fd"))),
 ])
 
-# --- TestExceptions -------------------------------------------------------------------------------
+# --- TestExceptions ------------------------------------------------------------------------------
 
 case("TestExceptions.test_setblocking_invalidfd", [
     call("socket", store="s0"),
@@ -320,7 +320,7 @@ case("TestExceptions.testExceptionTree", [
     m("s", "accept"),
 ])
 
-# --- TestLinuxAbstractNamespace, TestUnixDomain ---------------------------------------------------
+# --- TestLinuxAbstractNamespace, TestUnixDomain --------------------------------------------------
 
 ABSTRACT = b"\x00pysocket-test-hello\x00\xff"
 case("TestLinuxAbstractNamespace.testLinuxAbstractNamespace", [
@@ -363,7 +363,7 @@ case("TestUnixDomain.testBytesAddr", [
     call("socket", C("AF_UNIX"), C("SOCK_STREAM"), store="s"),
     m("s", "bind", b"unix_bytes_addr"), m("s", "getsockname")])
 
-# --- InheritanceTest, NonblockConstantTest ---------------------------------------------------------
+# --- InheritanceTest, NonblockConstantTest -------------------------------------------------------
 
 case("InheritanceTest.test_SOCK_CLOEXEC", [
     call("socket", C("AF_INET"), socket.SOCK_STREAM | socket.SOCK_CLOEXEC, store="s"),
@@ -393,7 +393,7 @@ for i, t in enumerate((0.0, None, 2.0, None)):
     steps += [call("setdefaulttimeout", t), call("socket", store="d%d" % i)] + check_nonblock("d%d" % i)
 case("NonblockConstantTest.test_SOCK_NONBLOCK", steps)
 
-# --- CreateServerTest, CreateServerFunctionalTest --------------------------------------------------
+# --- CreateServerTest, CreateServerFunctionalTest ------------------------------------------------
 
 case("CreateServerTest.test_address", free_port() + [
     call("create_server", (HOST, R("port")), store="s"), m("s", "getsockname"), m("s", "close"),

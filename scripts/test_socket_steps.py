@@ -16,7 +16,8 @@ LONG = 30.0
 GUARD = 10.0
 # A timeout that must expire: shorter than the original's where only its firing matters.
 SHORT = 0.3
-HARNESS = {"value", "issubclass", "same", "start_peer", "peer_arg", "join_peer", "join_peer_sync"}
+HARNESS = {"value", "issubclass", "same", "write_until_full", "start_peer", "peer_arg",
+           "join_peer", "join_peer_sync"}
 
 
 # --- building steps ---------------------------------------------------------------------------

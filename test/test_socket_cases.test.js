@@ -10,6 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
+import { harnessCalls } from "./helpers/harness.js";
 import { PeerPool, peerHarness } from "./helpers/peer.js";
 import { PROMISE_CALLS as SCENARIO_PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
 
@@ -39,8 +40,6 @@ const KNOWN_DIFFERENCES = {
   // the kernel's socket only on a turn of its event loop)
   "NonBlockingTCPTests.testAccept[after the peer's connect returned]": { async: "non-blocking accept() right after the peer's connect() returned (no event-loop turn between) raises BlockingIOError; Linux has queued the connection" },
   "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { async: "non-blocking recv() right after the peer's sendall() returned (no event-loop turn between) raises BlockingIOError; Linux has queued the bytes" },
-  // sync (the peer runs pysocket/sync): non-blocking writes
-  "UnbufferedFileObjectClassTestCase.testWriteNonBlocking": { both: "pysocket/sync: non-blocking write() of 4 MiB takes 1 MiB every time and never returns None (EAGAIN) when the peer does not read" },
 };
 
 /**
@@ -55,19 +54,12 @@ const TIMING_DEPENDENT = {
   "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { sync: "non-blocking recv() raises BlockingIOError when the host worker has not yet read the bytes (about 1 run in 15)" },
 };
 
-// The calls of the Promise facade that can block (API.md), and the harness's join_peer.
-const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer"]);
+// The calls of the Promise facade that can block (API.md), and the harness's that wait.
+const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer", "write_until_full"]);
 
 // Longer than the cases' guard timeouts (10 s on a listener waiting for its peer), so that a
 // peer's failure is reported by join_peer rather than as a hung step.
 const STEP_LIMIT_MS = 15_000;
-
-/** The harness's own calls of scripts/record_test_socket.py, as Python answers them. */
-const HARNESS = {
-  value: (x) => x,
-  issubclass: (a, b) => a === b || a.prototype instanceof b,
-  same: (a, b) => a === b,
-};
 
 /** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
 function fail(message) {
@@ -112,7 +104,7 @@ for (const [i, facade] of FACADES.entries()) {
     test(c.id, async () => {
       const harness = peerHarness(pool, c.peer, { blocking: facade.blocking });
       const { start_peer, join_peer, join_peer_sync } = harness;
-      const module = { ...facade.module, ...HARNESS, start_peer, join_peer, join_peer_sync };
+      const module = { ...facade.module, ...harnessCalls(facade), start_peer, join_peer, join_peer_sync };
       // A makefile() file's close/write/read are Promises where a socket's close is not: the
       // Promise rule is checked by name, so cases with files leave it to test/makefile.test.js.
       const files = c.steps.some((s) => s.call === "makefile");

@@ -3,13 +3,14 @@
 // number as done.
 import { parentPort, workerData } from "node:worker_threads";
 import * as socket from "pysocket/sync";
+import { harnessCalls } from "./harness.js";
 import { formatMismatches, runScenario } from "./scenario.js";
 
 const { done, port } = workerData;
 
 async function run({ job, steps, results, env }) {
   const values = new Map(env);
-  const module = { ...socket, value: (x) => x, peer_arg: (name) => values.get(name) };
+  const module = { ...socket, ...harnessCalls({ blocking: true }), peer_arg: (name) => values.get(name) };
   let mismatches;
   try {
     const found = await runScenario(module, { steps }, results, { promiseCalls: new Set() });
