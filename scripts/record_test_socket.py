@@ -107,8 +107,9 @@ class Runner:
     def prepare(self, step):
         if "call" in step and "on" not in step and step["call"] in HARNESS:
             # A harness call's constant may be a builtin class (OSError), which JS exports too.
-            args = [getattr(builtins, a["const"]) if "const" in a and not hasattr(socket, a["const"])
-                    else rs.decode(a, self.env) for a in step.get("args", [])]
+            args = [getattr(builtins, a["const"])
+                    if "const" in a and not hasattr(socket, a["const"]) else rs.decode(a, self.env)
+                    for a in step.get("args", [])]
             return lambda: self.harness(step["call"], args)
         return rs.prepare(step, self.env)
 

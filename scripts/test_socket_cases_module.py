@@ -390,7 +390,8 @@ for how in (("setblocking", True), ("setblocking", False), ("settimeout", None),
             ("settimeout", 2.0), ("setblocking", True)):
     steps += [m("s", *how)] + check_nonblock("s")
 for i, t in enumerate((0.0, None, 2.0, None)):
-    steps += [call("setdefaulttimeout", t), call("socket", store="d%d" % i)] + check_nonblock("d%d" % i)
+    d = "d%d" % i
+    steps += [call("setdefaulttimeout", t), call("socket", store=d)] + check_nonblock(d)
 case("NonblockConstantTest.test_SOCK_NONBLOCK", steps)
 
 # --- CreateServerTest, CreateServerFunctionalTest ------------------------------------------------

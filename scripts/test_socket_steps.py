@@ -1,5 +1,6 @@
 """The step builders, the shared setups and the case list of scripts/record_test_socket.py: test
-test_socket.py's fixtures (SocketTCPTest, SocketConnectedTest, ThreadedUDPSocketTest…) as step lists."""
+test_socket.py's fixtures (SocketTCPTest, SocketConnectedTest, ThreadedUDPSocketTest…) as step
+lists."""
 import sys
 
 import pyvalue
@@ -116,7 +117,8 @@ def tcp_server(family="AF_INET", host=HOST, guard=False):
     return [call("socket", C(family), C("SOCK_STREAM"), store="srv"),
             m("srv", "bind", bind),
             m("srv", "listen"),
-            m("srv", "getsockname", store="addr")] + ([m("srv", "settimeout", GUARD)] if guard else [])
+            m("srv", "getsockname", store="addr")] + (
+                [m("srv", "settimeout", GUARD)] if guard else [])
 
 
 def connected(family="AF_INET", host=HOST):
