@@ -1,4 +1,4 @@
-"""The step builders, the shared setups and the case list of scripts/record_test_socket.py: test
+"""The step builders, the shared setups and the case list of scripts/record_test_socket.py:
 test_socket.py's fixtures (SocketTCPTest, SocketConnectedTest, ThreadedUDPSocketTest…) as step
 lists."""
 import sys
