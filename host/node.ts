@@ -20,7 +20,8 @@ import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from ".
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import {
-  READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest,
+  READ, WRITE, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  type ResolveRequest,
 } from "./types.js";
 
 const EAI_ADDRFAMILY = -9;
@@ -28,6 +29,20 @@ const EAI_ADDRFAMILY = -9;
 const SOCK_STREAM = 1;
 const MSG_PEEK = 2;
 const MSG_WAITALL = 0x100;
+
+// poll(2) bits (include/uapi/asm-generic/poll.h).
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
+const POLLNVAL = 0x20;
+const POLLRDNORM = 0x40;
+const POLLWRNORM = 0x100;
+const POLLWRBAND = 0x200;
+const POLLRDHUP = 0x2000;
+/** The bits a wake-up for reading (writing) concerns: fs/select.c's POLLIN_SET (POLLOUT_SET). */
+const POLLIN_SET = POLLIN | POLLRDNORM | 0x80 | POLLHUP | POLLERR | POLLRDHUP | 0x2;
+const POLLOUT_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
 
 /** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
 const RECV_HIGH_WATER = 4 * 1024 * 1024;
@@ -137,7 +152,13 @@ class Entry {
     this.updateRef();
   }
 
+  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
+  readWakes = 0;
+  writeWakes = 0;
+
   wake(interest: number): void {
+    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
+    else this.writeWakes = (this.writeWakes + 1) | 0;
     const list = interest === READ ? this.readers : this.writers;
     if (list.length === 0) return;
     const ws = list.splice(0);
@@ -250,6 +271,107 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       list.push(w);
       e.updateRef();
     });
+  }
+
+  /** poll(2) over handles: ready at once, or when a wake-up on one of them makes it so. */
+  poll(req: PollRequest): Promise<PollReport> {
+    const report = this.pollNow(req);
+    if (report || req.timeout === 0) return Promise.resolve(report ?? this.pollReport(req));
+    return new Promise<PollReport>((resolve) => {
+      const entries = Array.from(req.handles, (h) => this.entries.get(h)).filter((e) => e !== undefined);
+      const waiters: Waiter[] = [];
+      let scheduled = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const finish = (r: PollReport) => {
+        if (timer) clearTimeout(timer);
+        for (const e of entries) {
+          e.readers = e.readers.filter((w) => !waiters.includes(w));
+          e.writers = e.writers.filter((w) => !waiters.includes(w));
+          e.updateRef();
+        }
+        resolve(r);
+      };
+      // A wake-up is looked at once the event handler that woke it has finished.
+      const check = () => {
+        scheduled = false;
+        const r = this.pollNow(req);
+        if (r) finish(r);
+        else arm();
+      };
+      const onWake = () => {
+        if (scheduled) return;
+        scheduled = true;
+        queueMicrotask(check);
+      };
+      const arm = () => {
+        for (const e of entries) {
+          for (const list of [e.readers, e.writers]) {
+            if (waiters.some((w) => list.includes(w))) continue;
+            const w: Waiter = { resolve: onWake, timer: null };
+            waiters.push(w);
+            list.push(w);
+          }
+          e.updateRef();
+        }
+      };
+      if (req.timeout > 0) timer = setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000);
+      arm();
+    });
+  }
+
+  /** The report when some handle is ready, else null. */
+  private pollNow(req: PollRequest): PollReport | null {
+    const r = this.pollReport(req);
+    for (let i = 0; i < req.handles.length; i++) {
+      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
+    }
+    return null;
+  }
+
+  private pollReport(req: PollRequest): PollReport {
+    const n = req.handles.length;
+    const masks = new Int32Array(n);
+    const wakes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.entries.get(req.handles[i]);
+      if (!e) {
+        masks[i] = POLLNVAL;
+        continue;
+      }
+      masks[i] = this.pollMask(e);
+      const ev = req.events[i];
+      wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+    }
+    return { masks, wakes };
+  }
+
+  /** The socket's readiness as Linux's tcp_poll, unix_poll and datagram_poll compute it. */
+  private pollMask(e: Entry): number {
+    if (e.type !== SOCK_STREAM) {
+      let mask = POLLOUT | POLLWRNORM | POLLWRBAND;
+      if (e.error) mask |= POLLERR;
+      if (e.datagrams.length > 0) mask |= POLLIN | POLLRDNORM;
+      return mask;
+    }
+    const unix = e.family === AF_UNIX;
+    const out = POLLOUT | POLLWRNORM | (unix ? POLLWRBAND : 0);
+    if (e.server && e.listening && !e.stream) return e.backlog.length > 0 ? POLLIN | POLLRDNORM : 0;
+    if (e.pending === -EAGAIN && !e.linking) return 0;
+    const s = e.stream;
+    let mask = e.error || (e.pending < 0 && !s) ? POLLERR : 0;
+    if (e.linking) return mask | out;
+    // Never connected, or a connect that failed: TCP_CLOSE.
+    if (!s || e.pending < 0) return mask | POLLHUP | out | (e.pending < 0 ? POLLIN | POLLRDNORM | POLLRDHUP : 0);
+    if (e.dead) return mask | POLLHUP | POLLIN | POLLRDNORM | POLLRDHUP | out;
+    if (e.eof) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+    if (e.queued > 0) mask |= POLLIN | POLLRDNORM;
+    if (s.writableEnded) {
+      mask |= out;
+      if (e.eof) mask |= POLLHUP;
+    } else if (SEND_HIGH_WATER - s.writableLength > 0) {
+      mask |= out;
+    }
+    return mask;
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */

@@ -16,3 +16,4 @@ export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
   type MakefileOptions,
 } from "./makefile.js";
+export { KeyError, RuntimeError } from "./select.js";
