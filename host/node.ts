@@ -358,12 +358,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (e.server && e.listening && !e.stream) return e.backlog.length > 0 ? POLLIN | POLLRDNORM : 0;
     if (e.pending === -EAGAIN && !e.linking) return 0;
     const s = e.stream;
-    let mask = e.error || (e.pending < 0 && !s) ? POLLERR : 0;
+    let mask = e.error || e.pending < 0 ? POLLERR : 0;
     if (e.linking) return mask | out;
     // Never connected, or a connect that failed: TCP_CLOSE.
     if (!s || e.pending < 0) return mask | POLLHUP | out | (e.pending < 0 ? POLLIN | POLLRDNORM | POLLRDHUP : 0);
     if (e.dead) return mask | POLLHUP | POLLIN | POLLRDNORM | POLLRDHUP | out;
-    if (e.eof) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+    // A closed AF_UNIX peer shuts both directions of this end (unix_release_sock); Node tells
+    // that apart from the peer's shutdown(SHUT_WR) by nothing, and close is the usual case.
+    if (e.eof) mask |= POLLIN | POLLRDNORM | POLLRDHUP | (unix ? POLLHUP : 0);
     if (e.queued > 0) mask |= POLLIN | POLLRDNORM;
     if (s.writableEnded) {
       mask |= out;

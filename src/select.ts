@@ -4,8 +4,7 @@
 // so the driver makes it a Promise on `pysocket` and a blocking call on `pysocket/sync`.
 
 import type { Core } from "./core.js";
-import { OSError, OverflowError, ValueError, fromErrno, pyRepr } from "./errors.js";
-import { Exception } from "./errors.js";
+import { Exception, LookupError, OSError, OverflowError, ValueError, fromErrno, pyRepr } from "./errors.js";
 import { isInt, typeName } from "./pyargs.js";
 import type { PollReport, Op } from "./sockcall.js";
 
@@ -49,11 +48,14 @@ const EPOLL_ALWAYS = POLLERR | POLLHUP;
 export class RuntimeError extends Exception {}
 
 /** Python's KeyError: str() of one argument is its repr, as KeyError_str does. */
-export class KeyError extends Exception {
+export class KeyError extends LookupError {
   constructor(...args: unknown[]) {
     super(...args);
     if (args.length === 1) this.message = pyRepr(args[0]);
   }
+}
+for (const cls of [RuntimeError, KeyError]) {
+  Object.defineProperty(cls.prototype, "name", { value: cls.name, writable: true, configurable: true });
 }
 
 /** PyObject_AsFileDescriptor: an int, or what a fileno() method returns. */
@@ -202,7 +204,8 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
   function asUnsignedShort(v: unknown): number {
     if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
     const b = typeof v === "bigint" ? v : BigInt(Number(v));
-    if (b < 0n) throw new OverflowError("Python int too large for C unsigned short");
+    if (b < 0n) throw new ValueError("value must be positive");
+    if (b >= 2n ** 64n) throw new OverflowError("Python int too large to convert to C unsigned long");
     if (b > 0xffffn) throw new OverflowError("Python int too large for C unsigned short");
     return Number(b);
   }
@@ -284,11 +287,12 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
     /** @internal */ _fd = -1;
 
     constructor(sizehint: number | { sizehint?: number; flags?: number } = -1, flags = 0) {
+      if (arguments.length > 2) throw new TypeError(`epoll() takes at most 2 arguments (${arguments.length} given)`);
       if (typeof sizehint === "object" && sizehint !== null) ({ sizehint = -1, flags = 0 } = sizehint);
       const size = asInt(sizehint);
       const fl = asInt(flags);
       if (size !== -1 && size <= 0) throw new ValueError("negative sizehint");
-      if (fl && fl !== CONSTANTS.EPOLL_CLOEXEC) throw fromErrno(EINVAL);
+      if (fl && fl !== CONSTANTS.EPOLL_CLOEXEC) throw new OSError("invalid flags");
       this._fd = nextEpollFd++;
       epolls.set(this._fd, { items: new Map() });
     }
@@ -340,6 +344,8 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
       const interest = this._interest();
       const handle = core.exports.sock_handle(n);
       if (handle < 0) throw fromErrno(EBADF);
+      // epoll_ctl: EPOLLEXCLUSIVE goes with in/out, errors, EPOLLWAKEUP and EPOLLET only.
+      if (mask & EPOLLEXCLUSIVE && mask & ~(EPOLLIN | EPOLLOUT | EPOLL_ALWAYS | 0x20000000 | EPOLLET | EPOLLEXCLUSIVE)) throw fromErrno(EINVAL);
       if (this._item(interest, n)) throw fromErrno(EEXIST);
       interest.items.set(n, { events: mask, handle, seen: -1 });
       return null;

@@ -18,6 +18,11 @@ function repr(o: unknown): string {
   if (typeof o === "number" || typeof o === "bigint") return String(o);
   if (typeof o === "string") return JSON.stringify(o).replace(/^"|"$/g, "'");
   if (o === null || o === undefined) return "None";
+  // An object without a repr of its own reads as object.__repr__ does, less its address.
+  if (typeof o === "object" && o.toString === Object.prototype.toString) {
+    const name = o.constructor?.name;
+    return `<${!name || name === "Object" ? "object" : name} object>`;
+  }
   return String(o);
 }
 
