@@ -10,12 +10,14 @@
 
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
+import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
+  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
+import { DatagramSocket, MSG_PEEK, POLLNVAL, RCV_SHUTDOWN, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
@@ -27,8 +29,6 @@ import {
 const EAI_ADDRFAMILY = -9;
 
 const SOCK_STREAM = 1;
-const MSG_PEEK = 2;
-const MSG_WAITALL = 0x100;
 
 // poll(2) bits (include/uapi/asm-generic/poll.h).
 const POLLIN = 0x1;
@@ -48,12 +48,9 @@ const POLLOUT_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
 const RECV_HIGH_WATER = 4 * 1024 * 1024;
 /** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
 const SEND_HIGH_WATER = 4 * 1024 * 1024;
-/** Linux's default UDP receive buffer (net.core.rmem_default): datagrams past it are dropped. */
-const UDP_RCVBUF = 212992;
-const UDP_MAX_PAYLOAD = [0, 0, 65507, 0, 0, 0, 0, 0, 0, 0, 65527];
 
-interface Datagram {
-  data: Buffer;
+/** A datagram's source, as Node reports it. */
+interface Source {
   address: string;
   port: number;
 }
@@ -63,10 +60,14 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
-/** One host socket. */
+/** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
 class Entry {
   readonly family: number;
   readonly type: number;
+  /** Linux's state of a stream socket (host/kernel/stream.ts). */
+  readonly k: StreamSocket | null;
+  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
+  readonly d: DatagramSocket<Source> | null;
   // TCP: the listener (a bind reservation until `listening`), or the connection.
   server: net.Server | null = null;
   listening = false;
@@ -84,8 +85,9 @@ class Entry {
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
   refusalsReported = 0;
-  /** The far end of a socketpair() is not yet accepted: I/O waits, on this listener. */
+  /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
   linking = false;
+  early: Buffer[] = [];
   pairing: net.Server | null = null;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
@@ -95,34 +97,34 @@ class Entry {
   /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
   binding = false;
   udpConnected = false;
-  datagrams: Datagram[] = [];
-  datagramBytes = 0;
-  // Incoming TCP data.
-  chunks: Buffer[] = [];
-  /** Bytes of chunks[0] already read. */
-  head = 0;
-  queued = 0;
-  eof = false;
-  /** The connection was reset (RST): recv gives b'', send EPIPE, getpeername ENOTCONN. */
-  dead = false;
-  /** An error to report once, by the next recv or send or SO_ERROR (Linux's sk_err). */
-  error = 0;
   /** This connection's key in NodeHost.connections, while it is registered, and its peer's. */
   key = "";
   peerKey = "";
+  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
+   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
+  peer: Entry | null = null;
+  /** Bytes this end has sent, and bytes it has queued for reading from its peer; `skip`: bytes
+   * queued directly that Node's stream still brings and that are dropped when they come. */
+  sent = 0;
+  got = 0;
+  skip = 0;
+  /** The peer's address, kept for getpeername after Node's handle is gone. */
+  remote: Source | null = null;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   readers: Waiter[] = [];
   writers: Waiter[] = [];
-  options = new Map<number, number>();
+  options: Map<number, number> | null = null;
 
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
+    this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
+    this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
   }
 
   option(level: number, name: number): number {
-    return this.options.get((level << 16) | name) ?? 0;
+    return this.options?.get((level << 16) | name) ?? 0;
   }
 
   /** The Node handles that keep the event loop alive while someone waits on this socket. */
@@ -174,29 +176,20 @@ class Entry {
     this.wake(WRITE);
   }
 
-  /** Forgets a previous connection's data and errors, before a new connect(). */
-  clearStream(): void {
-    this.error = 0;
-    this.eof = false;
-    this.chunks = [];
-    this.head = 0;
-    this.queued = 0;
+  /** Bytes for the kernel's receive queue, from Node's stream or directly from the peer. */
+  deliver(b: Uint8Array): void {
+    this.k!.received(b);
+    this.got += b.length;
+    if (this.k!.queued >= RECV_HIGH_WATER) this.stream?.pause();
+    this.wake(READ);
   }
 
-  /** The error to report once (Linux's sock_error): clears it. */
-  takeError(): number {
-    const err = this.error;
-    this.error = 0;
-    return err;
-  }
-
-  /** The peer reset the connection: tcp_reset() reports EPIPE if the peer had already sent FIN
-   * (CLOSE_WAIT), ECONNRESET otherwise, and the socket is closed from then on. */
-  reset(): void {
-    if (this.dead) return;
-    this.error = this.eof ? EPIPE : ECONNRESET;
-    this.dead = true;
-    this.wakeAll();
+  /** Whether bytes sent now to the peer in this process may be queued there within the send:
+   * everything sent before is already queued there, and the peer has room. */
+  direct(): Entry | null {
+    const p = this.peer;
+    if (!p || !p.k || p.got !== this.sent || p.k.queued >= RECV_HIGH_WATER || p.k.shutdown & RCV_SHUTDOWN) return null;
+    return p;
   }
 }
 
@@ -237,6 +230,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
   private nextHandle = 1;
+  /** Closed sockets still sending what they were given (see orphan). */
+  private closing = new Set<net.Socket>();
+  private flushWaiters: Array<() => void> = [];
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
 
@@ -405,6 +401,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return hostnameOnNode();
   }
 
+  /** RLIMIT_NOFILE's soft value, from /proc (Node has no getrlimit); Linux's default without it. */
+  fdLimit(): number {
+    try {
+      const m = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+      if (m) return Number(m[1]);
+    } catch {
+      // No /proc: not Linux, or sandboxed.
+    }
+    return 1024;
+  }
+
   // The syscalls (host/syscalls.ts).
   sock_open(family: number, type: number): number { return this.open(family, type); }
   sock_pair(family: number, type: number, _proto: number, out: number): number { return this.pair(family, type, out); }
@@ -423,6 +430,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   sock_addr_remote(h: number, sa: number): number { return this.addrRemote(this.entry(h), sa); }
   sock_set_option(h: number, level: number, name: number, value: number): number { return this.setOption(this.entry(h), level, name, value); }
   sock_error(h: number): number { return this.soError(this.entry(h)); }
+  sock_poll(h: number): number { return this.poll(h); }
 
   private open(family: number, type: number): number {
     if (family !== AF_UNIX && family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;
@@ -434,14 +442,18 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** socketpair(): Node has none, so the pair meets through a one-off listener on an abstract
-   * AF_UNIX name. Both ends are connected at once as far as callers can tell: the second end
-   * answers EAGAIN until Node has accepted it. */
+   * AF_UNIX name. Both ends are connected at once, as each queues what the other sends within
+   * the send; the second end's own sends wait for Node to accept it before they go out. */
   private pair(family: number, type: number, out: number): number {
     if (type !== SOCK_STREAM) return -ESOCKTNOSUPPORT;
     const ha = this.open(family, type);
     const hb = this.open(family, type);
     const a = this.entries.get(ha)!;
     const b = this.entries.get(hb)!;
+    a.k!.established();
+    b.k!.established();
+    a.peer = b;
+    b.peer = a;
     b.linking = true;
     const name = `\0pysocket-pair-${process.pid}-${ha}`;
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
@@ -454,13 +466,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       this.attachStream(b, c);
       b.linking = false;
+      for (const data of b.early.splice(0)) c.write(data);
+      if (b.k!.shutdown & SEND_SHUTDOWN) c.end();
       c.resume();
       b.wakeAll();
     });
     server.on("error", (err) => {
       b.linking = false;
-      b.error = errnoOf(err);
-      b.dead = true;
+      b.k!.failed(errnoOf(err));
       b.wakeAll();
     });
     server.listen(name);
@@ -481,6 +494,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const done = (err?: unknown) => {
       if (e.pending !== -EAGAIN) return;
       e.pending = err ? -errnoOf(err) : 0;
+      // A listen that failed leaves the socket as it was.
+      if (err && e.k?.state === TCP_LISTEN) e.k.state = TCP_CLOSE;
       e.wakeAll();
     };
     try {
@@ -609,6 +624,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private listen(e: Entry): number {
+    const r = this.startListening(e);
+    if (r === 0 || r === -EINPROGRESS) e.k!.listening();
+    return r;
+  }
+
+  private startListening(e: Entry): number {
     if (e.shared) return this.listenShared(e, e.shared);
     if (e.server) {
       e.listening = true;
@@ -625,7 +646,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
-      e.error = errnoOf(err);
+      e.k!.failed(errnoOf(err));
       e.wakeAll();
     });
     server.listen({ port: 0, exclusive: true, ipv6Only: v6only, backlog: 4096 });
@@ -638,7 +659,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
     // Linux refuses port 0 on loopback; Node would throw instead.
     if (addr.port === 0) return -ECONNREFUSED;
-    e.clearStream();
+    e.k!.connecting();
+    this.unlink(e);
     return this.start(e, (done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
@@ -649,24 +671,38 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
+      const failed = (err: unknown) => {
+        e.k!.failed(errnoOf(err));
+        done(err);
+      };
       s.once("connect", () => {
+        s.removeListener("error", failed);
+        e.k!.established();
         this.register(e);
         done();
       });
-      s.once("error", done);
+      s.once("error", failed);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
   private connectUnix(e: Entry, path: string): number {
-    e.clearStream();
+    e.k!.connecting();
     return this.start(e, (done) => {
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
       e.unixRemote = path;
-      s.once("connect", () => done());
-      s.once("error", done);
+      const failed = (err: unknown) => {
+        e.k!.failed(errnoOf(err));
+        done(err);
+      };
+      s.once("connect", () => {
+        s.removeListener("error", failed);
+        e.k!.established();
+        done();
+      });
+      s.once("error", failed);
       s.connect({ path });
     });
   }
@@ -676,11 +712,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const udp = this.udpSocket(e);
       if (e.udpConnected) udp.disconnect();
       e.udpConnected = false;
+      e.d!.connected(false);
       udp.once("error", done);
       udp.connect(port, address, () => {
         udp.removeListener("error", done);
         e.udpBound = true;
         e.udpConnected = true;
+        e.d!.connected(true);
         this.applyUdpOptions(e);
         done();
       });
@@ -691,7 +729,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * the send; Node reports it later. So when nothing is pending and a connected datagram went
    * out since the last look, ask the port: if it can be bound, nobody listens on it. */
   private soError(e: Entry): number {
-    if (e.error || !e.unanswered || !e.udp) return e.takeError();
+    if (e.k) return e.k.takeError();
+    const d = e.d!;
+    if (d.err || !e.unanswered || !e.udp) return d.takeError();
     e.unanswered = false;
     const peer = e.udp.remoteAddress();
     const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
@@ -704,7 +744,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!free) return 0;
     // Node's own report of the same refusal comes later; it is this one.
     e.refusalsReported++;
-    return ECONNREFUSED;
+    d.icmpError(ECONNREFUSED);
+    return d.takeError();
   }
 
   private register(e: Entry): void {
@@ -712,43 +753,68 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const s = e.stream!;
     const local = endpoint(s.localAddress, s.localPort);
     const remote = endpoint(s.remoteAddress, s.remotePort);
+    e.remote = { address: s.remoteAddress!, port: s.remotePort! };
     e.key = `${local}>${remote}`;
     e.peerKey = `${remote}>${local}`;
     this.connections.set(e.key, e);
+    const peer = this.connections.get(e.peerKey);
+    if (peer) {
+      e.peer = peer;
+      peer.peer = e;
+    }
+  }
+
+  /** Forgets the peer in this process (a new connect, a close). */
+  private unlink(e: Entry): void {
+    if (e.peer?.peer === e) e.peer.peer = null;
+    e.peer = null;
+    e.sent = 0;
+    e.got = 0;
+    e.skip = 0;
   }
 
   private attachStream(e: Entry, s: net.Socket): void {
     e.stream = s;
+    const k = e.k!;
     s.on("data", (b: Buffer) => {
-      if (e.stream !== s) return;
-      e.chunks.push(b);
-      e.queued += b.length;
-      if (e.queued >= RECV_HIGH_WATER) s.pause();
-      e.wake(READ);
+      // Bytes for a socket closed since: Linux answers them with a reset.
+      if (e.stream !== s) {
+        s.resetAndDestroy();
+        return;
+      }
+      if (e.skip > 0) {
+        const n = Math.min(e.skip, b.length);
+        e.skip -= n;
+        if (n === b.length) return;
+        b = b.subarray(n);
+      }
+      e.deliver(b);
     });
     s.on("end", () => {
       if (e.stream !== s) return;
-      e.eof = true;
-      e.wake(READ);
+      k.fin();
+      e.wakeAll();
     });
     s.on("drain", () => {
       if (e.stream === s) e.wake(WRITE);
     });
     s.on("error", (err) => {
       if (e.stream !== s || e.pending === -EAGAIN) return;
-      const errno = errnoOf(err);
-      if (errno === ECONNRESET || errno === EPIPE) e.reset();
-      else {
-        e.error = errno;
-        e.wakeAll();
-      }
+      this.transportError(e, errnoOf(err));
     });
     s.on("close", () => {
       if (e.stream !== s) return;
-      e.eof = true;
       e.wakeAll();
     });
     e.adopt(s);
+  }
+
+  /** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
+   * peer's reset refused), or another transport failure. */
+  private transportError(e: Entry, errno: number): void {
+    if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
+    else e.k!.failed(errno);
+    e.wakeAll();
   }
 
   private accept(e: Entry): number {
@@ -756,8 +822,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    for (const [k, v] of e.options) n.options.set(k, v);
+    if (e.options) n.options = new Map(e.options);
     this.entries.set(h, n);
+    n.k!.established();
     this.attachStream(n, c);
     this.register(n);
     if (n.family === AF_UNIX) n.unixLocal = String(e.server?.address() ?? "");
@@ -767,85 +834,84 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    if (e.type !== SOCK_STREAM) return this.recvDatagram(e, buf, len, flags, sa);
-    const peek = (flags & MSG_PEEK) !== 0;
-    if (e.error) return -e.takeError();
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !e.eof && !e.dead;
-    if (e.queued > 0 && !(waitAll && e.queued < len)) return this.take(e, buf, len, peek);
-    if (e.eof || e.dead) return e.queued > 0 ? this.take(e, buf, len, peek) : 0;
-    return -EAGAIN;
-  }
-
-  /** Copies queued stream bytes into the core's memory. */
-  private take(e: Entry, buf: number, len: number, peek: boolean): number {
-    const mem = this.mem();
-    const chunks = e.chunks;
-    let n = 0;
-    let i = 0;
-    let off = e.head;
-    while (n < len && i < chunks.length) {
-      const c = chunks[i];
-      const k = Math.min(c.length - off, len - n);
-      c.copy(mem, buf + n, off, off + k);
-      n += k;
-      off += k;
-      if (off === c.length) {
-        i++;
-        off = 0;
-      }
+    const dst = this.mem().subarray(buf, buf + len);
+    if (e.d) {
+      const r = e.d.recv(dst, flags);
+      if (r >= 0 && sa >= 0 && e.d.source) this.writeSource(e, this.mem(), sa, e.d.source);
+      return r;
     }
-    if (!peek) {
-      if (i > 0) chunks.splice(0, i);
-      e.head = off;
-      e.queued -= n;
-      if (e.stream?.isPaused() && e.queued < RECV_HIGH_WATER / 2) e.stream.resume();
-    }
-    return n;
-  }
-
-
-  private recvDatagram(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    const d = e.datagrams[0];
-    if (!d) return e.error ? -e.takeError() : -EAGAIN;
-    const n = Math.min(len, d.data.length);
-    const mem = this.mem();
-    mem.set(d.data.subarray(0, n), buf);
-    if ((flags & MSG_PEEK) === 0) {
-      e.datagrams.shift();
-      e.datagramBytes -= d.data.length;
-    }
-    if (sa >= 0) this.writeSource(e, mem, sa, d);
-    return n;
+    const k = e.k!;
+    const r = k.recv(dst, flags);
+    if (r > 0 && (flags & MSG_PEEK) === 0 && e.stream?.isPaused() && k.queued < RECV_HIGH_WATER / 2) e.stream.resume();
+    return r;
   }
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.type !== SOCK_STREAM) return this.sendDatagram(e, buf, len, sa);
-    if (e.error) return -e.takeError();
-    if (e.linking) return -EAGAIN;
+    if (e.d) return this.sendDatagram(e, buf, len, sa);
+    const k = e.k!;
     const s = e.stream;
-    if (!s || e.dead || s.destroyed || s.writableEnded) return -EPIPE;
-    const room = SEND_HIGH_WATER - s.writableLength;
+    // A write the peer's reset refused fails inside write() (libuv tries it at once): the
+    // kernel hears of the reset before this send answers, as Linux's loopback would have it.
+    if (s?.errored && e.pending !== -EAGAIN) this.transportError(e, errnoOf(s.errored));
+    const err = k.sendError();
+    if (err < 0) return err;
+    if (!s && !e.linking) return -EPIPE;
+    const room = SEND_HIGH_WATER - (s ? s.writableLength : 0);
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
-    s.write(Buffer.from(this.mem().subarray(buf, buf + n)));
-    // Writing to a connection its peer has closed draws a reset (tcp_reset in CLOSE_WAIT).
-    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) e.reset();
+    const data = Buffer.from(this.mem().subarray(buf, buf + n));
+    const p = e.direct();
+    if (p) {
+      p.skip += n;
+      p.deliver(data);
+    }
+    e.sent += n;
+    if (!s) {
+      e.early.push(data);
+      return n;
+    }
+    s.write(data);
+    if (s.errored) {
+      this.transportError(e, errnoOf(s.errored));
+      const late = k.sendError();
+      if (late < 0) return late;
+    }
+    // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
+    // CLOSE_WAIT), within the send.
+    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
+      k.reset();
+      e.wakeAll();
+    }
     return n;
   }
 
   /** How many bytes sock_send would take whole from stream handle `h` now, with no error and no
    * other effect (a reset it would draw): 0 when it would do otherwise. The worker host answers
-   * such a send before making it, so that its caller runs on while Node writes. */
+   * such a send before making it, so that its caller runs on while Node writes. A socket whose
+   * peer has sent FIN may draw a reset, so it is never answered ahead. */
   sendRoom(h: number): number {
     const e = this.entries.get(h);
     const s = e?.stream;
-    if (!e || !s || e.type !== SOCK_STREAM || e.error || e.linking || e.dead || s.destroyed || s.writableEnded) return 0;
+    if (!e || !s || !e.k || e.linking || s.destroyed || s.writableEnded || s.errored) return 0;
+    if (e.k.err || e.k.state !== TCP_ESTABLISHED || e.k.shutdown !== 0) return 0;
     if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) return 0;
     return Math.max(0, SEND_HIGH_WATER - s.writableLength);
   }
 
+  /** Readiness (poll(2)'s revents) of handle `h`, as Linux's tcp_poll or datagram_poll. */
+  private poll(h: number): number {
+    const e = this.entries.get(h);
+    if (!e) return POLLNVAL;
+    if (e.d) return e.d.poll(true);
+    const k = e.k!;
+    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog.length : 0);
+    const s = e.stream;
+    const writable = s ? !s.destroyed && s.writableLength < SEND_HIGH_WATER : true;
+    return k.poll(writable);
+  }
+
   private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.error) return -e.takeError();
+    const d = e.d!;
     // Linux binds an unbound socket to an ephemeral port on its first send, even one that
     // then fails for want of a destination or a valid port.
     if (!e.udpBound) {
@@ -853,12 +919,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       if (r < 0) return r;
     }
     if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
-    if (len > UDP_MAX_PAYLOAD[e.family]) return -EMSGSIZE;
+    const err = d.sendError(len);
+    if (err < 0) return err;
     const udp = e.udp!;
     const data = Buffer.from(this.mem().subarray(buf, buf + len));
     const onSent = (err: Error | null) => {
       if (err) {
-        e.error = errnoOf(err);
+        d.failed(errnoOf(err));
         e.wakeAll();
       }
     };
@@ -889,7 +956,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   // A datagram socket mostly talks to one peer: keep its last sockaddr both ways, so that
   // recvfrom and sendto do not parse and format the same address for every datagram.
 
-  private writeSource(e: Entry, mem: Uint8Array, sa: number, d: Datagram): void {
+  private writeSource(e: Entry, mem: Uint8Array, sa: number, d: Source): void {
     const c = e.sourceCache;
     if (c && c.port === d.port && c.address === d.address) {
       mem.set(c.bytes, sa);
@@ -923,10 +990,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     });
     e.udp = udp;
     udp.on("message", (data, rinfo) => {
-      if (e.datagramBytes + data.length > UDP_RCVBUF) return;
-      e.datagrams.push({ data, address: rinfo.address, port: rinfo.port });
-      e.datagramBytes += data.length;
-      e.wake(READ);
+      if (e.d!.received(data, { address: rinfo.address, port: rinfo.port })) e.wake(READ);
     });
     udp.on("error", (err) => {
       if (e.pending === -EAGAIN || e.binding) return;
@@ -937,8 +1001,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           e.refusalsReported--;
           return;
         }
+        e.d!.icmpError(errno);
+      } else {
+        e.d!.failed(errno);
       }
-      e.error = errno;
       e.wakeAll();
     });
     e.adopt(udp);
@@ -948,49 +1014,79 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private applyUdpOptions(e: Entry): void {
     const udp = e.udp!;
     if (e.option(1, 6)) udp.setBroadcast(true);
-    if (e.options.has((0 << 16) | 2)) udp.setTTL(e.option(0, 2));
+    if (e.options?.has((0 << 16) | 2)) udp.setTTL(e.option(0, 2));
   }
 
+  /** shutdown(2): the kernel records it and says what to do: send FIN, or stop listening (a
+   * listener shut for reading resets its queued connections) or abort a connect. */
   private shutdown(e: Entry, how: number): number {
-    if (e.type !== SOCK_STREAM) return e.udpConnected ? 0 : -ENOTCONN;
-    const s = e.stream;
-    if (!s) {
-      // A listener shut for reading stops listening: queued and new connections are reset.
-      if (!e.server) return -ENOTCONN;
+    if (e.d) return e.d.shut(how);
+    const k = e.k!;
+    const listening = k.state === TCP_LISTEN;
+    const r = k.shut(how);
+    if (r.disconnect && listening) {
       e.listening = false;
       for (const c of e.backlog) c.resetAndDestroy();
       e.backlog = [];
-      e.wakeAll();
-      return 0;
+    } else if (r.disconnect) {
+      e.stream?.resetAndDestroy();
     }
-    if (how !== 0 && !s.writableEnded) s.end();
-    return 0;
+    if (r.fin) this.sendFin(e);
+    e.wakeAll();
+    return r.result;
   }
 
+  /** Ends this side's stream: the peer in this process sees end of stream at once when it has
+   * every byte, as Linux's loopback and AF_UNIX deliver the FIN within the call. */
+  private sendFin(e: Entry): void {
+    const s = e.stream;
+    if (s && !s.writableEnded) s.end();
+    const p = e.peer;
+    if (p && p.got === e.sent) {
+      p.k!.fin();
+      p.wakeAll();
+    }
+  }
+
+  /** close(2). Linux resets a TCP connection closed with unread data (here, or still on its
+   * way from a peer in this process) or with SO_LINGER {on, 0}; otherwise the bytes sent are
+   * still delivered, then FIN (an orphaned socket: the loop stays alive until they are out). */
   private close(h: number): number {
     const e = this.entries.get(h);
     if (!e) return 0;
     this.entries.delete(h);
     const s = e.stream;
+    const k = e.k;
+    const p = e.peer;
     if (e.key) {
       this.connections.delete(e.key);
       this.closedKeys.delete(e.peerKey);
     }
-    if (s && !s.destroyed) {
-      const peer = e.key ? this.connections.get(e.peerKey) : undefined;
-      // Linux resets a connection closed with unread data (here, or still on its way from a
-      // peer in this process) or with SO_LINGER {on, 0}; otherwise it flushes, then sends FIN.
-      const unread = e.queued > 0 || (peer?.stream !== undefined && peer.stream!.bytesWritten > s.bytesRead);
-      if (!e.dead && e.family !== AF_UNIX && (unread || e.options.get((1 << 16) | 13) === 0)) {
-        s.resetAndDestroy();
-        peer?.reset();
-      } else {
-        if (peer && !e.dead) this.closedKeys.add(e.key);
-        // With nothing left to write, closing the handle is Linux's close(): it sends FIN.
-        if (s.writableLength === 0 || s.pending) s.destroy();
-        else s.end(() => s.destroy());
+    if (k && (s || e.linking) && k.state !== TCP_LISTEN) {
+      const unread = k.queued > 0 || (p !== null && p.sent > e.got);
+      const reset = k.state !== TCP_CLOSE && (unread || e.options?.get((1 << 16) | 13) === 0);
+      const delivered = p !== null && p.got === e.sent;
+      if (k.unix) {
+        if (p && delivered) {
+          p.k!.peerClosed(unread);
+          p.wakeAll();
+        }
+      } else if (reset) {
+        if (s && !s.destroyed) s.resetAndDestroy();
+        if (p) {
+          p.k!.reset();
+          p.wakeAll();
+        }
+      } else if (p && k.state !== TCP_CLOSE) {
+        this.closedKeys.add(e.key);
+        if (delivered) {
+          p.k!.fin();
+          p.wakeAll();
+        }
       }
+      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(s);
     }
+    this.unlink(e);
     this.dropServer(e);
     for (const c of e.backlog) c.resetAndDestroy();
     if (e.udp) e.udp.close();
@@ -999,6 +1095,30 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.backlog = [];
     e.wakeAll();
     return 0;
+  }
+
+  /** A closed socket's stream: with nothing left to write, closing the handle is Linux's
+   * close() (FIN); otherwise it is kept, ref'd, until its bytes are out, then FIN. */
+  private orphan(s: net.Socket): void {
+    if (s.writableLength === 0 && !s.connecting) {
+      s.destroy();
+      return;
+    }
+    this.closing.add(s);
+    s.ref();
+    s.once("close", () => {
+      this.closing.delete(s);
+      if (this.closing.size === 0) for (const done of this.flushWaiters.splice(0)) done();
+    });
+    s.end(() => s.destroy());
+  }
+
+  /** Resolves once every closed socket has sent what it was given (at once if none has
+   * anything left): what a thread or program waits for before it ends, as the kernel would
+   * go on sending for it. */
+  flushed(): Promise<void> {
+    if (this.closing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
   private dropServer(e: Entry): void {
@@ -1035,13 +1155,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private addrRemote(e: Entry, sa: number): number {
-    if (e.dead) return -ENOTCONN;
-    if (e.family === AF_UNIX) {
-      if (!e.linking && !e.stream) return -ENOTCONN;
-      return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
-    }
-    if (e.stream && e.stream.remotePort !== undefined) {
-      return writeSockAddr(this.mem(), sa, e.family, e.stream.remoteAddress!, e.stream.remotePort);
+    if (e.k) {
+      const r = e.k.peerName();
+      if (r < 0) return r;
+      if (e.family === AF_UNIX) return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
+      const remote = e.remote ?? (e.stream?.remotePort !== undefined ? { address: e.stream.remoteAddress!, port: e.stream.remotePort } : null);
+      return remote ? writeSockAddr(this.mem(), sa, e.family, remote.address, remote.port) : -ENOTCONN;
     }
     if (e.udp && e.udpConnected) {
       const a = e.udp.remoteAddress();
@@ -1051,7 +1170,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
-    e.options.set((level << 16) | name, value);
+    (e.options ??= new Map()).set((level << 16) | name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);
       else if (level === 1 && name === 9) e.stream?.setKeepAlive(value !== 0);

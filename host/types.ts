@@ -16,6 +16,9 @@ export interface Host extends Syscalls {
   hostname(): string;
   /** The errno for an exception that escaped a syscall; EIO when absent. */
   errnoOf?(err: unknown): number;
+  /** The process's descriptor limit (RLIMIT_NOFILE's soft value): the core hands out fds below
+   * it, then EMFILE. Absent: Linux's default, 1024. */
+  fdLimit?(): number;
 }
 
 /** A name lookup's answer: addresses in the resolver's order, or a glibc EAI_* code. */

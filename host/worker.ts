@@ -51,7 +51,7 @@ const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:work
 
 const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
-  ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
+  ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR, POLL,
 ] = SYSCALLS.keys();
 export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
@@ -311,6 +311,9 @@ export class WorkerHost implements SyncHost {
   }
   sock_error(h: number): number {
     return this.call([0, ERROR, h]);
+  }
+  sock_poll(h: number): number {
+    return this.call([0, POLL, h]);
   }
 
   /** Sends ahead within the credit: copies the bytes to the ring and posts them, unanswered. */
