@@ -30,19 +30,10 @@ const EAI_ADDRFAMILY = -9;
 
 const SOCK_STREAM = 1;
 
-// poll(2) bits (include/uapi/asm-generic/poll.h).
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
-const POLLNVAL = 0x20;
-const POLLRDNORM = 0x40;
-const POLLWRNORM = 0x100;
-const POLLWRBAND = 0x200;
-const POLLRDHUP = 0x2000;
-/** The bits a wake-up for reading (writing) concerns: fs/select.c's POLLIN_SET (POLLOUT_SET). */
-const POLLIN_SET = POLLIN | POLLRDNORM | 0x80 | POLLHUP | POLLERR | POLLRDHUP | 0x2;
-const POLLOUT_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
+/** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
+ * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
+const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
+const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 /** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
 const RECV_HIGH_WATER = 4 * 1024 * 1024;
@@ -270,7 +261,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** poll(2) over handles: ready at once, or when a wake-up on one of them makes it so. */
-  poll(req: PollRequest): Promise<PollReport> {
+  pollWait(req: PollRequest): Promise<PollReport> {
     const report = this.pollNow(req);
     if (report || req.timeout === 0) return Promise.resolve(report ?? this.pollReport(req));
     return new Promise<PollReport>((resolve) => {
@@ -334,42 +325,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         masks[i] = POLLNVAL;
         continue;
       }
-      masks[i] = this.pollMask(e);
+      masks[i] = this.poll(req.handles[i]);
       const ev = req.events[i];
       wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
     }
     return { masks, wakes };
-  }
-
-  /** The socket's readiness as Linux's tcp_poll, unix_poll and datagram_poll compute it. */
-  private pollMask(e: Entry): number {
-    if (e.type !== SOCK_STREAM) {
-      let mask = POLLOUT | POLLWRNORM | POLLWRBAND;
-      if (e.error) mask |= POLLERR;
-      if (e.datagrams.length > 0) mask |= POLLIN | POLLRDNORM;
-      return mask;
-    }
-    const unix = e.family === AF_UNIX;
-    const out = POLLOUT | POLLWRNORM | (unix ? POLLWRBAND : 0);
-    if (e.server && e.listening && !e.stream) return e.backlog.length > 0 ? POLLIN | POLLRDNORM : 0;
-    if (e.pending === -EAGAIN && !e.linking) return 0;
-    const s = e.stream;
-    let mask = e.error || e.pending < 0 ? POLLERR : 0;
-    if (e.linking) return mask | out;
-    // Never connected, or a connect that failed: TCP_CLOSE.
-    if (!s || e.pending < 0) return mask | POLLHUP | out | (e.pending < 0 ? POLLIN | POLLRDNORM | POLLRDHUP : 0);
-    if (e.dead) return mask | POLLHUP | POLLIN | POLLRDNORM | POLLRDHUP | out;
-    // A closed AF_UNIX peer shuts both directions of this end (unix_release_sock); Node tells
-    // that apart from the peer's shutdown(SHUT_WR) by nothing, and close is the usual case.
-    if (e.eof) mask |= POLLIN | POLLRDNORM | POLLRDHUP | (unix ? POLLHUP : 0);
-    if (e.queued > 0) mask |= POLLIN | POLLRDNORM;
-    if (s.writableEnded) {
-      mask |= out;
-      if (e.eof) mask |= POLLHUP;
-    } else if (SEND_HIGH_WATER - s.writableLength > 0) {
-      mask |= out;
-    }
-    return mask;
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -677,6 +637,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       };
       s.once("connect", () => {
         s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
         e.k!.established();
         this.register(e);
         done();
@@ -699,6 +661,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       };
       s.once("connect", () => {
         s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
         e.k!.established();
         done();
       });

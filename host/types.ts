@@ -35,7 +35,7 @@ export interface ResolveRequest {
  * (herror). */
 export type ResolveAnswer = { value: unknown } | { eai: number } | { herrno: number };
 
-/** poll(2) over host handles, for select, poll and epoll. `events[i]` is what counts as ready
+/** poll(2) over many host handles, for select, poll and epoll. `events[i]` is what counts as ready
  * for `handles[i]` (Linux POLL* bits); `since`, when given, holds a wake count per handle (or -1):
  * a handle whose count is still that is not ready (edge-triggered epoll). */
 export interface PollRequest {
@@ -65,7 +65,7 @@ export interface AsyncHost extends Host {
   resolve(req: ResolveRequest): Promise<ResolveAnswer>;
   /** Answers once some handle is ready for its events (see PollRequest), or when the timeout
    * passes, with the masks of all. Never rejects. A host without it has no select. */
-  poll?(req: PollRequest): Promise<PollReport>;
+  pollWait?(req: PollRequest): Promise<PollReport>;
 }
 
 /** A host whose callers block the thread (the `pysocket/sync` facade). */
@@ -76,6 +76,6 @@ export interface SyncHost extends Host {
   lookupSync(host: string, family: number): LookupResult;
   /** As AsyncHost.resolve, blocking the calling thread. */
   resolveSync(req: ResolveRequest): ResolveAnswer;
-  /** As AsyncHost.poll, blocking the calling thread. */
-  pollSync?(req: PollRequest): PollReport;
+  /** As AsyncHost.pollWait, blocking the calling thread. */
+  pollWaitSync?(req: PollRequest): PollReport;
 }

@@ -64,8 +64,8 @@ export const RESOLVE = LOOKUP + 1;
 export const SEND_AHEAD = RESOLVE + 1;
 /** [0, CONSUME, handle, len]: the caller took `len` staged bytes; not answered. */
 export const CONSUME = SEND_AHEAD + 1;
-/** [id, POLL, PollRequest]; the PollReport comes as a message. */
-export const POLL = CONSUME + 1;
+/** [id, POLL_WAIT, PollRequest]; the PollReport comes as a message. */
+export const POLL_WAIT = CONSUME + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -424,9 +424,9 @@ export class WorkerHost implements SyncHost {
 
   /** poll(2), waited for in the worker: one message, one wake-up. Once the worker is gone every
    * handle reads as not open. */
-  pollSync(req: PollRequest): PollReport {
+  pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
-    if (!this.exchange([0, POLL, req])) {
+    if (!this.exchange([0, POLL_WAIT, req])) {
       return { masks: new Int32Array(req.handles.length).fill(0x20), wakes: new Int32Array(req.handles.length) };
     }
     return receiveMessageOnPort(this.port)!.message as PollReport;

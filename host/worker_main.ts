@@ -10,7 +10,7 @@ import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
-  POLL, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
@@ -236,11 +236,11 @@ function handle(m: Request): void {
   } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
     void wait(id, h, interest, timeout, retry);
-  } else if (code === POLL) {
+  } else if (code === POLL_WAIT) {
     const req = m[2] as PollRequest;
     // An error held here is a pending one, which every poll counts as ready.
     if (req.handles.some((h) => taken.has(h))) req.timeout = 0;
-    void host.poll(req).then((report) => {
+    void host.pollWait(req).then((report) => {
       polled(req, report);
       port.postMessage(report);
       reply(id, 0, 1);

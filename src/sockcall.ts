@@ -84,15 +84,15 @@ export function check(r: number): number {
 
 function asyncAnswer(host: AsyncHost, y: Yielded): Promise<unknown> {
   if (y.kind === "wait") return host.wait(y.handle, y.interest, y.timeout);
-  if (y.kind === "poll") return host.poll ? host.poll(y.req) : Promise.reject(fromErrno(EOPNOTSUPP));
+  if (y.kind === "poll") return host.pollWait ? host.pollWait(y.req) : Promise.reject(fromErrno(EOPNOTSUPP));
   return y.kind === "lookup" ? host.lookup(y.host, y.family) : host.resolve(y.req);
 }
 
 function syncAnswer(host: SyncHost, y: Yielded): unknown {
   if (y.kind === "wait") return host.waitSync(y.handle, y.interest, y.timeout);
   if (y.kind === "poll") {
-    if (!host.pollSync) throw fromErrno(EOPNOTSUPP);
-    return host.pollSync(y.req);
+    if (!host.pollWaitSync) throw fromErrno(EOPNOTSUPP);
+    return host.pollWaitSync(y.req);
   }
   return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
