@@ -10,10 +10,9 @@ export {
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
   PermissionError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
-  LookupError, UnsupportedOperation, AttributeError,
+  LookupError, UnsupportedOperation, AttributeError, KeyError, RuntimeError, ExceptionGroup,
 } from "./errors.js";
 export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
   type MakefileOptions,
 } from "./makefile.js";
-export { KeyError, RuntimeError } from "./select.js";

@@ -4,7 +4,7 @@
 // so the driver makes it a Promise on `pysocket` and a blocking call on `pysocket/sync`.
 
 import type { Core } from "./core.js";
-import { Exception, LookupError, OSError, OverflowError, ValueError, fromErrno, pyRepr } from "./errors.js";
+import { KeyError, OSError, OverflowError, RuntimeError, ValueError, fromErrno } from "./errors.js";
 import { isInt, typeName } from "./pyargs.js";
 import type { PollReport, Op } from "./sockcall.js";
 
@@ -43,20 +43,6 @@ const POLLEX_SET = POLLPRI;
 const FD_SETSIZE = 1024;
 /** Linux's epoll never clears these from an item's events (epoll_ctl adds them). */
 const EPOLL_ALWAYS = POLLERR | POLLHUP;
-
-/** Python's RuntimeError. */
-export class RuntimeError extends Exception {}
-
-/** Python's KeyError: str() of one argument is its repr, as KeyError_str does. */
-export class KeyError extends LookupError {
-  constructor(...args: unknown[]) {
-    super(...args);
-    if (args.length === 1) this.message = pyRepr(args[0]);
-  }
-}
-for (const cls of [RuntimeError, KeyError]) {
-  Object.defineProperty(cls.prototype, "name", { value: cls.name, writable: true, configurable: true });
-}
 
 /** PyObject_AsFileDescriptor: an int, or what a fileno() method returns. */
 export function asFileDescriptor(o: unknown): number {

@@ -2,9 +2,9 @@
 // selector classes translated line by line, with the waiting calls as operations so that
 // `selector.select()` is a Promise on `pysocket` and blocks on `pysocket/sync`.
 
-import { OSError, ValueError } from "./errors.js";
+import { KeyError, OSError, RuntimeError, ValueError } from "./errors.js";
 import { isInt } from "./pyargs.js";
-import { KeyError, RuntimeError, asFileDescriptor, callable, makeSelect, type SelectStack } from "./select.js";
+import { asFileDescriptor, callable, makeSelect, type SelectStack } from "./select.js";
 import type { Op } from "./sockcall.js";
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
