@@ -221,6 +221,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
   private nextHandle = 1;
+  private readonly pairTag = Math.random().toString(36).slice(2, 10);
   /** Closed sockets still sending what they were given (see orphan). */
   private closing = new Set<net.Socket>();
   private flushWaiters: Array<() => void> = [];
@@ -415,7 +416,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     a.peer = b;
     b.peer = a;
     b.linking = true;
-    const name = `\0pysocket-pair-${process.pid}-${ha}`;
+    // Unique per host: a process may run several (pysocket and pysocket/sync's worker).
+    const name = `\0pysocket-pair-${process.pid}-${this.pairTag}-${ha}`;
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     server.once("connection", (c) => {
       server.close();

@@ -10,6 +10,7 @@ import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
 import { selectNamespaces } from "./selectors.js";
+import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> {

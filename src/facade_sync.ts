@@ -9,6 +9,7 @@ import type { Files } from "./sendfile.js";
 import { runSync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
 import { selectNamespaces } from "./selectors.js";
+import "./sendmsg.js";
 
 /** A socket of the `pysocket/sync` facade: its blocking methods return plain values. */
 export class Socket extends SocketBase<false> {}
