@@ -39,6 +39,8 @@ const { EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLEXCLUSIVE, EPOLLONESHOT, EPOLLET } = C
 const POLLIN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const POLLOUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const POLLEX_SET = POLLPRI;
+const SELECT_BITS = [POLLIN_SET, POLLOUT_SET, POLLEX_SET];
+const SEQUENCES = "arguments 1-3 must be sequences";
 /** FD_SETSIZE, and the maxevents epoll.poll takes when given -1. */
 const FD_SETSIZE = 1024;
 /** Linux's epoll never clears these from an item's events (epoll_ctl adds them). */
@@ -55,9 +57,8 @@ export function asFileDescriptor(o: unknown): number {
     v = fileno.call(o);
     if (!isInt(v)) throw new TypeError("fileno() returned a non-integer");
   }
-  const big = typeof v === "bigint" ? v : BigInt(Number(v));
-  if (big > 2147483647n || big < -2147483648n) throw new OverflowError("Python int too large to convert to C int");
-  const fd = Number(big);
+  const fd = Number(v);
+  if (!(fd <= 2147483647 && fd >= -2147483648)) throw new OverflowError("Python int too large to convert to C int");
   if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`);
   return fd;
 }
@@ -99,41 +100,48 @@ function iterate(v: unknown, message: string): unknown[] {
 
 /** A request for the facade's poll over fds: each fd's events, and the masks it reports.
  * Closed fds are POLLNVAL here without asking the host; `since` is per fd (-1: any). */
-function* pollFds(core: Core, fds: number[], events: number[], since: number[] | null, timeout: number | null, now: () => number): Op<PollReport> {
+function* pollFds(
+  core: Core, fds: ArrayLike<number>, events: ArrayLike<number>, since: ArrayLike<number> | null, timeout: number | null,
+  now: () => number, closedIsEBADF = false,
+): Op<PollReport> {
   const n = fds.length;
   const masks = new Int32Array(n);
   const wakes = new Int32Array(n);
-  const open: number[] = [];
-  const handles: number[] = [];
+  // The open fds' places in `fds`, and what the host is asked about them.
+  const open = new Int32Array(n);
+  const handles = new Int32Array(n);
+  const wanted = new Int32Array(n);
+  const seen = since ? new Int32Array(n) : null;
+  let k = 0;
   let nval = false;
   for (let i = 0; i < n; i++) {
     const h = core.exports.sock_handle(fds[i]);
     if (h < 0) {
+      // do_select refuses a closed fd; poll(2) reports it.
+      if (closedIsEBADF) throw fromErrno(EBADF);
       masks[i] = POLLNVAL;
       if (events[i] & POLLNVAL) nval = true;
-    } else {
-      open.push(i);
-      handles.push(h);
+      continue;
     }
+    open[k] = i;
+    handles[k] = h;
+    wanted[k] = events[i];
+    if (seen) seen[k] = since![i];
+    k++;
   }
   const deadline = timeout !== null && timeout > 0 ? now() + timeout : 0;
   let left = nval ? 0 : timeout === null ? -1 : timeout;
+  const req = { handles: handles.subarray(0, k), events: wanted.subarray(0, k), since: seen ? seen.subarray(0, k) : null, timeout: left };
   for (;;) {
-    const report = (yield {
-      kind: "poll",
-      req: {
-        handles: Int32Array.from(handles),
-        events: Int32Array.from(open, (i) => events[i]),
-        since: since ? Int32Array.from(open, (i) => since[i]) : null,
-        timeout: left,
-      },
-    }) as PollReport;
+    req.timeout = left;
+    const report = (yield { kind: "poll", req }) as PollReport;
     let ready = nval;
-    open.forEach((i, k) => {
-      masks[i] = report.masks[k];
-      wakes[i] = report.wakes[k];
-      if ((masks[i] & events[i]) !== 0 && (since === null || since[i] !== wakes[i])) ready = true;
-    });
+    for (let j = 0; j < k; j++) {
+      const i = open[j];
+      const mask = (masks[i] = report.masks[j]);
+      const w = (wakes[i] = report.wakes[j]);
+      if ((mask & events[i]) !== 0 && (since === null || since[i] !== w)) ready = true;
+    }
     // The host answers when something is ready; by the time this runs another call may have
     // taken it, and then the wait goes on for the time left, as the kernel's would.
     if (ready || left === 0) return { masks, wakes };
@@ -166,24 +174,32 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
     if (args.length > 4) throw new TypeError(`select expected at most 4 arguments, got ${args.length}`);
     const timeout = timeoutSeconds(args[3], "timeout must be a float or None", 1);
     if (timeout !== null && timeout < 0) throw new ValueError("timeout must be non-negative");
-    const lists = args.slice(0, 3).map((l) => iterate(l, "arguments 1-3 must be sequences"));
+    const lists = [iterate(args[0], SEQUENCES), iterate(args[1], SEQUENCES), iterate(args[2], SEQUENCES)];
+    // Each list's fds, and per fd (all below FD_SETSIZE) the sets it is in.
     const sets = lists.map((list) => list.map((o) => {
       const fd = asFileDescriptor(o);
       if (fd >= FD_SETSIZE) throw new ValueError("filedescriptor out of range in select()");
       return fd;
     }));
-    const wanted = new Map<number, number>();
-    const bits = [POLLIN_SET, POLLOUT_SET, POLLEX_SET];
-    sets.forEach((fds, k) => {
-      for (const fd of fds) wanted.set(fd, (wanted.get(fd) ?? 0) | bits[k]);
-    });
-    const fds = [...wanted.keys()];
-    // do_select: every fd must be open.
-    for (const fd of fds) if (core.exports.sock_handle(fd) < 0) throw fromErrno(EBADF);
-    const events = fds.map((fd) => wanted.get(fd)!);
-    const { masks } = yield* pollFds(core, fds, events, null, timeout, () => stack.now());
-    const maskOf = new Map(fds.map((fd, i) => [fd, masks[i]]));
-    return lists.map((list, k) => list.filter((_, i) => (maskOf.get(sets[k][i])! & bits[k]) !== 0)) as [unknown[], unknown[], unknown[]];
+    const wanted = new Int32Array(FD_SETSIZE);
+    const fds: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      for (const fd of sets[k]) {
+        if (wanted[fd] === 0) fds.push(fd);
+        wanted[fd] |= SELECT_BITS[k];
+      }
+    }
+    const { masks } = yield* pollFds(core, fds, fds.map((fd) => wanted[fd]), null, timeout, () => stack.now(), true);
+    const maskOf = wanted;
+    for (let i = 0; i < fds.length; i++) maskOf[fds[i]] = masks[i];
+    const ready = (k: number) => {
+      const out: unknown[] = [];
+      const list = lists[k];
+      const fdsK = sets[k];
+      for (let i = 0; i < list.length; i++) if (maskOf[fdsK[i]] & SELECT_BITS[k]) out.push(list[i]);
+      return out;
+    };
+    return [ready(0), ready(1), ready(2)];
   }
 
   /** _PyLong_UnsignedShort_Converter, for poll's event masks. */
