@@ -149,9 +149,13 @@ class Entry {
   readWakes = 0;
   writeWakes = 0;
 
+  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
+  pollers = new Set<() => void>();
+
   wake(interest: number): void {
     if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
     else this.writeWakes = (this.writeWakes + 1) | 0;
+    for (const p of this.pollers) p();
     const list = interest === READ ? this.readers : this.writers;
     if (list.length === 0) return;
     const ws = list.splice(0);
@@ -266,17 +270,19 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const report = this.pollNow(req);
     if (report || req.timeout === 0) return Promise.resolve(report ?? this.pollReport(req));
     return new Promise<PollReport>((resolve) => {
-      const entries = Array.from(req.handles, (h) => this.entries.get(h)).filter((e) => e !== undefined);
-      const waiters: Waiter[] = [];
+      const entries: Entry[] = [];
+      for (const h of req.handles) {
+        const e = this.entries.get(h);
+        if (e) entries.push(e);
+      }
+      let done = false;
       let scheduled = false;
-      let timer: ReturnType<typeof setTimeout> | null = null;
       const finish = (r: PollReport) => {
-        if (timer) clearTimeout(timer);
-        for (const e of entries) {
-          e.readers = e.readers.filter((w) => !waiters.includes(w));
-          e.writers = e.writers.filter((w) => !waiters.includes(w));
-          e.updateRef();
-        }
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(timer);
+        for (const e of entries) e.pollers.delete(onWake);
         resolve(r);
       };
       // A wake-up is looked at once the event handler that woke it has finished.
@@ -284,26 +290,18 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         scheduled = false;
         const r = this.pollNow(req);
         if (r) finish(r);
-        else arm();
       };
       const onWake = () => {
-        if (scheduled) return;
+        if (scheduled || done) return;
         scheduled = true;
         queueMicrotask(check);
       };
-      const arm = () => {
-        for (const e of entries) {
-          for (const list of [e.readers, e.writers]) {
-            if (waiters.some((w) => list.includes(w))) continue;
-            const w: Waiter = { resolve: onWake, timer: null };
-            waiters.push(w);
-            list.push(w);
-          }
-          e.updateRef();
-        }
-      };
-      if (req.timeout > 0) timer = setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000);
-      arm();
+      // The wait keeps the process alive, as a blocking poll(2) does, with one timer rather than
+      // by ref'ing every socket's handles.
+      const timer = req.timeout > 0
+        ? setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000)
+        : setInterval(() => {}, 1 << 30);
+      for (const e of entries) e.pollers.add(onWake);
     });
   }
 
