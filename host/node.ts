@@ -285,7 +285,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         for (const e of entries) e.pollers.delete(onWake);
         resolve(r);
       };
-      // A wake-up is looked at once the event handler that woke it has finished.
+      // A wake-up is looked at after the I/O callbacks of this turn of the event loop, so that
+      // one answer reports every socket that became ready in it, as epoll_wait's does.
       const check = () => {
         scheduled = false;
         const r = this.pollNow(req);
@@ -294,7 +295,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const onWake = () => {
         if (scheduled || done) return;
         scheduled = true;
-        queueMicrotask(check);
+        setImmediate(check);
       };
       // The wait keeps the process alive, as a blocking poll(2) does, with one timer rather than
       // by ref'ing every socket's handles.
