@@ -5,6 +5,7 @@ outcome here is written beside it in test/fixtures/select.json. Sockets are name
 socket is "@name", an fd is "#name" (the open socket that has it, else an alias a "fd" step
 made), so that fd numbers need not agree. Steps:
   socketpair a b | tcppair a b | udppair a b | udp6pair a b | listener l | tcp s
+  makefile f s (s.makefile("rb"))
   connect_nb c l (non-blocking connect to l) | connect_refused c | accept l n
   send s HEX | recv s n | shutdown s how | close s | reset s (SO_LINGER 0, close) | soerror s
   settle (let loopback events land) | fd x s (alias x for s's fd)
@@ -153,6 +154,8 @@ def run_op(w, step):
         w.objs[step[1]] = socket.create_server(("127.0.0.1", 0))
     elif op == "tcp":
         w.objs[step[1]] = socket.socket()
+    elif op == "makefile":
+        w.objs[step[1]] = w.objs[step[2]].makefile("rb")
     elif op == "connect_nb":
         c = socket.socket()
         c.setblocking(False)
@@ -415,6 +418,14 @@ def select_cases():
             ["call", S, "select", {"lit": {"tuple": []}}, e, e, lit(0)],
             ["call", S, "select", [{"obj": "nope"}], e, e, lit(0)],
             ["call", S, "select", [{"obj": "almost"}], e, e, lit(0)],
+        ],
+        "select: makefile objects": [
+            ["socketpair", "a", "b"], ["makefile", "f", "a"],
+            ["call", S, "select", ["@f"], ["@f"], e, lit(0)],
+            ["send", "b", "6869"],
+            ["call", S, "select", ["@f", "@b"], e, e, lit(5)],
+            ["new", "p", "poll"], ["call", "p", "register", "@f", ev("POLLIN")],
+            ["call", "p", "poll", lit(0)],
         ],
         "select: closed fd is EBADF": [
             ["socketpair", "a", "b"], ["fd", "bad", "a"], ["close", "a"],

@@ -180,6 +180,9 @@ class World {
       case "tcp":
         o.set(x, m.socket());
         return null;
+      case "makefile":
+        o.set(x, o.get(y).makefile("rb"));
+        return null;
       case "connect_nb": {
         const c = m.socket();
         c.setblocking(false);
