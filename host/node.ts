@@ -34,6 +34,8 @@ const RECV_HIGH_WATER = 4 * 1024 * 1024;
 /** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
 const SEND_HIGH_WATER = 4 * 1024 * 1024;
 
+const EMPTY = new Uint8Array(0);
+
 /** A datagram's source, as Node reports it. */
 interface Source {
   address: string;
@@ -668,7 +670,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     });
     s.on("end", () => {
       if (e.stream !== s) return;
-      k.fin();
+      const errno = this.probeReset(s, k);
+      // libuv reports end of stream for a reset that came with data (a hang-up after a
+      // partial read); the pending error tells them apart: ECONNRESET is a reset without FIN,
+      // EPIPE a reset after it (tcp_reset in CLOSE_WAIT).
+      if (errno !== ECONNRESET) k.fin();
+      if (errno === ECONNRESET || errno === EPIPE) k.reset();
+      else if (errno) k.failed(errno);
       e.wakeAll();
     });
     s.on("drain", () => {
@@ -683,6 +691,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.wakeAll();
     });
     e.adopt(s);
+  }
+
+  /** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
+   * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
+   * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
+  private probeReset(s: net.Socket, k: StreamSocket): number {
+    if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
+    s.write(EMPTY);
+    return s.errored ? errnoOf(s.errored) : 0;
   }
 
   /** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
