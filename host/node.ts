@@ -10,11 +10,12 @@
 
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
+  EACCES, EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
 import { DatagramSocket, MSG_PEEK, POLLNVAL, RCV_SHUTDOWN, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
@@ -183,6 +184,24 @@ function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, add
 /** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
 function sameHost(a: string, b: string): boolean {
   return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
+}
+
+/** unix(7) autobind: an abstract name of five hex digits (unix_autobind). */
+function autobindName(): string {
+  return "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
+}
+
+/** A path as Node's pipes take it: Node reads a name that looks like a number as a port, so a
+ * relative one gets "./", which names the same file. */
+function nodePipePath(path: string): string {
+  return path.startsWith("\0") || path.includes("/") ? path : `./${path}`;
+}
+
+/** The errno of a failed AF_UNIX bind: libuv reports a missing directory as EACCES
+ * (uv_pipe_bind), where Linux's unix_bind says ENOENT. */
+function unixError(err: unknown, path: string): unknown {
+  if (errnoOf(err) !== EACCES || path.startsWith("\0") || existsSync(dirname(path))) return err;
+  return { code: "ENOENT" };
 }
 
 function bindKey(address: string, port: number): string {
@@ -388,7 +407,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private bind(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
-    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address, false);
+    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
     return this.bindUdp(e, addr.address, addr.port);
   }
@@ -440,15 +459,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** An AF_UNIX listener on a path (or an abstract name): the bind reservation or the
    * listening socket. Node unlinks the path when it closes it, where Linux leaves it. */
   private reserveUnix(e: Entry, path: string, listening: boolean): number {
+    e.unixLocal = path;
     return this.start(e, (done) => {
       const server = this.server(e, listening);
       const failed = (err: unknown) => {
         e.server = null;
+        e.unixLocal = "";
         this.owners.delete(server);
-        done(err);
+        done(unixError(err, path));
       };
       server.once("error", failed);
-      server.listen({ path, backlog: 4096 }, () => {
+      server.listen({ path: nodePipePath(path), backlog: 4096 }, () => {
         server.removeListener("error", failed);
         done();
       });
@@ -516,11 +537,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
     // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
     // reports the family's any-address.
-    if (e.family === AF_UNIX) {
-      // unix(7) autobind: an abstract name of five hex digits.
-      const name = "\0" + (0x10000 + this.nextHandle * 0x9e3 % 0xfffff).toString(16).slice(-5);
-      return this.reserveUnix(e, name, true);
-    }
+    // unix_listen: "No listens on an unbound socket" (the core answers it first).
+    if (e.family === AF_UNIX) return -EINVAL;
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
@@ -581,7 +599,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         done();
       });
       s.once("error", failed);
-      s.connect({ path });
+      s.connect({ path: nodePipePath(path) });
     });
   }
 
@@ -720,7 +738,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     n.k!.established();
     this.attachStream(n, c);
     this.register(n);
-    if (n.family === AF_UNIX) n.unixLocal = String(e.server?.address() ?? "");
+    if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
@@ -1029,10 +1047,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private addrLocal(e: Entry, sa: number): number {
     const mem = this.mem();
     if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
-    if (e.family === AF_UNIX) {
-      const name = e.server ? String(e.server.address() ?? "") : e.unixLocal;
-      return writeSockAddr(mem, sa, AF_UNIX, name, 0);
-    }
+    if (e.family === AF_UNIX) return writeSockAddr(mem, sa, AF_UNIX, e.unixLocal, 0);
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
