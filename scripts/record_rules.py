@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Records CPython's answers for test/scenarios/rules.json into test/fixtures/scenarios_rules.json.
+"""Records CPython's answers for test/scenarios/rules.json into test/fixtures/scenarios_rules.json,
+and what descriptor limits do (EMFILE) into test/fixtures/rules_load.json.
 
     python3 scripts/record_rules.py
 
@@ -14,13 +15,17 @@ runner, test/helpers/rules_ops.js, implements the same ops):
   {"op": "unix_name_shape", "on": s}              (type name, length, first byte) of
                                                   getsockname(), for names that differ per run
 """
+import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+import socket
 
 import record_scenarios
 
@@ -86,10 +91,77 @@ def prepare(step, env):
     return plain_prepare(step, env)
 
 
+def error(e):
+    return {"type": type(e).__name__, "errno": e.errno, "message": str(e)}
+
+
+def emfile():
+    """socket() until EMFILE, with fds 0-2 the only others open: how many, and the error."""
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    held = []
+    try:
+        while True:
+            held.append(socket.socket())
+    except OSError as e:
+        err = error(e)
+    for s in held:
+        s.close()
+    return {"headroom": limit - len(held), "error": err}
+
+
+def accept_at_emfile():
+    """accept() at the limit: EMFILE; once an fd is freed, the same connection is accepted and
+    carries the client's bytes (__sys_accept4 takes the fd before the connection)."""
+    out = []
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+    cli = socket.create_connection(srv.getsockname())
+    fillers = []
+    try:
+        while True:
+            fillers.append(socket.socket())
+    except OSError:
+        pass
+    try:
+        srv.accept()
+        out.append("accepted")
+    except OSError as e:
+        out.append(error(e))
+    fillers.pop().close()
+    conn, _ = srv.accept()
+    cli.sendall(b"still queued")
+    out.append(conn.recv(100).decode())
+    for s in fillers + [conn, cli, srv]:
+        s.close()
+    return out
+
+
+def load_facts():
+    """In a fresh process (fds 0-2 alone open) whose RLIMIT_NOFILE is 64."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+    print(json.dumps({"python": sys.version.split()[0], "rlimit_nofile": 64,
+                      "emfile": emfile(), "accept_at_emfile": accept_at_emfile()}))
+
+
+def record_load():
+    out = subprocess.run([sys.executable, __file__, "--load"], check=True, capture_output=True, text=True).stdout
+    facts = json.loads(out)
+    path = os.path.join(HERE, "..", "test", "fixtures", "rules_load.json")
+    with open(path, "w") as f:
+        json.dump(facts, f, indent=1)
+        f.write("\n")
+    print("test/fixtures/rules_load.json")
+
+
 def main():
+    if sys.argv[1:] == ["--load"]:
+        return load_facts()
     record_scenarios.prepare = prepare
     signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
     record_scenarios.record("rules")
+    record_load()
 
 
 if __name__ == "__main__":

@@ -9,11 +9,13 @@ connection as ROLE says, prints what it saw on its last line, and exits:
   send_then_reset    accepts, reads a byte (so that the client's connect has finished), sends
                      b"data before reset", then resets (SO_LINGER {1, 0})
   sink               accepts and reads to end of stream; prints "<count> <sha256 hex>"
+  slow_sink          as sink, after a second's pause: the client's bytes wait in its buffers
 """
 import hashlib
 import socket
 import struct
 import sys
+import time
 
 
 def main():
@@ -33,7 +35,9 @@ def main():
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.close()
         print("reset", flush=True)
-    elif role == "sink":
+    elif role in ("sink", "slow_sink"):
+        if role == "slow_sink":
+            time.sleep(1)
         h = hashlib.sha256()
         n = 0
         while True:
