@@ -264,6 +264,8 @@ export function sock_listen(fd: i32, backlog: i32): i32 {
   const st = getb(STATE, fd);
   if (st == LISTENING) return host.sock_listen(get(HANDLE, fd), backlog);
   if (st != UNBOUND && st != BOUND) return -EINVAL;
+  // unix_listen: "No listens on an unbound socket" (TCP binds an ephemeral port instead).
+  if (st == UNBOUND && getb(FAMILY, fd) == AF_UNIX) return -EINVAL;
   return begin(fd, host.sock_listen(get(HANDLE, fd), backlog), LISTEN_STARTED, LISTENING);
 }
 
@@ -272,6 +274,8 @@ export function sock_listen(fd: i32, backlog: i32): i32 {
  * after it completed returns 0 (or its error, once), later ones EISCONN. */
 export function sock_connect(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
+  // unix_validate_addr: a sockaddr_un with no name at all (only bind autobinds with it).
+  if (getb(FAMILY, fd) == AF_UNIX && salen <= 2) return -EINVAL;
   settle(fd);
   const st = getb(STATE, fd);
   if (getb(TYPE, fd) == SOCK_STREAM) {

@@ -10,11 +10,12 @@
 
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import {
-  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
+  EACCES, EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
   eaiOf, errnoOf,
 } from "./errno.js";
 import { DatagramSocket, MSG_PEEK, POLLNVAL, RCV_SHUTDOWN, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
@@ -39,6 +40,8 @@ const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 const RECV_HIGH_WATER = 4 * 1024 * 1024;
 /** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
 const SEND_HIGH_WATER = 4 * 1024 * 1024;
+
+const EMPTY = new Uint8Array(0);
 
 /** A datagram's source, as Node reports it. */
 interface Source {
@@ -197,6 +200,24 @@ function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, add
 /** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
 function sameHost(a: string, b: string): boolean {
   return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
+}
+
+/** unix(7) autobind: an abstract name of five hex digits (unix_autobind). */
+function autobindName(): string {
+  return "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
+}
+
+/** A path as Node's pipes take it: Node reads a name that looks like a number as a port, so a
+ * relative one gets "./", which names the same file. */
+function nodePipePath(path: string): string {
+  return path.startsWith("\0") || path.includes("/") ? path : `./${path}`;
+}
+
+/** The errno of a failed AF_UNIX bind: libuv reports a missing directory as EACCES
+ * (uv_pipe_bind), where Linux's unix_bind says ENOENT. */
+function unixError(err: unknown, path: string): unknown {
+  if (errnoOf(err) !== EACCES || path.startsWith("\0") || existsSync(dirname(path))) return err;
+  return { code: "ENOENT" };
 }
 
 function bindKey(address: string, port: number): string {
@@ -471,7 +492,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private bind(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
-    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address, false);
+    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
     return this.bindUdp(e, addr.address, addr.port);
   }
@@ -523,15 +544,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** An AF_UNIX listener on a path (or an abstract name): the bind reservation or the
    * listening socket. Node unlinks the path when it closes it, where Linux leaves it. */
   private reserveUnix(e: Entry, path: string, listening: boolean): number {
+    e.unixLocal = path;
     return this.start(e, (done) => {
       const server = this.server(e, listening);
       const failed = (err: unknown) => {
         e.server = null;
+        e.unixLocal = "";
         this.owners.delete(server);
-        done(err);
+        done(unixError(err, path));
       };
       server.once("error", failed);
-      server.listen({ path, backlog: 4096 }, () => {
+      server.listen({ path: nodePipePath(path), backlog: 4096 }, () => {
         server.removeListener("error", failed);
         done();
       });
@@ -599,11 +622,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
     // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
     // reports the family's any-address.
-    if (e.family === AF_UNIX) {
-      // unix(7) autobind: an abstract name of five hex digits.
-      const name = "\0" + (0x10000 + this.nextHandle * 0x9e3 % 0xfffff).toString(16).slice(-5);
-      return this.reserveUnix(e, name, true);
-    }
+    // unix_listen: "No listens on an unbound socket" (the core answers it first).
+    if (e.family === AF_UNIX) return -EINVAL;
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
@@ -668,7 +688,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         done();
       });
       s.once("error", failed);
-      s.connect({ path });
+      s.connect({ path: nodePipePath(path) });
     });
   }
 
@@ -757,7 +777,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     });
     s.on("end", () => {
       if (e.stream !== s) return;
-      k.fin();
+      const errno = this.probeReset(s, k);
+      // libuv reports end of stream for a reset that came with data (a hang-up after a
+      // partial read); the pending error tells them apart: ECONNRESET is a reset without FIN,
+      // EPIPE a reset after it (tcp_reset in CLOSE_WAIT).
+      if (errno !== ECONNRESET) k.fin();
+      if (errno === ECONNRESET || errno === EPIPE) k.reset();
+      else if (errno) k.failed(errno);
       e.wakeAll();
     });
     s.on("drain", () => {
@@ -772,6 +798,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.wakeAll();
     });
     e.adopt(s);
+  }
+
+  /** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
+   * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
+   * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
+  private probeReset(s: net.Socket, k: StreamSocket): number {
+    if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
+    s.write(EMPTY);
+    return s.errored ? errnoOf(s.errored) : 0;
   }
 
   /** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
@@ -792,7 +827,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     n.k!.established();
     this.attachStream(n, c);
     this.register(n);
-    if (n.family === AF_UNIX) n.unixLocal = String(e.server?.address() ?? "");
+    if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
@@ -1101,10 +1136,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private addrLocal(e: Entry, sa: number): number {
     const mem = this.mem();
     if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
-    if (e.family === AF_UNIX) {
-      const name = e.server ? String(e.server.address() ?? "") : e.unixLocal;
-      return writeSockAddr(mem, sa, AF_UNIX, name, 0);
-    }
+    if (e.family === AF_UNIX) return writeSockAddr(mem, sa, AF_UNIX, e.unixLocal, 0);
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
