@@ -425,14 +425,16 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
 }
 
 /** A class that may also be called without `new`, as Python's are. */
-export function callable<C extends new (...args: never[]) => object>(cls: C): C {
+export function callable<C extends abstract new (...args: never[]) => object>(
+  cls: C,
+): C & ((...args: ConstructorParameters<C>) => InstanceType<C>) {
   const f = function (this: unknown, ...args: unknown[]) {
     return new (cls as unknown as new (...a: unknown[]) => object)(...args);
-  } as unknown as C;
+  };
   Object.setPrototypeOf(f, cls);
-  (f as { prototype: unknown }).prototype = cls.prototype;
+  f.prototype = cls.prototype;
   Object.defineProperty(f, "name", { value: cls.name });
-  return f;
+  return f as unknown as C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
 }
 
 /** The "i" unit for a plain int argument. */
