@@ -22,6 +22,7 @@ import { DatagramSocket, MSG_PEEK, POLLNVAL, RCV_SHUTDOWN, SEND_SHUTDOWN, Stream
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
+import { after, type Deadline } from "./timer.js";
 import {
   READ, WRITE, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
@@ -51,7 +52,7 @@ interface Source {
 
 interface Waiter {
   resolve(ready: boolean): void;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: Deadline | null;
 }
 
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
@@ -163,7 +164,7 @@ class Entry {
     if (list.length === 0) return;
     const ws = list.splice(0);
     for (const w of ws) {
-      if (w.timer) clearTimeout(w.timer);
+      w.timer?.cancel();
       w.resolve(true);
     }
     this.updateRef();
@@ -274,12 +275,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const list = interest === READ ? e.readers : e.writers;
       const w: Waiter = { resolve, timer: null };
       if (timeout >= 0) {
-        w.timer = setTimeout(() => {
+        w.timer = after(timeout, () => {
           const i = list.indexOf(w);
           if (i >= 0) list.splice(i, 1);
           e.updateRef();
           resolve(false);
-        }, timeout * 1000);
+        });
       }
       list.push(w);
       e.updateRef();
@@ -1084,7 +1085,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           p.wakeAll();
         }
       }
-      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(s);
+      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(s, p !== null);
     }
     this.unlink(e);
     this.dropServer(e);
@@ -1098,10 +1099,16 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** A closed socket's stream: with nothing left to write, closing the handle is Linux's
-   * close() (FIN); otherwise it is kept, ref'd, until its bytes are out, then FIN. */
-  private orphan(s: net.Socket): void {
+   * close() (FIN); otherwise it is kept, ref'd, until its bytes are out, then FIN. Bytes for a
+   * peer in this process (`local`) hold nothing: Linux discards them as the process's sockets
+   * close. */
+  private orphan(s: net.Socket, local: boolean): void {
     if (s.writableLength === 0 && !s.connecting) {
       s.destroy();
+      return;
+    }
+    if (local) {
+      s.end(() => s.destroy());
       return;
     }
     this.closing.add(s);
@@ -1113,12 +1120,23 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     s.end(() => s.destroy());
   }
 
-  /** Resolves once every closed socket has sent what it was given (at once if none has
-   * anything left): what a thread or program waits for before it ends, as the kernel would
-   * go on sending for it. */
+  /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
+   * streams alike: what a thread or program waits for before it ends, as the kernel would go on
+   * sending for it (see host/worker.ts). Bytes for a peer in this process need none: Linux
+   * discards them as the process's sockets close. Node has no event for an open stream's write
+   * queue emptying, so open streams are looked at every few milliseconds. */
   flushed(): Promise<void> {
-    if (this.closing.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
+    const writing = (): boolean => [...this.entries.values()].some((e) =>
+      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && e.peer === null);
+    if (this.closing.size === 0 && !writing()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const look = (): void => {
+        if (this.closing.size > 0) this.flushWaiters.push(look);
+        else if (writing()) setTimeout(look, 2);
+        else resolve();
+      };
+      look();
+    });
   }
 
   private dropServer(e: Entry): void {
