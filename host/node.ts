@@ -25,6 +25,7 @@ import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest } from "./types.js";
+import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
 
@@ -40,10 +41,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
-  private nextHandle = 1;
-  /** Closed sockets still sending what they were given (see orphan). */
+  /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
-  private flushWaiters: Array<() => void> = [];
+  private nextHandle = 1;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
 
@@ -68,16 +68,43 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const list = interest === READ ? e.readers : e.writers;
       const w: Waiter = { resolve, timer: null };
       if (timeout >= 0) {
-        w.timer = setTimeout(() => {
+        w.timer = after(timeout, () => {
           const i = list.indexOf(w);
           if (i >= 0) list.splice(i, 1);
           e.updateRef();
           resolve(false);
-        }, timeout * 1000);
+        });
       }
       list.push(w);
       e.updateRef();
     });
+  }
+
+  /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
+   * streams alike: Linux sends those after close() and after the process exits, Node only while
+   * this thread runs, so a thread ends after this (see host/worker.ts). Node has no event for a
+   * write queue that empties below its high-water mark, so this looks every few milliseconds. */
+  flushed(): Promise<void> {
+    const unflushed = (): boolean => this.closing.size > 0 || [...this.entries.values()].some((e) =>
+      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && !this.peerHere(e));
+    return new Promise((resolve) => {
+      const look = (): void => {
+        if (unflushed()) setTimeout(look, 2);
+        else resolve();
+      };
+      look();
+    });
+  }
+
+  /** Whether stream `e`'s peer is a socket of this process, which ends with it: bytes for it
+   * need no flushing (Linux discards them as the process's sockets close). */
+  private peerHere(e: Entry): boolean {
+    if (e.peer) return true;
+    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    // A socketpair() end has neither name; an accepted one has its listener's.
+    if (e.unixRemote === "") return e.unixLocal === "";
+    for (const x of this.entries.values()) if (x.server && x.unixLocal === e.unixRemote) return true;
+    return false;
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -654,7 +681,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           p.wakeAll();
         }
       }
-      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(s);
+      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
     this.unlink(e);
     this.dropServer(e);
@@ -668,27 +695,20 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** A closed socket's stream: with nothing left to write, closing the handle is Linux's
-   * close() (FIN); otherwise it is kept, ref'd, until its bytes are out, then FIN. */
-  private orphan(s: net.Socket): void {
+   * close() (FIN); otherwise its bytes still go, then FIN. For a peer in another process the
+   * handle is kept ref'd until they are out, as the kernel keeps an orphaned socket sending
+   * after the process ends (flushed() waits for it); a peer in this process ends with it. */
+  private orphan(e: Entry, s: net.Socket): void {
     if (s.writableLength === 0 && !s.connecting) {
       s.destroy();
       return;
     }
-    this.closing.add(s);
-    s.ref();
-    s.once("close", () => {
-      this.closing.delete(s);
-      if (this.closing.size === 0) for (const done of this.flushWaiters.splice(0)) done();
-    });
+    if (!this.peerHere(e)) {
+      this.closing.add(s);
+      s.ref();
+      s.once("close", () => this.closing.delete(s));
+    }
     s.end(() => s.destroy());
-  }
-
-  /** Resolves once every closed socket has sent what it was given (at once if none has
-   * anything left): what a thread or program waits for before it ends, as the kernel would
-   * go on sending for it. */
-  flushed(): Promise<void> {
-    if (this.closing.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
   private dropServer(e: Entry): void {

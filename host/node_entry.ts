@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import { EACCES, errnoOf } from "./errno.js";
 import { DatagramSocket, RCV_SHUTDOWN, StreamSocket } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
+import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
 
 export const SOCK_STREAM = 1;
@@ -28,7 +29,7 @@ export interface Source {
 
 export interface Waiter {
   resolve(ready: boolean): void;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: Deadline | null;
 }
 
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
@@ -130,7 +131,7 @@ export class Entry {
     if (list.length === 0) return;
     const ws = list.splice(0);
     for (const w of ws) {
-      if (w.timer) clearTimeout(w.timer);
+      w.timer?.cancel();
       w.resolve(true);
     }
     this.updateRef();
