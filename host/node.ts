@@ -1,6 +1,8 @@
 // The Node backend: the core's socket syscalls over node:net and node:dgram. Everything is
-// non-blocking: data arrives by events into per-socket queues, and the syscalls read those
-// queues or answer -EAGAIN; `wait` reports readiness. Node realities (shared/DESIGN.md):
+// non-blocking: Node's events are fed to each socket's kernel socket (host/kernel), which owns
+// Linux's state and answers the syscalls as Linux would (this file decides no Python-visible
+// answer); -EAGAIN means "wait", and `wait` reports readiness. UDP is host/node_udp.ts, the
+// per-socket record host/node_entry.ts. Node realities (shared/DESIGN.md):
 // - A TCP socket cannot be bound without listening, so bind() reserves the port with a real
 //   listener that resets connections until listen(), and connect() hands the port over.
 // - Node opens its handles lazily and finishes bind/listen/connect asynchronously: those return
@@ -8,231 +10,32 @@
 // - Handles are unref'd unless someone waits on them, so a program that ends with sockets open
 //   exits, as a Python program does.
 
-import * as dgram from "node:dgram";
 import * as dns from "node:dns";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
+import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  EACCES, EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, ENOTCONN, EPIPE,
-  eaiOf, errnoOf,
-} from "./errno.js";
-import { DatagramSocket, MSG_PEEK, POLLNVAL, RCV_SHUTDOWN, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
-import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
+  EMPTY, Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, endpoint, nodePipePath, unixError,
+  type Waiter,
+} from "./node_entry.js";
+import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
+import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
-import { after, type Deadline } from "./timer.js";
 import {
   READ, WRITE, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
 } from "./types.js";
+import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
-
-const SOCK_STREAM = 1;
 
 /** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
  * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
 const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
 const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
-
-/** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
-const RECV_HIGH_WATER = 4 * 1024 * 1024;
-/** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
-const SEND_HIGH_WATER = 4 * 1024 * 1024;
-
-const EMPTY = new Uint8Array(0);
-
-/** A datagram's source, as Node reports it. */
-interface Source {
-  address: string;
-  port: number;
-}
-
-interface Waiter {
-  resolve(ready: boolean): void;
-  timer: Deadline | null;
-}
-
-/** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
-class Entry {
-  readonly family: number;
-  readonly type: number;
-  /** Linux's state of a stream socket (host/kernel/stream.ts). */
-  readonly k: StreamSocket | null;
-  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
-  readonly d: DatagramSocket<Source> | null;
-  // TCP: the listener (a bind reservation until `listening`), or the connection.
-  server: net.Server | null = null;
-  listening = false;
-  backlog: net.Socket[] = [];
-  stream: net.Socket | null = null;
-  // UDP.
-  udp: dgram.Socket | null = null;
-  udpBound = false;
-  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
-  shared: { address: string; port: number } | null = null;
-  /** The last datagram source written and destination read (see writeSource). */
-  sourceCache: { address: string; port: number; bytes: Uint8Array } | null = null;
-  destinationCache: { addr: SockAddr; bytes: Uint8Array } | null = null;
-  /** A connected datagram went out and no refusal has been seen since (see soError). */
-  unanswered = false;
-  /** Refusals reported by soError ahead of Node's own 'error' event for them. */
-  refusalsReported = 0;
-  /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
-  linking = false;
-  early: Buffer[] = [];
-  pairing: net.Server | null = null;
-  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
-  refd: boolean | null = null;
-  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
-  unixLocal = "";
-  unixRemote = "";
-  /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
-  binding = false;
-  udpConnected = false;
-  /** This connection's key in NodeHost.connections, while it is registered, and its peer's. */
-  key = "";
-  peerKey = "";
-  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
-   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
-  peer: Entry | null = null;
-  /** Bytes this end has sent, and bytes it has queued for reading from its peer; `skip`: bytes
-   * queued directly that Node's stream still brings and that are dropped when they come. */
-  sent = 0;
-  got = 0;
-  skip = 0;
-  /** The peer's address, kept for getpeername after Node's handle is gone. */
-  remote: Source | null = null;
-  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  pending = 0;
-  readers: Waiter[] = [];
-  writers: Waiter[] = [];
-  options: Map<number, number> | null = null;
-
-  constructor(family: number, type: number) {
-    this.family = family;
-    this.type = type;
-    this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
-    this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
-  }
-
-  option(level: number, name: number): number {
-    return this.options?.get((level << 16) | name) ?? 0;
-  }
-
-  /** The Node handles that keep the event loop alive while someone waits on this socket. */
-  handles(): Array<{ ref(): unknown; unref(): unknown }> {
-    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
-    if (this.server) hs.push(this.server);
-    if (this.stream) hs.push(this.stream);
-    if (this.udp) hs.push(this.udp);
-    if (this.pairing) hs.push(this.pairing);
-    return hs;
-  }
-
-  updateRef(): void {
-    const waiting = this.readers.length + this.writers.length > 0;
-    if (waiting === this.refd) return;
-    this.refd = waiting;
-    for (const h of this.handles()) {
-      if (waiting) h.ref();
-      else h.unref();
-    }
-  }
-
-  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
-  adopt(h: { ref(): unknown; unref(): unknown }): void {
-    h.unref();
-    this.refd = null;
-    this.updateRef();
-  }
-
-  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
-  readWakes = 0;
-  writeWakes = 0;
-
-  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers = new Set<() => void>();
-
-  wake(interest: number): void {
-    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
-    else this.writeWakes = (this.writeWakes + 1) | 0;
-    for (const p of this.pollers) p();
-    const list = interest === READ ? this.readers : this.writers;
-    if (list.length === 0) return;
-    const ws = list.splice(0);
-    for (const w of ws) {
-      w.timer?.cancel();
-      w.resolve(true);
-    }
-    this.updateRef();
-  }
-
-  wakeAll(): void {
-    this.wake(READ);
-    this.wake(WRITE);
-  }
-
-  /** Bytes for the kernel's receive queue, from Node's stream or directly from the peer. */
-  deliver(b: Uint8Array): void {
-    this.k!.received(b);
-    this.got += b.length;
-    if (this.k!.queued >= RECV_HIGH_WATER) this.stream?.pause();
-    this.wake(READ);
-  }
-
-  /** Whether bytes sent now to the peer in this process may be queued there within the send:
-   * everything sent before is already queued there, and the peer has room. */
-  direct(): Entry | null {
-    const p = this.peer;
-    if (!p || !p.k || p.got !== this.sent || p.k.queued >= RECV_HIGH_WATER || p.k.shutdown & RCV_SHUTDOWN) return null;
-    return p;
-  }
-}
-
-/** A dns.lookup for numeric addresses that answers synchronously (the core passes only
- * numeric ones), so that node:dgram binds within bind(). */
-function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  cb(null, host, net.isIPv6(host) ? 6 : 4);
-}
-
-/** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
-function sameHost(a: string, b: string): boolean {
-  return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
-}
-
-/** unix(7) autobind: an abstract name of five hex digits (unix_autobind). */
-function autobindName(): string {
-  return "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
-}
-
-/** A path as Node's pipes take it: Node reads a name that looks like a number as a port, so a
- * relative one gets "./", which names the same file. */
-function nodePipePath(path: string): string {
-  return path.startsWith("\0") || path.includes("/") ? path : `./${path}`;
-}
-
-/** The errno of a failed AF_UNIX bind: libuv reports a missing directory as EACCES
- * (uv_pipe_bind), where Linux's unix_bind says ENOENT. */
-function unixError(err: unknown, path: string): unknown {
-  if (errnoOf(err) !== EACCES || path.startsWith("\0") || existsSync(dirname(path))) return err;
-  return { code: "ENOENT" };
-}
-
-function bindKey(address: string, port: number): string {
-  return `${address}|${port}`;
-}
-
-function endpoint(address: string | undefined, port: number | undefined): string {
-  const a = address ?? "";
-  return `${a.startsWith("::ffff:") ? a.slice(7) : a}|${port ?? 0}`;
-}
-
-function anyAddress(family: number): string {
-  return family === AF_INET6 ? "::" : "0.0.0.0";
-}
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
@@ -246,11 +49,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
+  /** Streams closed with bytes still to write: see flushed(). */
+  private closing = new Set<net.Socket>();
   private nextHandle = 1;
   private readonly pairTag = Math.random().toString(36).slice(2, 10);
-  /** Closed sockets still sending what they were given (see orphan). */
-  private closing = new Set<net.Socket>();
-  private flushWaiters: Array<() => void> = [];
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
 
@@ -285,6 +87,33 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       list.push(w);
       e.updateRef();
     });
+  }
+
+  /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
+   * streams alike: Linux sends those after close() and after the process exits, Node only while
+   * this thread runs, so a thread ends after this (see host/worker.ts). Node has no event for a
+   * write queue that empties below its high-water mark, so this looks every few milliseconds. */
+  flushed(): Promise<void> {
+    const unflushed = (): boolean => this.closing.size > 0 || [...this.entries.values()].some((e) =>
+      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && !this.peerHere(e));
+    return new Promise((resolve) => {
+      const look = (): void => {
+        if (unflushed()) setTimeout(look, 2);
+        else resolve();
+      };
+      look();
+    });
+  }
+
+  /** Whether stream `e`'s peer is a socket of this process, which ends with it: bytes for it
+   * need no flushing (Linux discards them as the process's sockets close). */
+  private peerHere(e: Entry): boolean {
+    if (e.peer) return true;
+    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    // A socketpair() end has neither name; an accepted one has its listener's.
+    if (e.unixRemote === "") return e.unixLocal === "";
+    for (const x of this.entries.values()) if (x.server && x.unixLocal === e.unixRemote) return true;
+    return false;
   }
 
   /** poll(2) over handles: ready at once, or when a wake-up on one of them makes it so. */
@@ -495,29 +324,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const addr = readSockAddr(this.mem(), sa, salen);
     if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
-    return this.bindUdp(e, addr.address, addr.port);
-  }
-
-  /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
-   * binds inside bind() and reports a failure as a synchronous 'error' event. */
-  private bindUdp(e: Entry, address: string, port: number): number {
-    const udp = this.udpSocket(e);
-    let failure = 0;
-    const onError = (err: unknown) => {
-      failure = errnoOf(err);
-    };
-    e.binding = true;
-    udp.once("error", onError);
-    try {
-      udp.bind({ address, port, exclusive: true });
-    } finally {
-      udp.removeListener("error", onError);
-      e.binding = false;
-    }
-    if (failure) return -failure;
-    e.udpBound = true;
-    this.applyUdpOptions(e);
-    return 0;
+    return bindUdp(e, addr.address, addr.port);
   }
 
   /** A TCP listener: the bind reservation, or the listening socket itself. */
@@ -695,7 +502,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private connectUdp(e: Entry, address: string, port: number): number {
     return this.start(e, (done) => {
-      const udp = this.udpSocket(e);
+      const udp = udpSocket(e);
       if (e.udpConnected) udp.disconnect();
       e.udpConnected = false;
       e.d!.connected(false);
@@ -705,33 +512,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         e.udpBound = true;
         e.udpConnected = true;
         e.d!.connected(true);
-        this.applyUdpOptions(e);
+        applyUdpOptions(e);
         done();
       });
     });
   }
 
-  /** SO_ERROR. On Linux a datagram sent to a closed loopback port is refused (ICMP) within
-   * the send; Node reports it later. So when nothing is pending and a connected datagram went
-   * out since the last look, ask the port: if it can be bound, nobody listens on it. */
+  /** SO_ERROR: the pending error, taken. */
   private soError(e: Entry): number {
-    if (e.k) return e.k.takeError();
-    const d = e.d!;
-    if (d.err || !e.unanswered || !e.udp) return d.takeError();
-    e.unanswered = false;
-    const peer = e.udp.remoteAddress();
-    const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
-    let free = true;
-    probe.once("error", () => {
-      free = false;
-    });
-    probe.bind({ address: peer.address, port: peer.port, exclusive: true });
-    probe.close();
-    if (!free) return 0;
-    // Node's own report of the same refusal comes later; it is this one.
-    e.refusalsReported++;
-    d.icmpError(ECONNREFUSED);
-    return d.takeError();
+    return e.k ? e.k.takeError() : udpError(e);
   }
 
   private register(e: Entry): void {
@@ -835,20 +624,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    const dst = this.mem().subarray(buf, buf + len);
-    if (e.d) {
-      const r = e.d.recv(dst, flags);
-      if (r >= 0 && sa >= 0 && e.d.source) this.writeSource(e, this.mem(), sa, e.d.source);
-      return r;
-    }
+    if (e.d) return recvDatagram(e, this.mem(), buf, len, flags, sa);
     const k = e.k!;
-    const r = k.recv(dst, flags);
+    const r = k.recv(this.mem().subarray(buf, buf + len), flags);
     if (r > 0 && (flags & MSG_PEEK) === 0 && e.stream?.isPaused() && k.queued < RECV_HIGH_WATER / 2) e.stream.resume();
     return r;
   }
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.d) return this.sendDatagram(e, buf, len, sa);
+    if (e.d) return sendDatagram(e, this.mem(), buf, len, sa);
     const k = e.k!;
     const s = e.stream;
     // A write the peer's reset refused fails inside write() (libuv tries it at once): the
@@ -909,113 +693,6 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const s = e.stream;
     const writable = s ? !s.destroyed && s.writableLength < SEND_HIGH_WATER : true;
     return k.poll(writable);
-  }
-
-  private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
-    const d = e.d!;
-    // Linux binds an unbound socket to an ephemeral port on its first send, even one that
-    // then fails for want of a destination or a valid port.
-    if (!e.udpBound) {
-      const r = this.bindUdp(e, anyAddress(e.family), 0);
-      if (r < 0) return r;
-    }
-    if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
-    const err = d.sendError(len);
-    if (err < 0) return err;
-    const udp = e.udp!;
-    const data = Buffer.from(this.mem().subarray(buf, buf + len));
-    const onSent = (err: Error | null) => {
-      if (err) {
-        d.failed(errnoOf(err));
-        e.wakeAll();
-      }
-    };
-    if (sa < 0) {
-      udp.send(data, onSent);
-      e.unanswered = true;
-      return len;
-    }
-    const addr = this.readDestination(e, sa);
-    if (addr.port === 0) return -EINVAL;
-    if (!e.udpConnected) {
-      udp.send(data, addr.port, addr.address, onSent);
-      return len;
-    }
-    // Linux lets a connected datagram socket send elsewhere; Node does not, so step out of the
-    // connection for this one datagram.
-    const peer = udp.remoteAddress();
-    if (peer.port === addr.port && sameHost(peer.address, addr.address)) {
-      udp.send(data, onSent);
-    } else {
-      udp.disconnect();
-      udp.send(data, addr.port, addr.address, onSent);
-      udp.connect(peer.port, peer.address);
-    }
-    return len;
-  }
-
-  // A datagram socket mostly talks to one peer: keep its last sockaddr both ways, so that
-  // recvfrom and sendto do not parse and format the same address for every datagram.
-
-  private writeSource(e: Entry, mem: Uint8Array, sa: number, d: Source): void {
-    const c = e.sourceCache;
-    if (c && c.port === d.port && c.address === d.address) {
-      mem.set(c.bytes, sa);
-      return;
-    }
-    const len = writeSockAddr(mem, sa, e.family, d.address, d.port);
-    e.sourceCache = { address: d.address, port: d.port, bytes: mem.slice(sa, sa + len) };
-  }
-
-  private readDestination(e: Entry, sa: number): SockAddr {
-    const mem = this.mem();
-    const len = e.family === AF_INET6 ? 28 : 16;
-    const c = e.destinationCache;
-    if (c) {
-      let same = true;
-      for (let i = 0; i < len && same; i++) same = mem[sa + i] === c.bytes[i];
-      if (same) return c.addr;
-    }
-    const addr = readSockAddr(mem, sa);
-    e.destinationCache = { addr, bytes: mem.slice(sa, sa + len) };
-    return addr;
-  }
-
-  private udpSocket(e: Entry): dgram.Socket {
-    if (e.udp) return e.udp;
-    const udp = dgram.createSocket({
-      type: e.family === AF_INET6 ? "udp6" : "udp4",
-      lookup: numericLookup,
-      ipv6Only: e.option(41, 26) !== 0,
-      reuseAddr: e.option(1, 2) !== 0,
-    });
-    e.udp = udp;
-    udp.on("message", (data, rinfo) => {
-      if (e.d!.received(data, { address: rinfo.address, port: rinfo.port })) e.wake(READ);
-    });
-    udp.on("error", (err) => {
-      if (e.pending === -EAGAIN || e.binding) return;
-      const errno = errnoOf(err);
-      if (errno === ECONNREFUSED) {
-        e.unanswered = false;
-        if (e.refusalsReported > 0) {
-          e.refusalsReported--;
-          return;
-        }
-        e.d!.icmpError(errno);
-      } else {
-        e.d!.failed(errno);
-      }
-      e.wakeAll();
-    });
-    e.adopt(udp);
-    return udp;
-  }
-
-  private applyUdpOptions(e: Entry): void {
-    const udp = e.udp!;
-    if (e.option(1, 6)) udp.setBroadcast(true);
-    if (e.options?.has((0 << 16) | 2)) udp.setTTL(e.option(0, 2));
   }
 
   /** shutdown(2): the kernel records it and says what to do: send FIN, or stop listening (a
@@ -1085,7 +762,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           p.wakeAll();
         }
       }
-      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(s, p !== null);
+      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
     this.unlink(e);
     this.dropServer(e);
@@ -1099,44 +776,20 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** A closed socket's stream: with nothing left to write, closing the handle is Linux's
-   * close() (FIN); otherwise it is kept, ref'd, until its bytes are out, then FIN. Bytes for a
-   * peer in this process (`local`) hold nothing: Linux discards them as the process's sockets
-   * close. */
-  private orphan(s: net.Socket, local: boolean): void {
+   * close() (FIN); otherwise its bytes still go, then FIN. For a peer in another process the
+   * handle is kept ref'd until they are out, as the kernel keeps an orphaned socket sending
+   * after the process ends (flushed() waits for it); a peer in this process ends with it. */
+  private orphan(e: Entry, s: net.Socket): void {
     if (s.writableLength === 0 && !s.connecting) {
       s.destroy();
       return;
     }
-    if (local) {
-      s.end(() => s.destroy());
-      return;
+    if (!this.peerHere(e)) {
+      this.closing.add(s);
+      s.ref();
+      s.once("close", () => this.closing.delete(s));
     }
-    this.closing.add(s);
-    s.ref();
-    s.once("close", () => {
-      this.closing.delete(s);
-      if (this.closing.size === 0) for (const done of this.flushWaiters.splice(0)) done();
-    });
     s.end(() => s.destroy());
-  }
-
-  /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
-   * streams alike: what a thread or program waits for before it ends, as the kernel would go on
-   * sending for it (see host/worker.ts). Bytes for a peer in this process need none: Linux
-   * discards them as the process's sockets close. Node has no event for an open stream's write
-   * queue emptying, so open streams are looked at every few milliseconds. */
-  flushed(): Promise<void> {
-    const writing = (): boolean => [...this.entries.values()].some((e) =>
-      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && e.peer === null);
-    if (this.closing.size === 0 && !writing()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const look = (): void => {
-        if (this.closing.size > 0) this.flushWaiters.push(look);
-        else if (writing()) setTimeout(look, 2);
-        else resolve();
-      };
-      look();
-    });
   }
 
   private dropServer(e: Entry): void {

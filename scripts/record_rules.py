@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records CPython's answers for test/scenarios/rules.json into test/fixtures/scenarios_rules.json,
+"""Records CPython's answers for test/rules/rules.json into test/fixtures/scenarios_rules.json,
 and what descriptor limits do (EMFILE) into test/fixtures/rules_load.json.
 
     python3 scripts/record_rules.py
@@ -160,7 +160,7 @@ def main():
         return load_facts()
     record_scenarios.prepare = prepare
     signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
-    record_scenarios.record("rules")
+    record_scenarios.record("rules", folder="rules")
     record_load()
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A peer in another process for the rules scenarios (test/scenarios/rules.json).
+"""A peer in another process for the rules scenarios (test/rules/rules.json).
 
     python3 scripts/rules_peer.py ROLE
 

@@ -10,7 +10,7 @@ import { formatMismatches, runScenario } from "./helpers/scenario.js";
 import { rulesOps } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-const { scenarios } = read("./scenarios/rules.json");
+const { scenarios } = read("./rules/rules.json");
 const fixtures = read("./fixtures/scenarios_rules.json");
 const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
 

@@ -1,4 +1,4 @@
-// The ops of test/scenarios/rules.json, as scripts/record_rules.py runs them on CPython: a peer
+// The ops of test/rules/rules.json, as scripts/record_rules.py runs them on CPython: a peer
 // in another process (scripts/rules_peer.py), connect_ex polled until settled, a temporary
 // working directory, and the shape of a name that differs per run.
 import { spawn } from "node:child_process";

@@ -207,10 +207,10 @@ async function recvExactly(sock, n) {
  * ops, by name, as (args, step, env) => value (see test/helpers/rules_ops.js). */
 function start(step, env, module, ops) {
   const args = (step.args ?? []).map((a) => argument(a, env, module));
+  if (ops && Object.hasOwn(ops, step.op)) return ops[step.op](args, step, { get: (name) => stored(env, name) });
   if (step.kwargs) {
     args.push(Object.fromEntries(Object.entries(step.kwargs).map(([k, v]) => [k, argument(v, env, module)])));
   }
-  if (ops && Object.hasOwn(ops, step.op)) return ops[step.op](args, step, { get: (name) => stored(env, name) });
   if ("call" in step) {
     const target = "on" in step ? stored(env, step.on) : module;
     if (typeof target?.[step.call] !== "function") {
