@@ -626,7 +626,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       for (const c of e.backlog) c.resetAndDestroy();
       e.backlog = [];
     } else if (r.disconnect) {
+      // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
       e.stream?.resetAndDestroy();
+      k.failed(ECONNRESET);
+      if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
     if (r.fin) this.sendFin(e);
     e.wakeAll();
