@@ -465,7 +465,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       s.once("connect", () => {
         s.removeListener("error", failed);
         e.k!.established();
-        this.register(e);
+        // Only a connection to a listener of this process can have its peer here.
+        if (this.listensOn(addr.port)) this.register(e);
         done();
       });
       s.once("error", failed);
@@ -532,6 +533,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     }
   }
 
+  /** Whether a listener of this process serves TCP port `port`. */
+  private listensOn(port: number): boolean {
+    for (const [server, e] of this.owners) {
+      if (e.listening && (server.address() as net.AddressInfo | null)?.port === port) return true;
+    }
+    return false;
+  }
+
   /** Forgets the peer in this process (a new connect, a close). */
   private unlink(e: Entry): void {
     if (e.peer?.peer === e) e.peer.peer = null;
@@ -558,11 +567,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    if (e.options) n.options = new Map(e.options);
+    // Options are inherited; the record is shared until either socket sets one (setOption).
+    if (e.options) {
+      n.options = e.options;
+      n.optionsShared = e.optionsShared = true;
+    }
     this.entries.set(h, n);
     n.k!.established();
     this.attachStream(n, c);
-    this.register(n);
+    // Its peer can be here only if a socket of this process connected to one of its listeners
+    // (those register themselves); otherwise Node is not asked for the addresses at all.
+    if (this.connections.size > 0) this.register(n);
     if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
@@ -787,6 +802,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
+    if (e.optionsShared) {
+      e.options = new Map(e.options);
+      e.optionsShared = false;
+    }
     (e.options ??= new Map()).set((level << 16) | name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);

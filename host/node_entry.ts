@@ -87,6 +87,8 @@ export class Entry {
   readers: Waiter[] = [];
   writers: Waiter[] = [];
   options: Map<number, number> | null = null;
+  /** `options` is also another socket's (an accepted socket's inherited record). */
+  optionsShared = false;
 
   constructor(family: number, type: number) {
     this.family = family;
