@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  EMPTY, Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, endpoint, nodePipePath, unixError,
+  EMPTY, Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
   type Waiter,
 } from "./node_entry.js";
 import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
@@ -37,14 +37,89 @@ const EAI_ADDRFAMILY = -9;
 const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
 const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
+/** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
+ * IPv4 peer "::ffff:a.b.c.d". */
+function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
+  const plain = (x: string | undefined) => (x?.startsWith("::ffff:") ? x.slice(7) : x);
+  return a !== undefined && plain(a) === plain(b);
+}
+
+/** A stream's Entry, kept on the Node socket so that one set of listeners serves every stream
+ * (a closure per event per connection would cost more than the rest of its record). */
+const OWNER = Symbol("pysocket entry");
+type Owned = net.Socket & { [OWNER]?: Entry };
+
+function onData(this: Owned, b: Buffer): void {
+  const e = this[OWNER]!;
+  // Bytes for a socket closed since: Linux answers them with a reset.
+  if (e.stream !== this) {
+    this.resetAndDestroy();
+    return;
+  }
+  if (e.skip > 0) {
+    const n = Math.min(e.skip, b.length);
+    e.skip -= n;
+    if (n === b.length) return;
+    b = b.subarray(n);
+  }
+  e.deliver(b);
+}
+
+function onEnd(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream !== this) return;
+  const k = e.k!;
+  const errno = probeReset(this, k);
+  // libuv reports end of stream for a reset that came with data (a hang-up after a partial
+  // read); the pending error tells them apart: ECONNRESET is a reset without FIN, EPIPE a reset
+  // after it (tcp_reset in CLOSE_WAIT).
+  if (errno !== ECONNRESET) k.fin();
+  if (errno === ECONNRESET || errno === EPIPE) k.reset();
+  else if (errno) k.failed(errno);
+  e.wakeAll();
+}
+
+function onDrain(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream === this) e.wake(WRITE);
+}
+
+function onError(this: Owned, err: Error): void {
+  const e = this[OWNER]!;
+  if (e.stream !== this || e.pending === -EAGAIN) return;
+  transportError(e, errnoOf(err));
+}
+
+function onClose(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream === this) e.wakeAll();
+}
+
+/** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
+ * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
+ * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
+function probeReset(s: net.Socket, k: StreamSocket): number {
+  if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
+  s.write(EMPTY);
+  return s.errored ? errnoOf(s.errored) : 0;
+}
+
+/** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
+ * peer's reset refused), or another transport failure. */
+function transportError(e: Entry, errno: number): void {
+  if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
+  else e.k!.failed(errno);
+  e.wakeAll();
+}
+
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
-  /** Open TCP connections of this process by "local|port>remote|port". Loopback delivers
+  /** Open TCP connections of this process by connKey(local port, remote port). Loopback delivers
    * inside the sending syscall on Linux, so a peer in this process learns of a reset at once,
    * as it would there, rather than after Node's next read. */
-  private connections = new Map<string, Entry>();
+  private connections = new Map<number, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
-  private closedKeys = new Set<string>();
+  private closedKeys = new Set<number>();
   /** TCP bind reservations by "address|port", for SO_REUSEADDR sharing. */
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
@@ -109,7 +184,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * need no flushing (Linux discards them as the process's sockets close). */
   private peerHere(e: Entry): boolean {
     if (e.peer) return true;
-    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    if (e.family !== AF_UNIX) return e.key >= 0 && this.connections.has(e.peerKey);
     // A socketpair() end has neither name; an accepted one has its listener's.
     if (e.unixRemote === "") return e.unixLocal === "";
     for (const x of this.entries.values()) if (x.server && x.unixLocal === e.unixRemote) return true;
@@ -469,7 +544,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         // Closed while connecting: the connection is no one's.
         if (e.stream !== s) return;
         e.k!.established();
-        this.register(e);
+        // Only a connection to a listener of this process can have its peer here.
+        if (this.listensOn(addr.port)) this.register(e);
         done();
       });
       s.once("error", failed);
@@ -526,17 +602,24 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private register(e: Entry): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    const local = endpoint(s.localAddress, s.localPort);
-    const remote = endpoint(s.remoteAddress, s.remotePort);
     e.remote = { address: s.remoteAddress!, port: s.remotePort! };
-    e.key = `${local}>${remote}`;
-    e.peerKey = `${remote}>${local}`;
+    e.key = s.localPort! * 65536 + s.remotePort!;
+    e.peerKey = s.remotePort! * 65536 + s.localPort!;
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
-    if (peer) {
+    // Ports alone make the key: the peer's addresses must match too.
+    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, s.remoteAddress)) {
       e.peer = peer;
       peer.peer = e;
     }
+  }
+
+  /** Whether a listener of this process serves TCP port `port`. */
+  private listensOn(port: number): boolean {
+    for (const [server, e] of this.owners) {
+      if (e.listening && (server.address() as net.AddressInfo | null)?.port === port) return true;
+    }
+    return false;
   }
 
   /** Forgets the peer in this process (a new connect, a close). */
@@ -548,63 +631,16 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.skip = 0;
   }
 
+  /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
   private attachStream(e: Entry, s: net.Socket): void {
     e.stream = s;
-    const k = e.k!;
-    s.on("data", (b: Buffer) => {
-      // Bytes for a socket closed since: Linux answers them with a reset.
-      if (e.stream !== s) {
-        s.resetAndDestroy();
-        return;
-      }
-      if (e.skip > 0) {
-        const n = Math.min(e.skip, b.length);
-        e.skip -= n;
-        if (n === b.length) return;
-        b = b.subarray(n);
-      }
-      e.deliver(b);
-    });
-    s.on("end", () => {
-      if (e.stream !== s) return;
-      const errno = this.probeReset(s, k);
-      // libuv reports end of stream for a reset that came with data (a hang-up after a
-      // partial read); the pending error tells them apart: ECONNRESET is a reset without FIN,
-      // EPIPE a reset after it (tcp_reset in CLOSE_WAIT).
-      if (errno !== ECONNRESET) k.fin();
-      if (errno === ECONNRESET || errno === EPIPE) k.reset();
-      else if (errno) k.failed(errno);
-      e.wakeAll();
-    });
-    s.on("drain", () => {
-      if (e.stream === s) e.wake(WRITE);
-    });
-    s.on("error", (err) => {
-      if (e.stream !== s || e.pending === -EAGAIN) return;
-      this.transportError(e, errnoOf(err));
-    });
-    s.on("close", () => {
-      if (e.stream !== s) return;
-      e.wakeAll();
-    });
+    (s as Owned)[OWNER] = e;
+    s.on("data", onData);
+    s.on("end", onEnd);
+    s.on("drain", onDrain);
+    s.on("error", onError);
+    s.on("close", onClose);
     e.adopt(s);
-  }
-
-  /** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
-   * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
-   * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
-  private probeReset(s: net.Socket, k: StreamSocket): number {
-    if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
-    s.write(EMPTY);
-    return s.errored ? errnoOf(s.errored) : 0;
-  }
-
-  /** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
-   * peer's reset refused), or another transport failure. */
-  private transportError(e: Entry, errno: number): void {
-    if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
-    else e.k!.failed(errno);
-    e.wakeAll();
   }
 
   private accept(e: Entry): number {
@@ -612,11 +648,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    if (e.options) n.options = new Map(e.options);
+    // Options are inherited; the record is shared until either socket sets one (setOption).
+    if (e.options) {
+      n.options = e.options;
+      n.optionsShared = e.optionsShared = true;
+    }
     this.entries.set(h, n);
     n.k!.established();
     this.attachStream(n, c);
-    this.register(n);
+    // Its peer can be here only if a socket of this process connected to one of its listeners
+    // (those register themselves); otherwise Node is not asked for the addresses at all.
+    if (this.connections.size > 0) this.register(n);
     if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
@@ -637,7 +679,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const s = e.stream;
     // A write the peer's reset refused fails inside write() (libuv tries it at once): the
     // kernel hears of the reset before this send answers, as Linux's loopback would have it.
-    if (s?.errored && e.pending !== -EAGAIN) this.transportError(e, errnoOf(s.errored));
+    if (s?.errored && e.pending !== -EAGAIN) transportError(e, errnoOf(s.errored));
     const err = k.sendError();
     if (err < 0) return err;
     if (!s && !e.linking) return -EPIPE;
@@ -657,7 +699,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     }
     s.write(data);
     if (s.errored) {
-      this.transportError(e, errnoOf(s.errored));
+      transportError(e, errnoOf(s.errored));
       const late = k.sendError();
       if (late < 0) return late;
     }
@@ -707,7 +749,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       for (const c of e.backlog) c.resetAndDestroy();
       e.backlog = [];
     } else if (r.disconnect) {
+      // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
       e.stream?.resetAndDestroy();
+      k.failed(ECONNRESET);
+      if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
     if (r.fin) this.sendFin(e);
     e.wakeAll();
@@ -736,8 +781,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const s = e.stream;
     const k = e.k;
     const p = e.peer;
-    if (e.key) {
-      this.connections.delete(e.key);
+    if (e.key >= 0) {
+      if (this.connections.get(e.key) === e) this.connections.delete(e.key);
       this.closedKeys.delete(e.peerKey);
     }
     if (k && (s || e.linking) && k.state !== TCP_LISTEN) {
@@ -838,6 +883,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
+    if (e.optionsShared) {
+      e.options = new Map(e.options);
+      e.optionsShared = false;
+    }
     (e.options ??= new Map()).set((level << 16) | name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);

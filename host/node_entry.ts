@@ -69,9 +69,9 @@ export class Entry {
   /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
   binding = false;
   udpConnected = false;
-  /** This connection's key in NodeHost.connections, while it is registered, and its peer's. */
-  key = "";
-  peerKey = "";
+  /** This connection's key in NodeHost.connections (-1: none), and its peer's. */
+  key = -1;
+  peerKey = -1;
   /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
    * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
   peer: Entry | null = null;
@@ -87,6 +87,8 @@ export class Entry {
   readers: Waiter[] = [];
   writers: Waiter[] = [];
   options: Map<number, number> | null = null;
+  /** `options` is also another socket's (an accepted socket's inherited record). */
+  optionsShared = false;
 
   constructor(family: number, type: number) {
     this.family = family;
@@ -199,11 +201,6 @@ export function unixError(err: unknown, path: string): unknown {
 
 export function bindKey(address: string, port: number): string {
   return `${address}|${port}`;
-}
-
-export function endpoint(address: string | undefined, port: number | undefined): string {
-  const a = address ?? "";
-  return `${a.startsWith("::ffff:") ? a.slice(7) : a}|${port ?? 0}`;
 }
 
 export function anyAddress(family: number): string {
