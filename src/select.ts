@@ -92,6 +92,8 @@ function asMilliseconds(seconds: number, ceiling: boolean): number {
 
 /** Iterates a Python iterable argument, or raises TypeError with `message`. */
 function iterate(v: unknown, message: string): unknown[] {
+  // PySequence_Fast: a list is used as it is.
+  if (Array.isArray(v)) return v;
   if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== "function") {
     throw new TypeError(message);
   }
