@@ -12,11 +12,12 @@ test class and method of test_socket.py to its case here (or says why none appli
 
 A case is {"id": "Class.method[variant]", "steps", "results"} plus, where the original has a
 client thread, {"peer": {"steps", "results"}}: steps run concurrently by a peer thread (in JS, a
-worker_thread running pysocket/sync). Eight module-level calls are the harness's, not socket's:
+worker_thread running pysocket/sync). Nine module-level calls are the harness's, not socket's:
   value(x)               returns x (to record a module constant)
   issubclass(a, b), same(a, b)   Python's issubclass(a, b) and `a is b` (JS: a === b or
                          a.prototype instanceof b; a === b), for the module's classes
   write_until_full(f, data, n)  testWriteNonBlocking's loop (see write_until_full() below)
+  readable(s, timeout)   the original's `s in select.select([s], [], [], timeout)[0]`
   start_peer(name, v...) starts the peer; its env holds the name/value pairs given
   peer_arg(name)         (peer only) the value start_peer passed under that name
   join_peer()            waits until the peer's steps have run and its sockets are closed
@@ -32,6 +33,7 @@ import json
 import os
 import platform
 import re
+import select
 import shutil
 import signal
 import socket
@@ -122,6 +124,8 @@ class Runner:
             return args[0] is args[1]
         if name == "write_until_full":
             return write_until_full(*args)
+        if name == "readable":
+            return args[0] in select.select([args[0]], [], [], args[1])[0]
         if name == "peer_arg":
             return self.env["peer:" + args[0]]
         if name == "start_peer":

@@ -84,6 +84,10 @@ case("TCPCloserTest.testClose",
       m("cli", "recv", 1)])
 case("TCPCloserTest.testClose[close twice]", sequential_pair() + [
     m("conn", "close"), m("cli", "recv", 1), m("conn", "close"), m("conn", "close")])
+# As the original: select() sees the closed connection readable.
+case("TCPCloserTest.testClose[select]", sequential_pair() + [
+    m("conn", "close"), call("readable", R("cli"), 1.0), m("cli", "recv", 1),
+    m("conn", "close"), m("conn", "close")])
 
 # --- BasicSocketPairTest -------------------------------------------------------------------------
 
@@ -161,6 +165,15 @@ case("NonBlockingTCPTests.testAccept",
      [call("peer_arg", "addr", store="addr"),
       call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
       m("cli", "connect", R("addr"))])
+# As the original: select() waits until the listener is readable, then accept() does not block.
+case("NonBlockingTCPTests.testAccept[select]",
+     tcp_server() + [m("srv", "setblocking", False), m("srv", "accept"),
+                     start_peer(addr=R("addr")), call("readable", R("srv"), LONG),
+                     m("srv", "accept", store=["conn", "caddr"]),
+                     m("conn", "gettimeout"), join_peer()],
+     [call("peer_arg", "addr", store="addr"),
+      call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
+      m("cli", "connect", R("addr"))])
 case("NonBlockingTCPTests.testAccept[nonblocking after connect]",
      tcp_server() + [m("srv", "setblocking", False), m("srv", "accept"),
                      call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
@@ -186,6 +199,11 @@ case("NonBlockingTCPTests.testRecv[after the peer's sendall returned]",
       call("socket", C("AF_INET"), C("SOCK_STREAM"), store="cli"),
       m("cli", "connect", R("addr")), m("cli", "recv", 1), m("cli", "sendall", MSG),
       m("cli", "shutdown", C("SHUT_WR"))])
+basic_tcp("NonBlockingTCPTests.testRecv[select]",
+          [m("conn", "setblocking", False), m("conn", "recv", len(MSG)),
+           m("conn", "send", b"g"), call("readable", R("conn"), LONG),
+           m("conn", "recv", len(MSG)), m("conn", "recv", len(MSG)), m("conn", "send", b"d")],
+          [m("cli", "recv", 1), m("cli", "sendall", MSG), m("cli", "recv", 1)])
 # select() waits until conn is readable: a blocking MSG_PEEK receive stands for it. The peer
 # waits for a byte on the connection where the original waits for an Event.
 basic_tcp("NonBlockingTCPTests.testRecv",

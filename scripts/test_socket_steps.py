@@ -17,7 +17,7 @@ LONG = 30.0
 GUARD = 10.0
 # A timeout that must expire: shorter than the original's where only its firing matters.
 SHORT = 0.3
-HARNESS = {"value", "issubclass", "same", "write_until_full", "start_peer", "peer_arg",
+HARNESS = {"value", "issubclass", "same", "write_until_full", "readable", "start_peer", "peer_arg",
            "join_peer", "join_peer_sync"}
 
 

@@ -51,7 +51,7 @@ const TIMING_DEPENDENT = {
 };
 
 // The calls of the Promise facade that can block (API.md), and the harness's that wait.
-const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer", "write_until_full"]);
+const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer", "write_until_full", "readable"]);
 
 // Longer than the cases' guard timeouts (10 s on a listener waiting for its peer), so that a
 // peer's failure is reported by join_peer rather than as a hung step.

@@ -10,7 +10,7 @@ const { done, port } = workerData;
 
 async function run({ job, steps, results, env }) {
   const values = new Map(env);
-  const module = { ...socket, ...harnessCalls({ blocking: true }), peer_arg: (name) => values.get(name) };
+  const module = { ...socket, ...harnessCalls({ module: socket, blocking: true }), peer_arg: (name) => values.get(name) };
   let mismatches;
   try {
     const found = await runScenario(module, { steps }, results, { promiseCalls: new Set() });
