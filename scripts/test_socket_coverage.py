@@ -288,8 +288,9 @@ worker_thread running `pysocket/sync` (`test/helpers/peer.js`). A case id is
   `TIMING_DEPENDENT` list: not run there, as it would make the test flaky.
 - **not applicable**: what JavaScript or Node cannot have, with the reason.
 
-Where the original waits with `select()` or an `Event`, the cases wait on a socket instead (a
-blocking `recv(n, MSG_PEEK)` for "readable", a byte from the other side for an event); where it
+Where the original waits with `select()`, the `[select]` variants do too, and the others wait
+on a socket instead (a blocking `recv(n, MSG_PEEK)` for "readable"); where it waits for an
+`Event`, the case waits for a byte from the other side; where it
 sleeps to make a timeout fire, the case simply does not answer. Timeouts that must not fire are
 generous (10-30 s) and timeouts that must fire are short (0.3 s): the semantics are the
 original's. Unix socket paths are relative names in a fresh temporary directory.
