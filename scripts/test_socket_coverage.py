@@ -290,10 +290,9 @@ worker_thread running `pysocket/sync` (`test/helpers/peer.js`). A case id is
 
 Where the original waits with `select()`, the `[select]` variants do too, and the others wait
 on a socket instead (a blocking `recv(n, MSG_PEEK)` for "readable"); where it waits for an
-`Event`, the case waits for a byte from the other side; where it
-sleeps to make a timeout fire, the case simply does not answer. Timeouts that must not fire are
-generous (10-30 s) and timeouts that must fire are short (0.3 s): the semantics are the
-original's. Unix socket paths are relative names in a fresh temporary directory.
+`Event`, the case waits for a byte from the other side; where it sleeps to make a timeout fire,
+the case simply does not answer. Timeouts that must not fire are generous (10-30 s) and
+timeouts that must fire are short (0.3 s): the semantics are the original's. Unix socket paths are relative names in a fresh temporary directory.
 """ % fixture["python"])
 
 counts = {"covered": 0, "FAILING": 0, "na": 0, "other": 0}
