@@ -36,6 +36,14 @@ function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && plain(a) === plain(b);
 }
 
+/** Closes a stream with a reset (RST), as Linux's close with unread data does. libuv cannot
+ * reset a stream it has shut for writing (uv_tcp_close_reset refuses one that is shutting, and
+ * the handle is then never closed): that one is closed plainly. */
+function abort(s: net.Socket): void {
+  if (s.writableEnded) s.destroy();
+  else s.resetAndDestroy();
+}
+
 /** A stream's Entry, kept on the Node socket so that one set of listeners serves every stream
  * (a closure per event per connection would cost more than the rest of its record). */
 const OWNER = Symbol("pysocket entry");
@@ -45,7 +53,7 @@ function onData(this: Owned, b: Buffer): void {
   const e = this[OWNER]!;
   // Bytes for a socket closed since: Linux answers them with a reset.
   if (e.stream !== this) {
-    this.resetAndDestroy();
+    abort(this);
     return;
   }
   if (e.skip > 0) {
@@ -669,7 +677,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.backlog = [];
     } else if (r.disconnect) {
       // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
-      e.stream?.resetAndDestroy();
+      if (e.stream) abort(e.stream);
       k.failed(ECONNRESET);
       if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
@@ -714,9 +722,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           p.wakeAll();
         }
       } else if (reset) {
-        if (s && !s.destroyed) s.resetAndDestroy();
+        if (s && !s.destroyed) abort(s);
         if (p) {
+          // The peer's connection is over (tcp_reset purges its send queue too); its Node
+          // handle goes now, as libuv would otherwise poll a reset socket it no longer reads.
           p.k!.reset();
+          p.stream?.destroy();
           p.wakeAll();
         }
       } else if (p && k.state !== TCP_CLOSE) {
