@@ -24,10 +24,18 @@ import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSock
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
-import { READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest } from "./types.js";
+import {
+  READ, WRITE, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  type ResolveRequest,
+} from "./types.js";
 import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
+
+/** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
+ * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
+const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
+const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 /** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
  * IPv4 peer "::ffff:a.b.c.d". */
@@ -127,6 +135,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
+  private readonly pairTag = Math.random().toString(36).slice(2, 10);
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
 
@@ -188,6 +197,73 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (e.unixRemote === "") return e.unixLocal === "";
     for (const x of this.entries.values()) if (x.server && x.unixLocal === e.unixRemote) return true;
     return false;
+  }
+
+  /** poll(2) over handles: ready at once, or when a wake-up on one of them makes it so. */
+  pollWait(req: PollRequest): Promise<PollReport> {
+    const report = this.pollNow(req);
+    if (report || req.timeout === 0) return Promise.resolve(report ?? this.pollReport(req));
+    return new Promise<PollReport>((resolve) => {
+      const entries: Entry[] = [];
+      for (const h of req.handles) {
+        const e = this.entries.get(h);
+        if (e) entries.push(e);
+      }
+      let done = false;
+      let scheduled = false;
+      const finish = (r: PollReport) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(timer);
+        for (const e of entries) e.pollers.delete(onWake);
+        resolve(r);
+      };
+      // A wake-up is looked at after the I/O callbacks of this turn of the event loop, so that
+      // one answer reports every socket that became ready in it, as epoll_wait's does.
+      const check = () => {
+        scheduled = false;
+        const r = this.pollNow(req);
+        if (r) finish(r);
+      };
+      const onWake = () => {
+        if (scheduled || done) return;
+        scheduled = true;
+        setImmediate(check);
+      };
+      // The wait keeps the process alive, as a blocking poll(2) does, with one timer rather than
+      // by ref'ing every socket's handles.
+      const timer = req.timeout > 0
+        ? setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000)
+        : setInterval(() => {}, 1 << 30);
+      for (const e of entries) e.pollers.add(onWake);
+    });
+  }
+
+  /** The report when some handle is ready, else null. */
+  private pollNow(req: PollRequest): PollReport | null {
+    const r = this.pollReport(req);
+    for (let i = 0; i < req.handles.length; i++) {
+      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
+    }
+    return null;
+  }
+
+  private pollReport(req: PollRequest): PollReport {
+    const n = req.handles.length;
+    const masks = new Int32Array(n);
+    const wakes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.entries.get(req.handles[i]);
+      if (!e) {
+        masks[i] = POLLNVAL;
+        continue;
+      }
+      masks[i] = this.poll(req.handles[i]);
+      const ev = req.events[i];
+      wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+    }
+    return { masks, wakes };
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -273,7 +349,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     a.peer = b;
     b.peer = a;
     b.linking = true;
-    const name = `\0pysocket-pair-${process.pid}-${ha}`;
+    // Unique per host: a process may run several (pysocket and pysocket/sync's worker).
+    const name = `\0pysocket-pair-${process.pid}-${this.pairTag}-${ha}`;
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     server.once("connection", (c) => {
       server.close();
@@ -472,6 +549,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       };
       s.once("connect", () => {
         s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
         e.k!.established();
         // Only a connection to a listener of this process can have its peer here.
         if (this.listensOn(addr.port)) this.register(e);
@@ -495,6 +574,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       };
       s.once("connect", () => {
         s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
         e.k!.established();
         done();
       });

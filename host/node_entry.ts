@@ -128,7 +128,16 @@ export class Entry {
     this.updateRef();
   }
 
+  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
+  readWakes = 0;
+  writeWakes = 0;
+  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
+  pollers = new Set<() => void>();
+
   wake(interest: number): void {
+    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
+    else this.writeWakes = (this.writeWakes + 1) | 0;
+    for (const p of this.pollers) p();
     const list = interest === READ ? this.readers : this.writers;
     if (list.length === 0) return;
     const ws = list.splice(0);
