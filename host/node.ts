@@ -12,7 +12,7 @@
 //   exits, as a Python program does.
 
 import * as dns from "node:dns";
-import { readFileSync } from "node:fs";
+import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
@@ -214,15 +214,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return hostnameOnNode();
   }
 
-  /** RLIMIT_NOFILE's soft value, from /proc (Node has no getrlimit); Linux's default without it. */
   fdLimit(): number {
-    try {
-      const m = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
-      if (m) return Number(m[1]);
-    } catch {
-      // No /proc: not Linux, or sandboxed.
-    }
-    return 1024;
+    return fdLimitOfProcess();
   }
 
   // The syscalls (host/syscalls.ts).
