@@ -66,7 +66,11 @@ writeFileSync(
 for (const file of publicTypes) {
   // stripInternal drops @internal members but keeps `implements` clauses that name them; in a
   // declaration file a clause only checks the class, so it goes.
-  let text = readFileSync(file, "utf8").replace(/^(export declare (?:abstract )?class [^{]*?) implements [^{]*\{/gm, "$1 {");
+  // TypeScript 5.7 made typed arrays generic and prints inferred ones as `Uint8Array<ArrayBufferLike>`,
+  // which before 5.7 is an error; the plain name means the same in every version.
+  let text = readFileSync(file, "utf8")
+    .replace(/^(export declare (?:abstract )?class [^{]*?) implements [^{]*\{/gm, "$1 {")
+    .replace(/\b(Uint8Array|ArrayBufferView)<ArrayBufferLike>/g, "$1");
   if (/\bWebAssembly\./.test(text)) {
     const ref = relative(dirname(file), WASM_TYPES);
     text = `/// <reference path="${ref.startsWith(".") ? ref : "./" + ref}" />\n${text}`;
