@@ -1,6 +1,7 @@
 // The package as a user gets it: the repository's files that git would clone (no dist/, no
 // build/) copied to a temporary folder, packed there with `npm pack` (which runs "prepare", the
-// build), and the tarball installed into a fresh project. Shared by test/package*.test.js.
+// build), and the tarball installed into a fresh project; and what the scripts in test/runtimes/
+// print there. Shared by test/package*.test.js.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,3 +50,13 @@ export function exportsEntry(consumer, subpath) {
   return subpath in pkg.exports;
 }
 
+
+/** What each script of test/runtimes/ prints. */
+export const EXPECTED = {
+  "addr.mjs": "2001:db8::1 256\n",
+  "async.mjs": "hello 1,2,3\n",
+  "sync.mjs": "hello 1,2,3\n",
+  "require.cjs": "::ffff:1.2.3.4 127.0.0.1 OSError: illegal IP address string passed to inet_pton\n" +
+    ["pysocket", "pysocket/sync"].map((name) =>
+      `ERR_REQUIRE_ESM: ${name} is an ES module: load it with \`await import("${name}")\` (require works for "pysocket/addr" only)\n`).join(""),
+};
