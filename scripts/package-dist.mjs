@@ -1,8 +1,8 @@
 // After `tsc`: turns dist/ into what the package ships (package.json "files").
 // - dist/src/core.wasm, which workerd imports as a compiled module (src/core_module_workerd.ts).
 // - The declarations reachable from the public entries only (package.json "exports"), each that
-//   names WebAssembly referring to dist/src/webassembly.d.ts, so that a consumer without the DOM
-//   lib (Node's or workerd's types alone) type-checks them.
+//   names WebAssembly or Symbol.dispose referring to dist/src/globals.d.ts, so that a consumer
+//   without the DOM lib or the disposable lib (Node's or workerd's types alone) type-checks them.
 // - dist/cjs/: the CommonJS build of `pysocket/addr` (require cannot wait for a top-level await;
 //   src/core_module_cjs.ts loads the core there), and for "." and "./sync", which need the
 //   event loop to start, a module that throws and says to use import(). Its own package.json
@@ -56,12 +56,14 @@ function exportedTypes(node, out = []) {
 // Declarations: the public ones, and nothing else (dist/cjs gets its own copy below).
 const esmTypes = exportedTypes(pkg.exports).filter((f) => !f.startsWith(join(dist, "cjs")));
 const publicTypes = reachable(esmTypes);
-const WASM_TYPES = join(dist, "src/webassembly.d.ts");
+const GLOBALS = join(dist, "src/globals.d.ts");
 writeFileSync(
-  WASM_TYPES,
-  "// The WebAssembly types that pysocket's declarations name, for a project without the DOM lib\n" +
-    "// (Node's and workerd's own types merge with these empty interfaces).\n" +
-    "declare namespace WebAssembly {\n  interface Memory {}\n  interface Module {}\n  interface Instance {}\n}\n",
+  GLOBALS,
+  "// The global types that pysocket's declarations name, for a project without the DOM lib or\n" +
+    "// TypeScript's esnext.disposable lib; each merges with the lib's or @types/node's own, as\n" +
+    "// @types/node's compatibility/disposable.d.ts does.\n" +
+    "declare namespace WebAssembly {\n  interface Memory {}\n  interface Module {}\n  interface Instance {}\n}\n" +
+    "interface SymbolConstructor {\n  readonly dispose: unique symbol;\n  readonly asyncDispose: unique symbol;\n}\n",
 );
 for (const file of publicTypes) {
   // stripInternal drops @internal members but keeps `implements` clauses that name them; in a
@@ -71,13 +73,13 @@ for (const file of publicTypes) {
   let text = readFileSync(file, "utf8")
     .replace(/^(export declare (?:abstract )?class [^{]*?) implements [^{]*\{/gm, "$1 {")
     .replace(/\b(Uint8Array|ArrayBufferView)<ArrayBufferLike>/g, "$1");
-  if (/\bWebAssembly\./.test(text)) {
-    const ref = relative(dirname(file), WASM_TYPES);
+  if (/\bWebAssembly\.|\bSymbol\.(?:async)?[dD]ispose\b/.test(text)) {
+    const ref = relative(dirname(file), GLOBALS);
     text = `/// <reference path="${ref.startsWith(".") ? ref : "./" + ref}" />\n${text}`;
   }
   writeFileSync(file, text);
 }
-publicTypes.add(WASM_TYPES);
+publicTypes.add(GLOBALS);
 for (const dir of ["src", "host"]) {
   for (const file of ts.sys.readDirectory(join(dist, dir), [".d.ts"])) {
     if (!publicTypes.has(join(file))) rmSync(file);
