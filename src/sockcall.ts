@@ -4,7 +4,7 @@
 // what it waits for, so one wrapper serves every facade: `runAsync` waits with Promises (the
 // `pysocket` facade and the simulator's virtual clock), `runSync` blocks the thread.
 
-import { TimeoutError, fromErrno } from "./errors.js";
+import { fromErrno, timedOut } from "./errors.js";
 import type { AsyncHost, SyncHost } from "../host/types.js";
 
 export const EAGAIN = 11;
@@ -60,10 +60,10 @@ export function* sockCall(
     let left = -1;
     if (timeout !== null) {
       left = deadline - s._now();
-      if (left <= 0) throw new TimeoutError("timed out");
+      if (left <= 0) throw timedOut();
     }
     const ready = yield { kind: "wait", handle: s._handle(), interest, timeout: left };
-    if (!ready) throw new TimeoutError("timed out");
+    if (!ready) throw timedOut();
   }
 }
 
