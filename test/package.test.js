@@ -75,23 +75,26 @@ Cjs("pysocket/addr works; pysocket and pysocket/sync fail saying to use import()
 
 const Types = suite("types");
 
-/** The TypeScript compilers to check with: the repository's, and TypeScript 5.2 (the oldest
- * that knows `using`) where the devDependency alias typescript-5.2 is installed. */
-const compilers = [["repository's", join(repo, "node_modules/typescript/bin/tsc")]];
-const oldest = join(repo, "node_modules/typescript-5.2/bin/tsc");
-if (existsSync(oldest)) compilers.push(["5.2", oldest]);
+/** The TypeScript compilers to check with: the repository's, and where `.ci/run` installed them
+ * in build/ci-tools, 5.2 (the oldest that knows `using`) and the newest it names. */
+const TOOLS = join(repo, "build/ci-tools/node_modules");
+const compilers = [
+  ["the repository's", join(repo, "node_modules/typescript/bin/tsc")],
+  ["5.2", join(TOOLS, "typescript-5.2/bin/tsc")],
+  ["the newest", join(TOOLS, "typescript/bin/tsc")],
+].filter(([, tsc]) => existsSync(tsc));
 
 cpSync(join(repo, "test/types"), join(pack.consumer, "types"), { recursive: true });
 for (const [version, tsc] of compilers) {
   for (const config of readdirSync(join(pack.consumer, "types")).filter((f) => f.startsWith("tsconfig."))) {
-    Types(`a strict consumer compiles with TypeScript ${version}, ${config}`, () => {
+    Types(`a strict consumer compiles with ${version} TypeScript, ${config}`, () => {
       let out = "";
       try {
         execFileSync(process.execPath, [tsc, "-p", join("types", config)], { cwd: pack.consumer, encoding: "utf8" });
       } catch (e) {
         out = e.stdout + e.stderr;
       }
-      assert.is(out, "");
+      assert.is(out, "", execFileSync(process.execPath, [tsc, "-v"], { encoding: "utf8" }));
     });
   }
 }
