@@ -11,7 +11,7 @@ import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
 import {
-  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
+  AF_INET, MSG_DONTWAIT, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
 } from "./tables/constants_linux.js";
 
@@ -461,16 +461,21 @@ export class SocketBase<A extends boolean> implements Waitable {
     return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
   }
 
-  /** The timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
+  /** The timeout of one call. MSG_DONTWAIT makes a blocking socket's call non-blocking; with a
+   * timeout it changes nothing, as sock_call_ex polls before it calls. */
   private callTimeout(flags: number): number | null {
-    return flags & MSG_DONTWAIT ? 0 : this._timeout;
+    return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
   }
 
   /** recv(2) of up to n bytes into the scratch input area; returns the count, or raises. */
   private *_recvRaw(n: number, flags: number, from: boolean): Op<number> {
     const len = Math.min(n, MAX_CHUNK);
     this._stack.core.reserve(len);
-    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, flags) : this.C.sock_recv(this._fd, len, flags)), this.callTimeout(flags));
+    const timeout = this.callTimeout(flags);
+    // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
+    // what is there rather than waiting for all.
+    const f = timeout === null ? flags : flags & ~MSG_WAITALL;
+    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, f) : this.C.sock_recv(this._fd, len, f)), timeout);
     return check(r);
   }
 
