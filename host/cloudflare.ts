@@ -1,18 +1,19 @@
 // The Cloudflare Workers backend: outbound TCP through `cloudflare:sockets` connect(), for the
-// `pysocket` facade under package.json's "workerd" condition (src/index_workerd.ts). A Worker can
+// `pysocket` facade under package.json's "workerd" condition (src/index_workerd.ts). It moves
+// bytes and reports the connection's events to host/kernel's StreamSocket, which answers as
+// Linux does. A Worker can
 // only open connections: bind, listen, accept, UDP, AF_UNIX and socketpair answer Linux's errno
 // for an unsupported operation, family or type. Workers resolve names inside connect() and have
 // no resolver API, so a name looks up to an address of 198.18.0.0/15 (RFC 2544's benchmarking
 // range, never routed) that connect() turns back into the name.
 import { connect, type Socket as CfSocket } from "cloudflare:sockets";
-import { EAGAIN, EAFNOSUPPORT, ECONNREFUSED, ECONNRESET, EINPROGRESS, EIO, ENOTCONN, EPIPE, ESOCKTNOSUPPORT } from "./errno.js";
+import { EAFNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EIO, ESOCKTNOSUPPORT } from "./errno.js";
+import { SEND_SHUTDOWN, StreamSocket } from "./kernel/index.js";
 import { AF_INET, AF_INET6, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest } from "./types.js";
 
 const SOCK_STREAM = 1;
-const MSG_PEEK = 2;
-const MSG_WAITALL = 0x100;
 const EBADF = 9;
 const ETIMEDOUT = 110;
 const EAI_NONAME = -2;
@@ -28,26 +29,16 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout> | null;
 }
 
-/** One socket: a Workers TCP socket once connect() is called. */
+/** One socket: Linux's stream state (host/kernel), and a Workers TCP socket once connect() is
+ * called, whose events this backend reports to it. */
 class Conn {
+  readonly stream = new StreamSocket(false);
   socket: CfSocket | null = null;
   writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
   /** The address connected to, as the caller gave it (a name's stand-in stays so). */
   remote: { address: string; port: number } | null = null;
-  /** The connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  pending = 0;
-  chunks: Uint8Array[] = [];
-  /** Bytes of chunks[0] already read. */
-  head = 0;
-  queued = 0;
   /** Bytes accepted by send that workerd has not yet written. */
   unsent = 0;
-  eof = false;
-  /** The connection was reset or lost: recv gives b'', send EPIPE, getpeername ENOTCONN. */
-  dead = false;
-  writeShut = false;
-  /** An error to report once, by the next recv or send or SO_ERROR (Linux's sk_err). */
-  error = 0;
   /** Resumes the reader once recv has drained the queue below HIGH_WATER / 2. */
   resumeReading: (() => void) | null = null;
   readers: Waiter[] = [];
@@ -66,20 +57,6 @@ class Conn {
   wakeAll(): void {
     this.wake(READ);
     this.wake(WRITE);
-  }
-
-  takeError(): number {
-    const err = this.error;
-    this.error = 0;
-    return err;
-  }
-
-  /** The connection broke: tcp_reset() reports EPIPE after the peer's FIN, ECONNRESET before. */
-  reset(): void {
-    if (this.dead) return;
-    this.error = this.eof ? EPIPE : ECONNRESET;
-    this.dead = true;
-    this.wakeAll();
   }
 }
 
@@ -215,17 +192,19 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
     c.socket = socket;
     c.writer = socket.writable.getWriter();
     c.remote = { address: addr.address, port: addr.port };
-    c.pending = -EAGAIN;
+    c.stream.connecting();
     socket.closed.catch(() => {});
     c.writer.closed.catch(() => {});
     socket.opened.then(
       () => {
-        c.pending = 0;
+        if (c.socket !== socket) return;
+        c.stream.established();
         c.wakeAll();
         void this.pump(c, socket);
       },
       (err: unknown) => {
-        c.pending = -cloudflareErrno(err);
+        if (c.socket !== socket) return;
+        c.stream.failed(cloudflareErrno(err));
         c.socket = null;
         c.writer = null;
         c.wakeAll();
@@ -235,7 +214,7 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
   }
 
   sock_finish(h: number): number {
-    return this.conn(h).pending;
+    return this.conn(h).stream.connectResult();
   }
 
   /** Reads the connection into the receive queue, pausing while it holds HIGH_WATER bytes. */
@@ -243,33 +222,29 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
     const reader = socket.readable.getReader();
     try {
       for (;;) {
-        if (c.queued >= HIGH_WATER) await new Promise<void>((resume) => (c.resumeReading = resume));
+        if (c.stream.queued >= HIGH_WATER) await new Promise<void>((resume) => (c.resumeReading = resume));
         const { value, done } = await reader.read();
         if (c.socket !== socket) return;
-        if (done) {
-          c.eof = true;
-          c.wakeAll();
-          return;
-        }
-        if (value.length === 0) continue;
-        c.chunks.push(value);
-        c.queued += value.length;
-        c.wake(READ);
+        if (done) c.stream.fin();
+        else c.stream.received(value);
+        c.wakeAll();
+        if (done) return;
       }
     } catch {
-      if (c.socket === socket) c.reset();
+      if (c.socket !== socket) return;
+      c.stream.reset();
+      c.wakeAll();
     }
   }
 
   sock_recv(h: number, buf: number, len: number, flags: number): number {
     const c = this.conn(h);
-    if (c.error) return -c.takeError();
-    if (!c.socket && !c.dead) return -ENOTCONN;
-    const peek = (flags & MSG_PEEK) !== 0;
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !c.eof && !c.dead;
-    if (c.queued > 0 && !(waitAll && c.queued < len)) return this.take(c, buf, len, peek);
-    if (c.eof || c.dead) return c.queued > 0 ? this.take(c, buf, len, peek) : 0;
-    return -EAGAIN;
+    const n = c.stream.recv(this.mem().subarray(buf, buf + len), flags);
+    if (c.resumeReading && c.stream.queued < HIGH_WATER / 2) {
+      c.resumeReading();
+      c.resumeReading = null;
+    }
+    return n;
   }
 
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
@@ -278,41 +253,11 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
     return n;
   }
 
-  /** Copies queued bytes into the core's memory. */
-  private take(c: Conn, buf: number, len: number, peek: boolean): number {
-    const mem = this.mem();
-    let n = 0;
-    let i = 0;
-    let off = c.head;
-    while (n < len && i < c.chunks.length) {
-      const chunk = c.chunks[i];
-      const k = Math.min(chunk.length - off, len - n);
-      mem.set(chunk.subarray(off, off + k), buf + n);
-      n += k;
-      off += k;
-      if (off === chunk.length) {
-        i++;
-        off = 0;
-      }
-    }
-    if (!peek) {
-      c.chunks.splice(0, i);
-      c.head = off;
-      c.queued -= n;
-      if (c.resumeReading && c.queued < HIGH_WATER / 2) {
-        c.resumeReading();
-        c.resumeReading = null;
-      }
-    }
-    return n;
-  }
-
   sock_send(h: number, buf: number, len: number): number {
     const c = this.conn(h);
-    if (c.error) return -c.takeError();
-    if (!c.socket && !c.dead) return -ENOTCONN;
-    const writer = c.writer;
-    if (!writer || c.dead || c.writeShut) return -EPIPE;
+    const err = c.stream.sendError();
+    if (err < 0) return err;
+    const writer = c.writer!;
     const room = HIGH_WATER - c.unsent;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
@@ -323,7 +268,9 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
         c.wake(WRITE);
       },
       () => {
-        if (c.writer === writer) c.reset();
+        if (c.writer !== writer) return;
+        c.stream.reset();
+        c.wakeAll();
       },
     );
     return n;
@@ -335,13 +282,12 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
 
   sock_shutdown(h: number, how: number): number {
     const c = this.conn(h);
-    if (!c.socket || c.dead) return -ENOTCONN;
-    // SHUT_WR: FIN after what send accepted (close() on the writer waits for queued writes).
-    if (how !== 0 && !c.writeShut) {
-      c.writeShut = true;
-      c.writer?.close().catch(() => {});
-    }
-    return 0;
+    const { result, fin, disconnect } = c.stream.shut(how);
+    // FIN after what send accepted: close() on the writer waits for its queued writes.
+    if (fin) c.writer?.close().catch(() => {});
+    if (disconnect) c.socket?.close().catch(() => {});
+    c.wakeAll();
+    return result;
   }
 
   sock_close(h: number): number {
@@ -356,7 +302,7 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
     // Linux flushes what send accepted, then sends FIN: the writer closes after its queued
     // writes, then the socket.
     if (socket) {
-      const flushed = writer && !c.writeShut ? writer.close() : Promise.resolve();
+      const flushed = writer && !(c.stream.shutdown & SEND_SHUTDOWN) ? writer.close() : Promise.resolve();
       flushed.catch(() => {}).then(() => socket.close()).catch(() => {});
     }
     c.wakeAll();
@@ -371,11 +317,18 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
 
   sock_addr_remote(h: number, sa: number): number {
     const c = this.conn(h);
-    if (!c.remote || c.dead || c.pending !== 0 || !c.socket) return -ENOTCONN;
-    return writeSockAddr(this.mem(), sa, c.family, c.remote.address, c.remote.port);
+    // peerName() answers 0 only after connect() began, which set `remote`.
+    const r = c.stream.peerName();
+    if (r < 0) return r;
+    return writeSockAddr(this.mem(), sa, c.family, c.remote!.address, c.remote!.port);
   }
 
   sock_error(h: number): number {
-    return this.conn(h).takeError();
+    return this.conn(h).stream.takeError();
+  }
+
+  sock_poll(h: number): number {
+    const c = this.conn(h);
+    return c.stream.poll(c.unsent < HIGH_WATER);
   }
 }
