@@ -6,6 +6,7 @@ import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINPROGRESS, EINVAL, errnoOf } from
 import { AF_INET6, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { Entry, anyAddress, numericLookup, sameHost, type Source } from "./node_entry.js";
 import { READ } from "./types.js";
+import { netDenied } from "./deno.js";
 
 /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
  * binds inside bind() and reports a failure as a synchronous 'error' event. Bun's and Deno's
@@ -89,6 +90,8 @@ export function sendDatagram(e: Entry, mem: Uint8Array, buf: number, len: number
   // then fails for want of a destination or a valid port.
   if (e.pending === -EAGAIN) return -EAGAIN;
   if (!e.udpBound) {
+    const denied = netDenied(anyAddress(e.family), 0);
+    if (denied) return -denied;
     const r = bindUdp(e, anyAddress(e.family), 0);
     // A bind that ends later wakes this send's caller when it has.
     if (r === -EINPROGRESS) return -EAGAIN;
@@ -111,6 +114,8 @@ export function sendDatagram(e: Entry, mem: Uint8Array, buf: number, len: number
     return len;
   }
   const addr = readDestination(e, mem, sa);
+  const denied = netDenied(addr.address, addr.port);
+  if (denied) return -denied;
   if (addr.port === 0) return -EINVAL;
   if (!e.udpConnected) {
     udp.send(data, addr.port, addr.address, onSent);

@@ -1,7 +1,7 @@
 // The packed package in workerd (Cloudflare Workers' runtime, from the npm registry; `.ci/run`
 // installs it in build/ci-tools): test/workerd/worker.js imports `pysocket/addr` and `pysocket`
 // as a bundler would under the "workerd" condition, and talks to a loopback echo server.
-// Expected exceptions are CPython's (scripts/record_workerd.py).
+// Expected exceptions are CPython's (scripts/record_runtimes.py).
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
@@ -12,7 +12,7 @@ import { packAndInstall, repo } from "./helpers/pack.js";
 
 const WORKERD = join(repo, "build/ci-tools/node_modules/.bin/workerd");
 const CONDITIONS = ["workerd", "worker", "import", "default"];
-const fixtures = JSON.parse(readFileSync(new URL("./fixtures/workerd.json", import.meta.url), "utf8"));
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures/runtimes.json", import.meta.url), "utf8"));
 
 /** A package.json "exports"/"imports" target resolved for CONDITIONS, as bundlers do. */
 function target(node) {
