@@ -1,8 +1,9 @@
 // The Node backend: the core's socket syscalls over node:net and node:dgram. Everything is
 // non-blocking: Node's events are fed to each socket's kernel socket (host/kernel), which owns
 // Linux's state and answers the syscalls as Linux would (this file decides no Python-visible
-// answer); -EAGAIN means "wait", and `wait` reports readiness. UDP is host/node_udp.ts, the
-// per-socket record host/node_entry.ts. Node realities (shared/DESIGN.md):
+// answer); -EAGAIN means "wait", and `wait` reports readiness. UDP is host/node_udp.ts, stream
+// events host/node_stream.ts, the per-socket record host/node_entry.ts. Node realities
+// (shared/DESIGN.md):
 // - A TCP socket cannot be bound without listening, so bind() reserves the port with a real
 //   listener that resets connections until listen(), and connect() hands the port over.
 // - Node opens its handles lazily and finishes bind/listen/connect asynchronously: those return
@@ -11,22 +12,23 @@
 //   exits, as a Python program does.
 
 import * as dns from "node:dns";
-import { readFileSync } from "node:fs";
+import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  EMPTY, Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
   type Waiter,
 } from "./node_entry.js";
+import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
 import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
-  READ, WRITE, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  READ, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
 } from "./types.js";
 import { after } from "./timer.js";
@@ -37,81 +39,6 @@ const EAI_ADDRFAMILY = -9;
  * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
 const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
 const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
-
-/** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
- * IPv4 peer "::ffff:a.b.c.d". */
-function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
-  const plain = (x: string | undefined) => (x?.startsWith("::ffff:") ? x.slice(7) : x);
-  return a !== undefined && plain(a) === plain(b);
-}
-
-/** A stream's Entry, kept on the Node socket so that one set of listeners serves every stream
- * (a closure per event per connection would cost more than the rest of its record). */
-const OWNER = Symbol("pysocket entry");
-type Owned = net.Socket & { [OWNER]?: Entry };
-
-function onData(this: Owned, b: Buffer): void {
-  const e = this[OWNER]!;
-  // Bytes for a socket closed since: Linux answers them with a reset.
-  if (e.stream !== this) {
-    this.resetAndDestroy();
-    return;
-  }
-  if (e.skip > 0) {
-    const n = Math.min(e.skip, b.length);
-    e.skip -= n;
-    if (n === b.length) return;
-    b = b.subarray(n);
-  }
-  e.deliver(b);
-}
-
-function onEnd(this: Owned): void {
-  const e = this[OWNER]!;
-  if (e.stream !== this) return;
-  const k = e.k!;
-  const errno = probeReset(this, k);
-  // libuv reports end of stream for a reset that came with data (a hang-up after a partial
-  // read); the pending error tells them apart: ECONNRESET is a reset without FIN, EPIPE a reset
-  // after it (tcp_reset in CLOSE_WAIT).
-  if (errno !== ECONNRESET) k.fin();
-  if (errno === ECONNRESET || errno === EPIPE) k.reset();
-  else if (errno) k.failed(errno);
-  e.wakeAll();
-}
-
-function onDrain(this: Owned): void {
-  const e = this[OWNER]!;
-  if (e.stream === this) e.wake(WRITE);
-}
-
-function onError(this: Owned, err: Error): void {
-  const e = this[OWNER]!;
-  if (e.stream !== this || e.pending === -EAGAIN) return;
-  transportError(e, errnoOf(err));
-}
-
-function onClose(this: Owned): void {
-  const e = this[OWNER]!;
-  if (e.stream === this) e.wakeAll();
-}
-
-/** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
- * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
- * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
-function probeReset(s: net.Socket, k: StreamSocket): number {
-  if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
-  s.write(EMPTY);
-  return s.errored ? errnoOf(s.errored) : 0;
-}
-
-/** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
- * peer's reset refused), or another transport failure. */
-function transportError(e: Entry, errno: number): void {
-  if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
-  else e.k!.failed(errno);
-  e.wakeAll();
-}
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
@@ -288,15 +215,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return hostnameOnNode();
   }
 
-  /** RLIMIT_NOFILE's soft value, from /proc (Node has no getrlimit); Linux's default without it. */
   fdLimit(): number {
-    try {
-      const m = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
-      if (m) return Number(m[1]);
-    } catch {
-      // No /proc: not Linux, or sandboxed.
-    }
-    return 1024;
+    return fdLimitOfProcess();
   }
 
   // The syscalls (host/syscalls.ts).
@@ -641,12 +561,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
   private attachStream(e: Entry, s: net.Socket): void {
     e.stream = s;
-    (s as Owned)[OWNER] = e;
-    s.on("data", onData);
-    s.on("end", onEnd);
-    s.on("drain", onDrain);
-    s.on("error", onError);
-    s.on("close", onClose);
+    feedKernel(e, s);
     e.adopt(s);
   }
 
@@ -757,7 +672,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.backlog = [];
     } else if (r.disconnect) {
       // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
-      e.stream?.resetAndDestroy();
+      if (e.stream) abort(e.stream);
       k.failed(ECONNRESET);
       if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
@@ -802,9 +717,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
           p.wakeAll();
         }
       } else if (reset) {
-        if (s && !s.destroyed) s.resetAndDestroy();
+        if (s && !s.destroyed) abort(s);
         if (p) {
+          // The peer's connection is over (tcp_reset purges its send queue too); its Node
+          // handle goes now, as libuv would otherwise poll a reset socket it no longer reads.
           p.k!.reset();
+          p.stream?.destroy();
           p.wakeAll();
         }
       } else if (p && k.state !== TCP_CLOSE) {

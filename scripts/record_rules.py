@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Records CPython's answers for test/rules/rules.json into test/fixtures/scenarios_rules.json,
-and what descriptor limits do (EMFILE) into test/fixtures/rules_load.json.
+what descriptor limits do (EMFILE) into test/fixtures/rules_load.json, and poll(2)'s readiness in
+a few states into test/fixtures/rules_poll.json.
 
     python3 scripts/record_rules.py
 
@@ -18,6 +19,7 @@ runner, test/helpers/rules_ops.js, implements the same ops):
 import json
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -145,6 +147,71 @@ def load_facts():
                       "emfile": emfile(), "accept_at_emfile": accept_at_emfile()}))
 
 
+POLL_EVENTS = select.POLLIN | select.POLLPRI | select.POLLOUT | select.POLLRDHUP
+
+
+def revents(s):
+    p = select.poll()
+    p.register(s, POLL_EVENTS)
+    got = p.poll(0)
+    return got[0][1] if got else 0
+
+
+def poll_masks():
+    """poll(2)'s revents in the situations test/kernel_poll.test.js builds the same way."""
+    out = {}
+    fresh = socket.socket()
+    out["tcp_fresh"] = revents(fresh)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen()
+    out["tcp_listening_idle"] = revents(srv)
+    cli = socket.create_connection(srv.getsockname())
+    out["tcp_listening_pending"] = revents(srv)
+    conn, _ = srv.accept()
+    out["tcp_connected_idle"] = revents(cli)
+    cli.sendall(b"x")
+    conn.recv(1, socket.MSG_PEEK)
+    out["tcp_data_queued"] = revents(conn)
+    cli.shutdown(socket.SHUT_WR)
+    out["tcp_own_shut_wr"] = revents(cli)
+    out["tcp_peer_fin_with_data"] = revents(conn)
+    conn.recv(1)
+    out["tcp_peer_fin"] = revents(conn)
+    conn.sendall(b"unread")
+    cli.recv(1, socket.MSG_PEEK)
+    cli.close()
+    out["tcp_peer_reset"] = revents(conn)
+    try:
+        conn.recv(10)
+    except OSError:
+        pass
+    out["tcp_reset_error_taken"] = revents(conn)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    out["udp_fresh"] = revents(u)
+    u.bind(("127.0.0.1", 0))
+    u.sendto(b"d", u.getsockname())
+    u.recv(1, socket.MSG_PEEK)
+    out["udp_datagram_queued"] = revents(u)
+    a, b = socket.socketpair()
+    out["pair_idle"] = revents(a)
+    b.send(b"p")
+    out["pair_data_queued"] = revents(a)
+    b.close()
+    out["pair_peer_closed"] = revents(a)
+    for x in (fresh, srv, cli, conn, u, a):
+        x.close()
+    return out
+
+
+def record_poll():
+    path = os.path.join(HERE, "..", "test", "fixtures", "rules_poll.json")
+    with open(path, "w") as f:
+        json.dump({"python": sys.version.split()[0], "events": POLL_EVENTS, "revents": poll_masks()}, f, indent=1)
+        f.write("\n")
+    print("test/fixtures/rules_poll.json")
+
+
 def record_load():
     out = subprocess.run([sys.executable, __file__, "--load"], check=True, capture_output=True, text=True).stdout
     facts = json.loads(out)
@@ -162,6 +229,7 @@ def main():
     signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
     record_scenarios.record("rules", folder="rules")
     record_load()
+    record_poll()
 
 
 if __name__ == "__main__":
