@@ -29,6 +29,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
+import { InThreadPairs, isLocal } from "./inthread.js";
 import {
   READ, WRITE, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer, type ResolveRequest,
   type SyncHost,
@@ -197,6 +198,8 @@ export class WorkerHost implements SyncHost {
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
+  /** socketpair()'s ends, served in this thread (host/inthread.ts). */
+  private readonly local = new InThreadPairs();
   /** The channel to the worker, once the threads are started (on first use). */
   private port: MessagePort | null = null;
   private readonly entry: string;
@@ -276,6 +279,13 @@ export class WorkerHost implements SyncHost {
     return h;
   }
   sock_pair(family: number, type: number, proto: number, out: number): number {
+    if (type === SOCK_STREAM) {
+      const dv = new DataView(this.mem().buffer, out, 8);
+      const [a, b] = this.local.pair();
+      dv.setInt32(0, a, true);
+      dv.setInt32(4, b, true);
+      return 0;
+    }
     const r = this.call([0, PAIR, family, type, proto, PAIR_OUT]);
     if (r >= 0) {
       this.copyOut(PAIR_OUT, out, 8);
@@ -285,25 +295,31 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_bind(h: number, sa: number, salen: number): number {
+    if (isLocal(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
     return this.call([0, BIND, h, SA, salen]);
   }
   sock_listen(h: number, backlog: number): number {
+    if (isLocal(h)) return this.local.refuse(h);
     return this.call([0, LISTEN, h, backlog]);
   }
   sock_connect(h: number, sa: number, salen: number): number {
+    if (isLocal(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
     return this.call([0, CONNECT, h, SA, salen]);
   }
   sock_finish(h: number): number {
+    if (isLocal(h)) return 0;
     return this.call([0, FINISH, h]);
   }
   sock_accept(h: number): number {
+    if (isLocal(h)) return this.local.refuse(h);
     const c = this.read([0, ACCEPT, h]);
     if (c >= 0) this.streams.add(c);
     return c;
   }
   sock_recv(h: number, buf: number, len: number, flags: number): number {
+    if (isLocal(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     if (flags === 0 && len > 0 && this.prefetched === null) {
       const n = this.fromStage(h, buf, len);
       if (n > 0) return n;
@@ -313,6 +329,8 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
+    // A stream's recvfrom names no source: the core reads no sockaddr.
+    if (isLocal(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
     if (r >= 0) {
       this.copyOut(DATA, buf, r);
@@ -321,38 +339,48 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_send(h: number, buf: number, len: number, flags: number): number {
+    if (isLocal(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
     const at = this.sendArea();
     return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
   }
   sock_send_to(h: number, buf: number, len: number, flags: number, sa: number, salen: number): number {
+    // The Node host sends on a connected stream whatever the address; so does a pair here.
+    if (isLocal(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     const at = this.sendArea();
     const n = this.sendLength(h, buf, len, at);
     this.copyIn(sa, SA, salen);
     return this.call([0, SEND_TO, h, at, n, flags, SA, salen]);
   }
   sock_shutdown(h: number, how: number): number {
+    if (isLocal(h)) return this.local.shutdown(h, how);
     return this.call([0, SHUTDOWN, h, how]);
   }
   sock_close(h: number): number {
+    if (isLocal(h)) return this.local.close(h);
     this.streams.delete(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
     return this.call([0, CLOSE, h]);
   }
   sock_addr_local(h: number, sa: number): number {
+    if (isLocal(h)) return this.local.addr(h, false, this.mem(), sa);
     return this.addr(ADDR_LOCAL, h, sa);
   }
   sock_addr_remote(h: number, sa: number): number {
+    if (isLocal(h)) return this.local.addr(h, true, this.mem(), sa);
     return this.addr(ADDR_REMOTE, h, sa);
   }
   sock_set_option(h: number, level: number, name: number, value: number): number {
+    if (isLocal(h)) return this.local.setOption(h);
     return this.call([0, SET_OPTION, h, level, name, value]);
   }
   sock_error(h: number): number {
+    if (isLocal(h)) return this.local.error(h);
     return this.call([0, ERROR, h]);
   }
   sock_poll(h: number): number {
+    if (isLocal(h)) return this.local.poll(h);
     return this.call([0, POLL, h]);
   }
 
@@ -440,6 +468,13 @@ export class WorkerHost implements SyncHost {
   }
 
   waitSync(h: number, interest: number, timeout: number): boolean {
+    if (isLocal(h)) {
+      // The call before this wait answered EAGAIN, and only this thread could change that.
+      this.again = null;
+      if (!this.local.has(h)) return true;
+      this.local.sleep(timeout);
+      return false;
+    }
     const retry = this.again !== null && this.again[2] === h ? this.again.slice(1) : [];
     this.again = null;
     if (!this.exchange([0, WAIT, h, interest, timeout, ...retry])) return true;
@@ -473,6 +508,36 @@ export class WorkerHost implements SyncHost {
    * handle reads as not open. */
   pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
+    const local: number[] = [];
+    for (let i = 0; i < req.handles.length; i++) if (isLocal(req.handles[i])) local.push(i);
+    return local.length === 0 ? this.pollWorker(req) : this.pollMixed(req, local);
+  }
+
+  /** A poll over in-thread pair ends (entries `local` of the request) and maybe the worker's
+   * sockets: the pair ends cannot change while this thread blocks, so the worker's are polled
+   * for the whole timeout only when no pair end is ready, and not at all when there are none. */
+  private pollMixed(req: PollRequest, local: number[]): PollReport {
+    const n = req.handles.length;
+    const report: PollReport = { masks: new Int32Array(n), wakes: new Int32Array(n) };
+    const ready = this.local.pollInto(req, local, report);
+    const remote: number[] = [];
+    for (let i = 0; i < n; i++) if (!isLocal(req.handles[i])) remote.push(i);
+    if (remote.length === 0) {
+      if (!ready) this.local.sleep(req.timeout);
+      return report;
+    }
+    const pick = (a: Int32Array) => Int32Array.from(remote, (i) => a[i]);
+    const sub = this.pollWorker({
+      handles: pick(req.handles), events: pick(req.events), since: req.since && pick(req.since), timeout: ready ? 0 : req.timeout,
+    });
+    remote.forEach((i, j) => {
+      report.masks[i] = sub.masks[j];
+      report.wakes[i] = sub.wakes[j];
+    });
+    return report;
+  }
+
+  private pollWorker(req: PollRequest): PollReport {
     if (!this.exchange([0, POLL_WAIT, req])) {
       return { masks: new Int32Array(req.handles.length).fill(0x20), wakes: new Int32Array(req.handles.length) };
     }
