@@ -1,23 +1,30 @@
-// socketpair()'s two ends, served in the calling thread with no worker (host/worker.ts routes
-// their handles here). Linux's unix_stream_sendmsg puts the bytes on the peer's receive queue
-// within the send; here that queue is the peer's host/kernel StreamSocket, so a round trip
-// between a pair's ends costs a few copies, not two thread hand-offs.
-// - Only this thread can reach the pair: pysocket/sync's fd table, and so every handle, belongs
-//   to one module instance in one thread (another thread's import has its own table and its own
-//   worker). So nothing changes a pair while this thread blocks: a call that answered EAGAIN
-//   answers it again until this thread acts, and a wait on a pair end only sleeps out its
-//   timeout (for ever without one, as CPython blocks for ever on a pair nobody else can write).
-// - It answers every syscall as host/node.ts answers one of its own pairs (the recorded
-//   scenarios run on both): FIN and the peer's close reach the other end at once; a close with
-//   unread bytes resets the peer; options are recorded by the core and change nothing here.
-// Handles are LOCAL_BASE and up, never one of the worker's.
+// A program's own two ends, served in the calling thread with no worker (host/worker.ts routes
+// their handles here): socketpair()'s, and a TCP connection on loopback whose both ends are this
+// thread's, which the worker hands over once nothing is on its way between them. Linux's
+// unix_stream_sendmsg and loopback put the bytes on the peer's receive queue within the send;
+// here that queue is the peer's host/kernel StreamSocket, so a round trip between the two ends
+// costs a few copies, not two thread hand-offs.
+// - Only this thread can reach them: pysocket/sync's fd table, and so every handle, belongs to
+//   one module instance in one thread (another thread's import has its own table and its own
+//   worker), and nobody else can write into a loopback connection. So nothing changes them while
+//   this thread blocks: a call that answered EAGAIN answers it again until this thread acts, and a
+//   wait on such an end only sleeps out its timeout (for ever without one, as CPython blocks for
+//   ever on a socket nobody else can write to).
+// - It answers every syscall as host/node.ts answers for its own pairs and in-process peers (the
+//   recorded scenarios run on both): FIN and the peer's close reach the other end at once; a
+//   close with unread bytes (or TCP's SO_LINGER {on, 0}) resets the peer; a TCP write to a peer
+//   that closed draws a reset (tcp_reset in CLOSE_WAIT); other options change nothing here.
+// A pair's handles are LOCAL_BASE and up, never one of the worker's; a TCP connection keeps the
+// worker's handles (its Node sockets stay there, idle, until close).
 
 import { EAGAIN, EINVAL } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, StreamSocket } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, StreamSocket, TCP_CLOSE } from "./kernel/index.js";
 import { AF_UNIX, writeSockAddr } from "./sockaddr.js";
 import type { PollReport, PollRequest } from "./types.js";
 
 const EBADF = 9;
+const SOL_SOCKET = 1;
+const SO_LINGER = 13;
 
 /** The first in-thread handle; the worker's Node host numbers its own from 1, far below. */
 export const LOCAL_BASE = 1 << 30;
@@ -29,10 +36,21 @@ const CAPACITY = 8 << 20;
 const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
 const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
-/** One end of an in-thread pair. */
+/** One end of an in-thread stream. */
 class End {
-  readonly k = new StreamSocket(true);
+  readonly k: StreamSocket;
   peer: End | null = null;
+  /** TCP: the peer closed without a reset, so a write draws one (host/node.ts's closedKeys). */
+  peerClosed = false;
+  /** TCP: SO_LINGER {on, 0}, so a close resets. */
+  lingerZero = false;
+  /** TCP: getsockname's and getpeername's sockaddrs, as the worker's Node sockets answered. */
+  name: Uint8Array | null = null;
+  peerName: Uint8Array | null = null;
+
+  constructor(unix: boolean) {
+    this.k = new StreamSocket(unix);
+  }
   /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
   readWakes = 0;
   writeWakes = 0;
@@ -43,11 +61,16 @@ class End {
   }
 }
 
-export function isLocal(h: number): boolean {
-  return h >= LOCAL_BASE;
+/** What the worker hands over of one end of a TCP connection. */
+export interface HandedOver {
+  h: number;
+  queued: Uint8Array;
+  lingerZero: boolean;
+  name: Uint8Array;
+  peerName: Uint8Array;
 }
 
-export class InThreadPairs {
+export class InThreadStreams {
   private readonly ends = new Map<number, End>();
   private next = LOCAL_BASE;
   /** Blocks this thread for a wait nothing can end early (see the header). */
@@ -55,17 +78,42 @@ export class InThreadPairs {
 
   /** socketpair(): two connected ends; their handles. */
   pair(): [number, number] {
-    const a = new End();
-    const b = new End();
+    const ha = this.next++;
+    const hb = this.next++;
+    this.link(ha, hb, new End(true), new End(true));
+    return [ha, hb];
+  }
+
+  /** A TCP connection's two ends, handed over by the worker with what each had queued. */
+  adopt(a: HandedOver, b: HandedOver): void {
+    const ends = [a, b].map((x) => {
+      const e = new End(false);
+      e.k.received(x.queued);
+      e.lingerZero = x.lingerZero;
+      e.name = x.name;
+      e.peerName = x.peerName;
+      return e;
+    });
+    this.link(a.h, b.h, ends[0], ends[1]);
+  }
+
+  private link(ha: number, hb: number, a: End, b: End): void {
     a.k.established();
     b.k.established();
     a.peer = b;
     b.peer = a;
-    const ha = this.next++;
-    const hb = this.next++;
     this.ends.set(ha, a);
     this.ends.set(hb, b);
-    return [ha, hb];
+  }
+
+  /** Whether `h` is served here: a pair end, or a TCP end handed over (a closed one is not). */
+  has(h: number): boolean {
+    return this.ends.has(h);
+  }
+
+  /** Whether `h` is a TCP end handed over by the worker, which holds its Node socket. */
+  handedOver(h: number): boolean {
+    return this.ends.get(h)?.name != null;
   }
 
   /** recv(2) into `dst`: unix_stream_recvmsg's answer (host/kernel). Room it frees for a peer
@@ -85,7 +133,13 @@ export class InThreadPairs {
     if (!e) return -EBADF;
     const err = e.k.sendError();
     if (err < 0) return err;
-    const p = e.peer!;
+    const p = e.peer;
+    if (p === null) {
+      // A TCP peer that closed takes the bytes, and its reset comes back within the send.
+      e.k.reset();
+      e.wakeAll();
+      return src.length;
+    }
     const room = CAPACITY - p.k.queued;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(src.length, room);
@@ -107,14 +161,23 @@ export class InThreadPairs {
     return r.result;
   }
 
-  /** close(2): unix_release_sock shuts the peer, and resets it if bytes were left unread. */
+  /** close(2): unix_release_sock shuts the peer, and resets it if bytes were left unread; TCP
+   * resets it for unread bytes or SO_LINGER {on, 0}, else sends FIN. */
   close(h: number): number {
     const e = this.ends.get(h);
     if (!e) return 0;
     this.ends.delete(h);
     const p = e.peer;
     if (p) {
-      p.k.peerClosed(e.k.queued > 0);
+      const unread = e.k.queued > 0;
+      if (e.k.unix) {
+        p.k.peerClosed(unread);
+      } else if (e.k.state !== TCP_CLOSE && (unread || e.lingerZero)) {
+        p.k.reset();
+      } else if (e.k.state !== TCP_CLOSE) {
+        p.peerClosed = true;
+        p.k.fin();
+      }
       p.peer = null;
       p.wakeAll();
     }
@@ -122,7 +185,8 @@ export class InThreadPairs {
     return 0;
   }
 
-  /** getsockname / getpeername: a pair's ends are unnamed (unix_getname). */
+  /** getsockname / getpeername: a pair's ends are unnamed (unix_getname); a TCP end answers
+   * what its Node socket did, and getpeername ENOTCONN once it is closed (inet_getname). */
   addr(h: number, remote: boolean, mem: Uint8Array, sa: number): number {
     const e = this.ends.get(h);
     if (!e) return -EBADF;
@@ -130,7 +194,10 @@ export class InThreadPairs {
       const r = e.k.peerName();
       if (r < 0) return r;
     }
-    return writeSockAddr(mem, sa, AF_UNIX, "", 0);
+    const bytes = remote ? e.peerName : e.name;
+    if (bytes === null) return writeSockAddr(mem, sa, AF_UNIX, "", 0);
+    mem.set(bytes, sa);
+    return bytes.length;
   }
 
   /** SO_ERROR: the pending error, cleared. */
@@ -144,9 +211,13 @@ export class InThreadPairs {
     return this.ends.has(h) ? -EINVAL : -EBADF;
   }
 
-  /** An option changes nothing here: the core records it for getsockopt. */
-  setOption(h: number): number {
-    return this.ends.has(h) ? 0 : -EBADF;
+  /** The core records options for getsockopt; only SO_LINGER changes anything here (the host
+   * hears -1 for off, else the linger time). */
+  setOption(h: number, level: number, name: number, value: number): number {
+    const e = this.ends.get(h);
+    if (!e) return -EBADF;
+    if (level === SOL_SOCKET && name === SO_LINGER) e.lingerZero = value === 0;
+    return 0;
   }
 
   /** unix_poll's mask. */
@@ -161,11 +232,6 @@ export class InThreadPairs {
     const e = this.ends.get(h);
     if (!e) return 0;
     return ((events & POLLIN_SET ? e.readWakes : 0) + (events & POLLOUT_SET ? e.writeWakes : 0)) | 0;
-  }
-
-  /** Whether `h` is a pair end of this thread (a closed one is not). */
-  has(h: number): boolean {
-    return this.ends.has(h);
   }
 
   /** Sleeps `timeout` seconds (< 0: for ever), as a wait on ends nobody else can change does. */
