@@ -296,17 +296,33 @@ export class BufferedReader<A extends boolean> extends Buffered<A> implements Te
   readline(size?: number | null): Ret<A, Uint8Array> {
     atMostOne("readline", arguments.length);
     const limit = sizeOrNone(size);
+    // The line is in the buffer: a blocking facade returns it with no operation to drive.
+    if (this._sync) {
+      const line = this.lineAtHand(limit);
+      if (line !== null) return line as Ret<A, Uint8Array>;
+    }
     return this._run(0, () => this._readlineOp(limit));
+  }
+
+  /** _buffered_readline's first step: the line, or `limit` bytes, when the buffer holds them;
+   * else null. */
+  private lineAtHand(limit: number): Uint8Array | null {
+    this.checkClosed("readline of closed file");
+    let n = this.readahead();
+    if (limit >= 0 && n > limit) n = limit;
+    if (n > 0) {
+      const at = this.buf!.indexOf(LF, this.pos);
+      if (at >= 0 && at < this.pos + n) return this.take(at - this.pos + 1);
+    }
+    return n === limit ? this.take(n) : null;
   }
 
   /** @internal _buffered_readline: the buffer first, then one buffer-full at a time. */
   *_readlineOp(limit: number): Op<Uint8Array> {
-    this.checkClosed("readline of closed file");
+    const line = this.lineAtHand(limit);
+    if (line !== null) return line;
     let n = this.readahead();
     if (limit >= 0 && n > limit) n = limit;
-    const nl = n > 0 ? this.buf!.subarray(this.pos, this.pos + n).indexOf(LF) : -1;
-    if (nl >= 0) return this.take(nl + 1);
-    if (n === limit) return this.take(n);
     const chunks: Uint8Array[] = [];
     if (n > 0) {
       chunks.push(this.take(n));

@@ -159,8 +159,12 @@ export abstract class FileBase<A extends boolean, L extends Uint8Array | string>
   /** @internal */ abstract readonly _writeLane: Lane;
   /** @internal Python's type name, for messages. */ abstract readonly _type: string;
 
+  /** @internal The facade's driver blocks (pysocket/sync): an answer at hand may skip it. */
+  readonly _sync: boolean;
+
   constructor(owner: SocketBase<A>) {
     this._owner = owner;
+    this._sync = !returnsPromises(owner);
   }
 
   abstract get closed(): boolean;
