@@ -19,8 +19,10 @@ export const EAGAIN = 11;
 export const LF = 10;
 export const CR = 13;
 
-export const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
-export const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+// Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
+// TypeScript (`using`, `await using`); runtimes without them get the registry's.
+export const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
+export const asyncDisposeSymbol = ((Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose")) as typeof Symbol.asyncDispose;
 
 // Argument conversions of Argument Clinic and Python-level methods, with CPython's messages.
 
