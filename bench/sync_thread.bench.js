@@ -5,7 +5,8 @@
 // batch); and ten non-blocking recv calls that raise BlockingIOError. Prints µs per
 // operation (medians over rounds) and CPython's time / pysocket's (higher is better for
 // pysocket; issue 11's target is >= 0.25).
-// Environment: ROUNDS (default 5), N (round trips per round, default 2000), NO_CPYTHON=1.
+// A round of N warms each case up first. Environment: ROUNDS (default 5), N (round trips per
+// round, default 2000), NO_CPYTHON=1.
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -74,7 +75,7 @@ function* cases() {
 
 const ours = new Map();
 for (const [name, run] of cases()) {
-  run(N / 10);
+  run(N);
   const us = [];
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now();

@@ -62,7 +62,7 @@ def cases():
 
 us = {}
 for name, run in cases():
-    run(N // 10)
+    run(N)
     us[name] = []
     for _ in range(ROUNDS):
         t0 = time.perf_counter()
