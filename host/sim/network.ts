@@ -1,0 +1,205 @@
+// The network between simulated hosts: addresses, links (latency, jitter, loss, duplication),
+// partitions, and packet delivery on the virtual clock. A packet to the sending host itself
+// (loopback, or its own address) is delivered inside the sending call, as Linux's loopback
+// delivers before send() returns; a packet to another host crosses the link's faults, each
+// drawn from that link's own seeded stream. Every packet sent, delivered or dropped is traced.
+
+import { isLoopback, isV4, endpointText } from "./addr.js";
+import type { Clock } from "./clock.js";
+import { Random } from "./random.js";
+import type { Trace } from "./trace.js";
+
+export const SYN = 1;
+export const FIN = 2;
+export const RST = 4;
+export const ACK = 8;
+
+export interface Packet {
+  proto: "tcp" | "udp" | "icmp";
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  /** TCP: SYN | FIN | RST | ACK; ICMP: the type (3, unreachable). */
+  flags: number;
+  seq: number;
+  ack: number;
+  /** TCP's advertised receive window. */
+  wnd: number;
+  data: Uint8Array | null;
+  /** Set when the packet is sent: its number in the trace. */
+  id: number;
+}
+
+export interface LinkParams {
+  latency: number;
+  jitter: number;
+  loss: number;
+  duplicate: number;
+}
+
+/** What the network needs of a host's kernel. */
+export interface Receiver {
+  receive(pkt: Packet): void;
+}
+
+export interface NetHost {
+  readonly name: string;
+  readonly ip4: string;
+  readonly ip6: string;
+  /** The running kernel; null while the host is crashed. */
+  kernel: Receiver | null;
+}
+
+function flagText(p: Packet): string {
+  if (p.proto !== "tcp") return p.proto === "icmp" ? "unreachable" : "";
+  let s = "";
+  if (p.flags & SYN) s += "S";
+  if (p.flags & FIN) s += "F";
+  if (p.flags & RST) s += "R";
+  if (p.data && p.data.length > 0) s += "P";
+  if (p.flags & ACK) s += "A";
+  return s;
+}
+
+export class Network {
+  private hosts = new Map<string, NetHost>();
+  private byIp = new Map<string, NetHost>();
+  private links = new Map<string, LinkParams>();
+  private streams = new Map<string, Random>();
+  private partitions: Array<[Set<string>, Set<string>]> = [];
+  private nextId = 1;
+  private local: Array<[NetHost, Packet]> = [];
+  private delivering = false;
+
+  constructor(
+    readonly clock: Clock,
+    readonly trace: Trace,
+    readonly seed: [number, number],
+    private readonly latency: number,
+  ) {}
+
+  /** A seeded stream named `name` (each name gets its own, the first time it is asked for). */
+  stream(name: string): Random {
+    let r = this.streams.get(name);
+    if (!r) this.streams.set(name, (r = new Random(this.seed, name)));
+    return r;
+  }
+
+  addHost(h: NetHost): void {
+    this.hosts.set(h.name, h);
+    this.byIp.set(h.ip4, h);
+    this.byIp.set(h.ip6, h);
+  }
+
+  hostByIp(ip: string): NetHost | undefined {
+    return this.byIp.get(ip);
+  }
+
+  allHosts(): NetHost[] {
+    return [...this.hosts.values()];
+  }
+
+  private linkKey(a: string, b: string): string {
+    return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+  }
+
+  link(a: string, b: string): LinkParams {
+    return this.links.get(this.linkKey(a, b)) ?? { latency: this.latency, jitter: 0, loss: 0, duplicate: 0 };
+  }
+
+  setLink(a: string, b: string, p: LinkParams): void {
+    this.links.set(this.linkKey(a, b), p);
+  }
+
+  partition(a: Set<string>, b: Set<string>): void {
+    this.partitions.push([a, b]);
+  }
+
+  heal(): void {
+    this.partitions = [];
+  }
+
+  private separated(a: string, b: string): boolean {
+    for (const [x, y] of this.partitions) if ((x.has(a) && y.has(b)) || (y.has(a) && x.has(b))) return true;
+    return false;
+  }
+
+  record(ev: string, fields: Record<string, unknown>): void {
+    this.trace.add(this.clock.ns, { ev, ...fields });
+  }
+
+  private traceOf(ev: string, p: Packet, from: string, to: string | null, extra?: Record<string, unknown>): void {
+    const f: Record<string, unknown> = {
+      ev, p: p.id, proto: p.proto, from, to, src: endpointText(p.src, p.sport), dst: endpointText(p.dst, p.dport),
+    };
+    if (p.proto === "tcp") {
+      f.flags = flagText(p);
+      f.seq = p.seq;
+      f.ack = p.ack;
+      f.wnd = p.wnd;
+    }
+    f.len = p.data ? p.data.length : 0;
+    if (extra) Object.assign(f, extra);
+    this.trace.add(this.clock.ns, f);
+  }
+
+  /** The host a packet from `from` to `ip` reaches: itself for loopback and its own addresses. */
+  route(from: NetHost, ip: string): NetHost | undefined {
+    if (isLoopback(ip) || ip === from.ip4 || ip === from.ip6) return from;
+    return this.byIp.get(ip);
+  }
+
+  /** Sends `pkt` from host `from`. */
+  send(from: NetHost, pkt: Packet): void {
+    pkt.id = this.nextId++;
+    const to = this.route(from, pkt.dst);
+    this.traceOf("send", pkt, from.name, to ? to.name : null);
+    if (to === from) {
+      this.local.push([from, pkt]);
+      if (!this.delivering) this.drainLocal();
+      return;
+    }
+    if (!to) return this.traceOf("drop", pkt, from.name, null, { reason: "no route" });
+    if (this.separated(from.name, to.name)) return this.traceOf("drop", pkt, from.name, to.name, { reason: "partition" });
+    const link = this.link(from.name, to.name);
+    const rng = this.stream(`link:${from.name}>${to.name}`);
+    if (link.loss > 0 && rng.float() < link.loss) return this.traceOf("drop", pkt, from.name, to.name, { reason: "loss" });
+    this.schedule(from, to, pkt, link, rng);
+    if (link.duplicate > 0 && rng.float() < link.duplicate) {
+      const copy = { ...pkt, id: this.nextId++ };
+      this.traceOf("duplicate", copy, from.name, to.name, { of: pkt.id });
+      this.schedule(from, to, copy, link, rng);
+    }
+  }
+
+  private schedule(from: NetHost, to: NetHost, pkt: Packet, link: LinkParams, rng: Random): void {
+    const delay = link.latency + (link.jitter > 0 ? link.jitter * rng.float() : 0);
+    this.clock.after(delay * 1e9, () => {
+      const k = to.kernel;
+      if (!k) return this.traceOf("drop", pkt, from.name, to.name, { reason: "host down" });
+      this.traceOf("deliver", pkt, from.name, to.name);
+      k.receive(pkt);
+    });
+  }
+
+  /** Loopback: each packet is delivered in order, inside the outermost sending call. */
+  private drainLocal(): void {
+    this.delivering = true;
+    try {
+      while (this.local.length > 0) {
+        const [h, pkt] = this.local.shift()!;
+        const k = h.kernel;
+        if (!k) continue;
+        this.traceOf("deliver", pkt, h.name, h.name);
+        k.receive(pkt);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
+
+export function familyOf(ip: string): 2 | 10 {
+  return isV4(ip) ? 2 : 10;
+}
