@@ -4,9 +4,11 @@ import { ERRNO_LINUX } from "../src/tables/errno_linux.js";
 
 const bySymbol = new Map<string, number>(ERRNO_LINUX.map(([n, symbol]) => [symbol, n]));
 
+export const ENOENT = 2;
 export const EIO = 5;
 export const EAGAIN = 11;
 export const EINVAL = 22;
+export const EMFILE = 24;
 export const EPIPE = 32;
 export const ESOCKTNOSUPPORT = 94;
 export const EOPNOTSUPP = 95;

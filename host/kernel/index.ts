@@ -1,0 +1,6 @@
+// Linux's socket rules, backend-independent: stream.ts (TCP and AF_UNIX stream sockets),
+// datagram.ts (UDP), poll.ts (readiness). Backends (host/node.ts, host/sim) feed them transport
+// events and answer the core's syscalls through them; see each file's header for its API.
+export * from "./poll.js";
+export * from "./stream.js";
+export * from "./datagram.js";
