@@ -257,13 +257,14 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   /** inet_csk_bind_conflict / udp_lib_lport_inuse, for `s` taking `ip`:`port`. */
-  private conflict(s: InetSock, ip: string, port: number, listening: boolean): boolean {
+  private conflict(s: InetSock, ip: string, port: number): boolean {
     const proto = s.type === SOCK_STREAM ? "tcp" : "udp";
     for (const o of this.bindings.get(`${proto}:${port}`) ?? []) {
       if (o === s || !this.overlap(s, ip, o)) continue;
       if (s.option(SOL_SOCKET, SO_REUSEPORT) && o.option(SOL_SOCKET, SO_REUSEPORT)) continue;
       const reuse = s.option(SOL_SOCKET, SO_REUSEADDR) && o.option(SOL_SOCKET, SO_REUSEADDR);
-      if (reuse && (proto === "udp" || (!listening && (o as TcpSock).state !== "listen"))) continue;
+      // Both SO_REUSEADDR: UDP shares; TCP shares unless the other one listens.
+      if (reuse && (proto === "udp" || (o as TcpSock).state !== "listen")) continue;
       return true;
     }
     return false;
@@ -297,7 +298,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     const start = this.env.ports.int(0, span - 1);
     for (let i = 0; i < span; i++) {
       const port = EPHEMERAL_LOW + ((start + i) % span);
-      if (!this.bindings.has(`${proto}:${port}`) && !this.conflict(s, ip, port, false)) return port;
+      if (!this.bindings.has(`${proto}:${port}`) && !this.conflict(s, ip, port)) return port;
     }
     return -1;
   }
@@ -317,7 +318,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       if (port < 0) return -EADDRINUSE;
     } else if (port < UNPRIVILEGED_PORT_START) {
       return -EACCES;
-    } else if (this.conflict(s, ip, port, false)) {
+    } else if (this.conflict(s, ip, port)) {
       return -EADDRINUSE;
     }
     this.take(s, ip, port);
@@ -422,7 +423,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     if (!t.bound) {
       const r = this.bindInet(t, this.anyOf(t), 0);
       if (r < 0) return r;
-    } else if (this.conflict(t, t.lip, t.lport, true)) {
+    } else if (this.conflict(t, t.lip, t.lport)) {
       return -EADDRINUSE;
     }
     t.state = "listen";

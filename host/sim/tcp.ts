@@ -33,8 +33,9 @@ const SO_SNDBUF = 7;
 const SO_RCVBUF = 8;
 const SO_LINGER = 13;
 const DEFAULT_RCVBUF = 131072;
-/** Linux grows a connection's send buffer up to tcp_wmem[2]; a fixed 256 KiB stands for it. */
-const DEFAULT_SNDBUF = 262144;
+/** Linux grows a connection's send buffer up to tcp_wmem[2] = 4 MiB; the simulator gives it
+ * that at once (Node's host holds as much). */
+const DEFAULT_SNDBUF = 4 * 1024 * 1024;
 const MSG_PEEK = 2;
 const MSG_WAITALL = 0x100;
 
