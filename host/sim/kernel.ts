@@ -25,6 +25,7 @@ const ENETUNREACH = 101;
 const SOCK_STREAM = 1;
 const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
+const SO_RCVBUF = 8;
 const SO_REUSEPORT = 15;
 const IPPROTO_IPV6 = 41;
 const IPV6_V6ONLY = 26;
@@ -33,7 +34,6 @@ const EPHEMERAL_LOW = 32768;
 const EPHEMERAL_HIGH = 60999;
 /** Ports below ip_unprivileged_port_start need CAP_NET_BIND_SERVICE, which a user lacks. */
 const UNPRIVILEGED_PORT_START = 1024;
-const UDP_MAX_PAYLOAD: Record<number, number> = { [AF_INET]: 65507, [AF_INET6]: 65527 };
 
 type InetSock = TcpSock | UdpSock;
 
@@ -235,7 +235,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       if (u.connected && (u.rip !== p.src || u.rport !== p.sport)) continue;
       if (!best || (u.lip === p.dst && best.lip !== p.dst) || (u.connected && !best.connected)) best = u;
     }
-    if (best) return best.deliver({ data: p.data!, ip: p.src, port: p.sport });
+    if (best) return best.deliver(p.data!, { ip: p.src, port: p.sport });
     this.transmit({
       proto: "icmp", src: p.dst, sport: p.dport, dst: p.src, dport: p.sport, flags: 3, seq: 0, ack: 0, wnd: 0, data: null, id: 0,
     });
@@ -427,6 +427,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       return -EADDRINUSE;
     }
     t.state = "listen";
+    t.rules.listening();
     t.backlog = n;
     return 0;
   }
@@ -479,7 +480,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     u.rip = dst;
     u.rport = port;
     u.connected = true;
-    u.error = 0;
+    u.rules.connected(true);
     return 0;
   }
 
@@ -498,7 +499,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   sock_finish(h: number): number {
     const s = this.sock(h);
-    return s instanceof TcpSock ? s.result : 0;
+    return s instanceof TcpSock ? s.connectResult() : 0;
   }
 
   sock_accept(h: number): number {
@@ -523,10 +524,9 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   private recv(s: SimSocket, buf: number, len: number, flags: number, sa: number): number {
     const mem = this.mem();
     if (!(s instanceof UdpSock)) return (s as TcpSock | UnixSock).recv(mem, buf, len, flags);
-    const d = s.recv(mem, buf, len, flags);
-    if (typeof d === "number") return d;
-    if (sa >= 0) writeSockAddr(this.mem(), sa, s.family, d.ip, d.port);
-    return Math.min(len, d.data.length);
+    const r = s.rules.recv(mem.subarray(buf, buf + len), flags);
+    if (r >= 0 && sa >= 0 && s.rules.source) writeSockAddr(this.mem(), sa, s.family, s.rules.source.ip, s.rules.source.port);
+    return r;
   }
 
   sock_send(h: number, buf: number, len: number): number {
@@ -550,8 +550,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     if (len > 0xffff) return -EMSGSIZE;
     if (to && to.port === 0) return -EINVAL;
     if (!to && !u.connected) return -EDESTADDRREQ;
-    if (len > UDP_MAX_PAYLOAD[u.family]) return -EMSGSIZE;
-    if (u.error) return -u.takeError();
+    const e = u.rules.sendError(len);
+    if (e < 0) return e;
     const dst = to ? this.destination(u, to.ip) : u.rip;
     const dport = to ? to.port : u.rport;
     if (u.family === AF_INET6 && isV4(dst) && u.option(IPPROTO_IPV6, IPV6_V6ONLY)) return -ENETUNREACH;
@@ -562,14 +562,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   sock_shutdown(h: number, how: number): number {
     const s = this.sock(h);
-    if (s instanceof TcpSock) {
-      if (s.state === "listen") s.stopListening();
-      else if (how !== 0) s.shutWrite();
-    } else if (s instanceof UnixSock) {
-      if (s.listening && how !== 1) s.listening = false;
-      else if (how !== 0) s.shutWrite();
-    }
-    return 0;
+    if (s instanceof UdpSock) return s.rules.shut(how);
+    return (s as TcpSock | UnixSock).shutdown(how);
   }
 
   sock_close(h: number): number {
@@ -593,20 +587,22 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   sock_addr_remote(h: number, sa: number): number {
     const s = this.sock(h);
     const mem = this.mem();
-    if (s instanceof UnixSock) return s.peer ? writeSockAddr(mem, sa, AF_UNIX, s.peerPath, 0) : -ENOTCONN;
     if (s instanceof UdpSock) return s.connected ? writeSockAddr(mem, sa, s.family, s.rip, s.rport) : -ENOTCONN;
+    const r = (s as TcpSock | UnixSock).rules.peerName();
+    if (r < 0) return r;
+    if (s instanceof UnixSock) return writeSockAddr(mem, sa, AF_UNIX, s.peerPath, 0);
     const t = s as TcpSock;
-    if (t.dead || t.state === "closed" || t.state === "listen") return -ENOTCONN;
     return writeSockAddr(mem, sa, t.family, t.rip, t.rport);
   }
 
   sock_set_option(h: number, level: number, name: number, value: number): number {
-    this.sock(h).options.set((level << 16) | name, value);
+    const s = this.sock(h);
+    s.options.set((level << 16) | name, value);
+    if (s instanceof UdpSock && level === SOL_SOCKET && name === SO_RCVBUF) s.rules.rcvbuf = value;
     return 0;
   }
 
   sock_error(h: number): number {
-    const s = this.sock(h);
-    return (s as TcpSock | UdpSock | UnixSock).takeError();
+    return (this.sock(h) as TcpSock | UdpSock | UnixSock).rules.takeError();
   }
 }

@@ -8,8 +8,11 @@
 // have draws RST; the accept queue holds backlog + 1 connections and SYNs beyond it are dropped
 // (the client retries). Simplified: no congestion control (the peer's receive window is the
 // only limit), go-back-N after an RTO, no Nagle, no TIME_WAIT, sequence numbers start at 0.
+// What the program sees (recv, send, shutdown, getpeername, SO_ERROR after data, FIN, RST or a
+// failure) is host/kernel's StreamSocket: this file moves segments and reports transport events.
 
-import { EAGAIN, ECONNREFUSED, ECONNRESET, EPIPE } from "../errno.js";
+import { EAGAIN } from "../errno.js";
+import { StreamSocket } from "../kernel/index.js";
 import { ByteQueue } from "./bytes.js";
 import type { Timer } from "./clock.js";
 import { ACK, FIN, RST, SYN, type Packet } from "./network.js";
@@ -36,8 +39,6 @@ const DEFAULT_RCVBUF = 131072;
 /** Linux grows a connection's send buffer up to tcp_wmem[2] = 4 MiB; the simulator gives it
  * that at once (Node's host holds as much). */
 const DEFAULT_SNDBUF = 4 * 1024 * 1024;
-const MSG_PEEK = 2;
-const MSG_WAITALL = 0x100;
 
 /** What a TCP socket asks of its kernel. */
 export interface TcpKernel extends KernelTimers {
@@ -68,8 +69,6 @@ export class TcpSock extends SimSocket {
   acceptq: TcpSock[] = [];
   synq = new Set<TcpSock>();
   parent: TcpSock | null = null;
-  // Connecting: -EAGAIN while the handshake runs, then 0 or -errno (sock_finish).
-  result = 0;
   // Sending: sequence numbers count the SYN (0), then data from 1, then the FIN.
   private sndq = new ByteQueue();
   /** The sequence number of sndq's first byte. */
@@ -80,15 +79,15 @@ export class TcpSock extends SimSocket {
   private finSent = false;
   finAcked = false;
   private peerWnd = 65535;
-  // Receiving.
-  private rcvq = new ByteQueue();
+  // Receiving: the bytes wait in rules' queue.
   private rcvNxt = 0;
   private ofo = new Map<number, Packet>();
-  peerFin = false;
+  private peerFin = false;
   private lastWnd = 0;
   private unacked = 0;
-  // Linux's sk_err (reported once) and TCP_CLOSE.
-  error = 0;
+  /** The Python-visible state: Linux's rules (host/kernel). */
+  readonly rules = new StreamSocket(false);
+  /** The transport is gone (TCP_CLOSE: reset, timed out, or finished). */
   dead = false;
   /** The program closed it; the kernel finishes sending (an orphan, tcp_close). */
   orphan = false;
@@ -127,7 +126,7 @@ export class TcpSock extends SimSocket {
   }
 
   private window(): number {
-    return Math.max(0, this.rcvbuf() - this.rcvq.length);
+    return Math.max(0, this.rcvbuf() - this.rules.queued);
   }
 
   private emit(flags: number, seq: number, data: Uint8Array | null): void {
@@ -153,7 +152,7 @@ export class TcpSock extends SimSocket {
   /** connect(2) after the kernel chose both ends: sends the SYN. */
   connect(): void {
     this.state = "syn_sent";
-    this.result = -EAGAIN;
+    this.rules.connecting();
     this.k.register(this);
     this.sndUna = 0;
     this.sndNxt = 1;
@@ -174,6 +173,7 @@ export class TcpSock extends SimSocket {
     c.rip = p.src;
     c.rport = p.sport;
     c.state = "syn_recv";
+    c.rules.connecting();
     c.parent = this;
     c.rcvNxt = p.seq + 1;
     c.peerWnd = p.wnd;
@@ -196,7 +196,6 @@ export class TcpSock extends SimSocket {
       this.sndUna = 1;
       this.peerWnd = p.wnd;
       this.established();
-      this.result = 0;
       this.sendAck();
       this.wake();
       return;
@@ -220,6 +219,7 @@ export class TcpSock extends SimSocket {
 
   private established(): void {
     this.state = "open";
+    this.rules.established();
     this.k.cancel(this.rtoTimer);
     this.rtoTimer = null;
     if (this.rttSeq >= 0 && this.retries === 0) this.sample(this.now() - this.rttAt);
@@ -298,32 +298,31 @@ export class TcpSock extends SimSocket {
       const fresh = skip > 0 ? data.subarray(skip) : data;
       const room = this.window();
       const n = Math.min(fresh.length, room);
-      if (n > 0) this.rcvq.push(n === data.length ? data : fresh.slice(0, n));
+      if (n > 0) this.rules.received(n === data.length ? data : fresh.slice(0, n));
       this.rcvNxt += n;
       if (n < fresh.length) return;
     }
     if (p.flags & FIN && !this.peerFin) {
       this.peerFin = true;
       this.rcvNxt++;
+      this.rules.fin();
     }
   }
 
-  /** tcp_reset: the pending error depends on the state the reset finds. */
+  /** An RST: the rules set the error the state calls for (tcp_reset). */
   private onReset(): void {
-    if (this.state === "syn_sent") return this.fail(ECONNREFUSED);
     if (this.state === "syn_recv") {
       this.parent?.synq.delete(this);
       return this.destroy();
     }
-    if (this.state !== "open") return;
-    if (!this.orphan) this.error = this.peerFin ? EPIPE : ECONNRESET;
+    if (this.state !== "open" && this.state !== "syn_sent") return;
+    this.rules.reset();
     this.destroy();
   }
 
-  /** A connect that failed (refused, timed out), or an established connection that did. */
+  /** The transport gave up (ETIMEDOUT). */
   private fail(errno: number): void {
-    if (this.state === "syn_sent") this.result = -errno;
-    else this.error = errno;
+    this.rules.failed(errno);
     this.destroy();
   }
 
@@ -336,7 +335,8 @@ export class TcpSock extends SimSocket {
     this.k.cancel(this.finTimer);
     this.rtoTimer = this.ackTimer = this.finTimer = null;
     this.k.unregister(this);
-    if (this.orphan) this.k.release(this);
+    // tcp_set_state(TCP_CLOSE) gives back a port bind() did not pick.
+    if (this.orphan || !this.explicit) this.k.release(this);
     this.wake();
   }
 
@@ -414,26 +414,19 @@ export class TcpSock extends SimSocket {
   // -- the program's calls --
 
   recv(into: Uint8Array, at: number, len: number, flags: number): number {
-    const q = this.rcvq;
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !this.peerFin && !this.dead && this.error === 0;
-    if (q.length > 0 && !(waitAll && q.length < len)) {
-      const n = q.copy(0, len, into, at);
-      if ((flags & MSG_PEEK) === 0) {
-        q.drop(n);
-        const w = this.window();
-        if (this.state === "open" && this.lastWnd < Math.min(this.rcvbuf() / 2, 65535) && w >= Math.min(this.rcvbuf() / 2, 65535)) this.sendAck();
-      }
-      return n;
+    const n = this.rules.recv(into.subarray(at, at + len), flags);
+    if (n > 0 && this.state === "open") {
+      // A window that was closing is reopened at once (tcp_cleanup_rbuf's window update).
+      const half = Math.min(this.rcvbuf() / 2, 65535);
+      if (this.lastWnd < half && this.window() >= half) this.sendAck();
     }
-    if (this.peerFin) return 0;
-    if (this.error) return -this.takeError();
-    if (this.dead) return 0;
-    return -EAGAIN;
+    return n;
   }
 
   send(from: Uint8Array, at: number, len: number): number {
-    if (this.error) return -this.takeError();
-    if (this.dead || this.finWanted || this.state !== "open") return -EPIPE;
+    const e = this.rules.sendError();
+    if (e < 0) return e;
+    if (this.state !== "open") return -EAGAIN;
     const room = this.sndbuf() - this.sndq.length;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
@@ -442,14 +435,19 @@ export class TcpSock extends SimSocket {
     return n;
   }
 
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
+  /** shutdown(2): the rules decide; the transport sends the FIN or disconnects. */
+  shutdown(how: number): number {
+    const r = this.rules.shut(how);
+    if (r.fin) this.shutWrite();
+    if (r.disconnect) {
+      if (this.state === "listen") this.stopListening();
+      else this.abort();
+    }
+    return r.result;
   }
 
-  /** shutdown(SHUT_WR) and close(): the FIN follows the queued data. */
-  shutWrite(): void {
+  /** The FIN follows the queued data (shutdown(SHUT_WR), close()). */
+  private shutWrite(): void {
     if (this.finWanted || this.state !== "open") return;
     this.finWanted = true;
     this.output();
@@ -457,7 +455,10 @@ export class TcpSock extends SimSocket {
 
   /** A listener stops listening: its queued and half-open connections are reset. */
   stopListening(): void {
-    for (const c of [...this.acceptq, ...this.synq]) c.abort();
+    for (const c of [...this.acceptq, ...this.synq]) {
+      c.orphan = true;
+      c.abort();
+    }
     this.acceptq = [];
     this.synq.clear();
     this.state = "closed";
@@ -467,7 +468,6 @@ export class TcpSock extends SimSocket {
   /** Sends RST and forgets the connection (close with unread data, SO_LINGER 0). */
   abort(): void {
     if (this.state === "open" || this.state === "syn_recv") this.emit(RST | ACK, this.sndNxt, null);
-    this.orphan = true;
     this.destroy();
   }
 
@@ -478,8 +478,8 @@ export class TcpSock extends SimSocket {
       return;
     }
     const linger = this.options.get((SOL_SOCKET << 16) | SO_LINGER);
-    if (this.state === "open" && (this.rcvq.length > 0 || linger === 0)) return this.abort();
     this.orphan = true;
+    if (this.state === "open" && (this.rules.queued > 0 || linger === 0)) return this.abort();
     if (this.state !== "open") {
       if (!this.dead) this.destroy();
       else this.k.release(this);
@@ -487,6 +487,14 @@ export class TcpSock extends SimSocket {
     }
     this.shutWrite();
     this.maybeDone();
+  }
+
+  /** sock_finish for a connect: the rules' outcome; a failure moves to the core, which keeps
+   * the pending error from then on. */
+  connectResult(): number {
+    const r = this.rules.connectResult();
+    if (r < 0 && r !== -EAGAIN) this.rules.takeError();
+    return r;
   }
 
   waitingFor(interest: number): string {

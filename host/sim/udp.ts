@@ -1,18 +1,13 @@
-// UDP sockets of a simulated host: a queue of whole datagrams, bounded by the receive buffer
-// (datagrams past it are dropped, as Linux drops them), read one per call and truncated to the
-// reader's buffer; the pending error that an ICMP port unreachable sets on a connected socket.
+// UDP sockets of a simulated host. The queue, its receive-buffer limit, truncation and the
+// pending error an ICMP port unreachable leaves are Linux's rules (host/kernel's
+// DatagramSocket); this file holds the socket's addresses and hears its packets.
 
-import { EAGAIN } from "../errno.js";
+import { DatagramSocket } from "../kernel/index.js";
 import { SimSocket, type KernelTimers } from "./socket.js";
 
-const MSG_PEEK = 2;
-const SOL_SOCKET = 1;
-const SO_RCVBUF = 8;
-/** net.core.rmem_default. */
-const DEFAULT_RCVBUF = 212992;
+const ECONNREFUSED = 111;
 
-export interface Datagram {
-  data: Uint8Array;
+export interface Source {
   ip: string;
   port: number;
 }
@@ -24,52 +19,26 @@ export class UdpSock extends SimSocket {
   rip = "";
   rport = 0;
   connected = false;
-  error = 0;
-  private queue: Datagram[] = [];
-  private queued = 0;
+  readonly rules: DatagramSocket<Source>;
 
   constructor(family: number, timers: KernelTimers) {
     super(family, 2, timers);
+    this.rules = new DatagramSocket<Source>(family);
   }
 
-  /** A datagram arrived for this socket. */
-  deliver(d: Datagram): void {
-    if (this.queued + d.data.length > this.option(SOL_SOCKET, SO_RCVBUF, DEFAULT_RCVBUF)) return;
-    this.queue.push(d);
-    this.queued += d.data.length;
-    this.wake();
+  /** A datagram arrived for this socket (dropped when the receive buffer is full). */
+  deliver(data: Uint8Array, from: Source): void {
+    if (this.rules.received(data, from)) this.wake();
   }
 
-  /** An ICMP port unreachable for a datagram this socket sent: only a connected socket hears
-   * it (__udp4_lib_err without IP_RECVERR). */
+  /** An ICMP port unreachable for a datagram this socket sent to ip:port. */
   refused(ip: string, port: number): void {
     if (!this.connected || ip !== this.rip || port !== this.rport) return;
-    this.error = 111;
+    this.rules.icmpError(ECONNREFUSED);
     this.wake();
-  }
-
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
-  }
-
-  /** __skb_recv_udp: a pending error first, then the oldest datagram. */
-  recv(into: Uint8Array, at: number, len: number, flags: number): Datagram | number {
-    if (this.error) return -this.takeError();
-    const d = this.queue[0];
-    if (!d) return -EAGAIN;
-    into.set(d.data.subarray(0, Math.min(len, d.data.length)), at);
-    if ((flags & MSG_PEEK) === 0) {
-      this.queue.shift();
-      this.queued -= d.data.length;
-    }
-    return d;
   }
 
   close(): void {
-    this.queue = [];
-    this.queued = 0;
     this.wake();
   }
 

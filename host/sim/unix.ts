@@ -1,13 +1,12 @@
-// AF_UNIX stream sockets within a simulated host: a connection is two queues, and send() puts
-// bytes straight on the peer's receive queue (unix_stream_sendmsg), so they are readable when
-// send returns. Paths name sockets in the host's in-memory namespace.
+// AF_UNIX stream sockets within a simulated host: send() puts bytes straight on the peer's
+// receive queue (unix_stream_sendmsg), so they are readable when send returns. What reads and
+// writes answer is Linux's rules (host/kernel's StreamSocket, unix flavour). Paths name sockets
+// in the host's in-memory namespace.
 
-import { EAGAIN, ECONNRESET, EPIPE } from "../errno.js";
-import { ByteQueue } from "./bytes.js";
+import { EAGAIN } from "../errno.js";
+import { SEND_SHUTDOWN, StreamSocket } from "../kernel/index.js";
 import { SimSocket, type KernelTimers } from "./socket.js";
 
-const MSG_PEEK = 2;
-const MSG_WAITALL = 0x100;
 /** What one direction holds before send() waits (net.core.wmem_default). */
 const CAPACITY = 212992;
 
@@ -20,12 +19,8 @@ export class UnixSock extends SimSocket {
   listening = false;
   backlog = 0;
   acceptq: UnixSock[] = [];
-  rcvq = new ByteQueue();
-  /** The peer will send nothing more (it shut its write side or closed). */
-  eof = false;
-  error = 0;
   closed = false;
-  wrShut = false;
+  readonly rules = new StreamSocket(true);
 
   constructor(timers: KernelTimers) {
     super(1, 1, timers);
@@ -36,59 +31,52 @@ export class UnixSock extends SimSocket {
     b.peer = a;
     a.peerPath = b.path;
     b.peerPath = a.path;
+    a.rules.established();
+    b.rules.established();
   }
 
   recv(into: Uint8Array, at: number, len: number, flags: number): number {
-    const q = this.rcvq;
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !this.eof;
-    if (q.length > 0 && !(waitAll && q.length < len)) {
-      const n = q.copy(0, len, into, at);
-      if ((flags & MSG_PEEK) === 0) {
-        q.drop(n);
-        this.peer?.wake();
-      }
-      return n;
-    }
-    if (this.error) return -this.takeError();
-    if (this.eof || q.length > 0) return q.length > 0 ? this.recv(into, at, len, 0) : 0;
-    return -EAGAIN;
+    const n = this.rules.recv(into.subarray(at, at + len), flags);
+    if (n > 0) this.peer?.wake();
+    return n;
   }
 
   send(from: Uint8Array, at: number, len: number): number {
-    if (this.error) return -this.takeError();
-    const p = this.peer;
-    if (!p || p.closed || this.wrShut) return -EPIPE;
-    const room = CAPACITY - p.rcvq.length;
+    const e = this.rules.sendError();
+    if (e < 0) return e;
+    const p = this.peer!;
+    const room = CAPACITY - p.rules.queued;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(room, len);
-    p.rcvq.push(from.slice(at, at + n));
+    p.rules.received(from.slice(at, at + n));
     p.wake();
     return n;
   }
 
-  takeError(): number {
-    const e = this.error;
-    this.error = 0;
-    return e;
-  }
-
-  shutWrite(): void {
-    this.wrShut = true;
-    if (this.peer) {
-      this.peer.eof = true;
-      this.peer.wake();
+  /** unix_shutdown: the peer's opposite side is shut too. */
+  shutdown(how: number): number {
+    if (this.listening) {
+      if (how !== 1) this.listening = false;
+      return 0;
     }
+    const r = this.rules.shut(how);
+    const p = this.peer;
+    if (p && !p.closed) {
+      if (r.fin) p.rules.fin();
+      if (how !== 1) p.rules.shutdown |= SEND_SHUTDOWN;
+      p.wake();
+    }
+    return r.result;
   }
 
-  /** unix_release_sock: the peer sees the end, and ECONNRESET if data was left unread here. */
+  /** unix_release_sock: the peer is shut both ways, and reset if data was left unread here. */
   close(): void {
     this.closed = true;
     for (const c of this.acceptq) c.close();
     this.acceptq = [];
     const p = this.peer;
     if (p) {
-      p.eof = true;
-      if (this.rcvq.length > 0) p.error = ECONNRESET;
+      p.rules.peerClosed(this.rules.queued > 0);
       p.wake();
     }
     this.wake();
