@@ -135,7 +135,7 @@ function noHostImports(): WebAssembly.Imports {
 export function coreWithHost(host: Host): Core {
   const instance = new WebAssembly.Instance(coreModule, { pysocket_host: syscallImports(host, host.errnoOf) });
   const core = new Core(instance);
-  host.attach(core.exports.memory);
+  host.attach(core.exports.memory, core.exports);
   return core;
 }
 

@@ -65,11 +65,11 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   // -- AsyncHost --
 
-  attach(memory: WebAssembly.Memory, core?: { sock_handle(fd: number): number }): void {
+  attach(memory: WebAssembly.Memory, fds?: { sock_handle(fd: number): number }): void {
     this.memory = memory;
-    if (core) {
+    if (fds) {
       this.fdOf = (h) => {
-        for (let fd = 3; fd < 1024; fd++) if (core.sock_handle(fd) === h) return fd;
+        for (let fd = 3; fd < 1024; fd++) if (fds.sock_handle(fd) === h) return fd;
         return -1;
       };
     }
