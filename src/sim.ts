@@ -136,6 +136,12 @@ export class SimNetwork {
     return this.clock.now();
   }
 
+  /** Whether nothing simulated is still to happen (no packet in flight, no timer): a program
+   * still waiting then waits for ever. */
+  idle(): boolean {
+    return !this.clock.busy();
+  }
+
   /** The calls waiting with no timeout while nothing is in flight: [{host, fd, call}]. */
   blocked(): Array<{ host: string; fd: number; call: string }> {
     if (this.clock.busy()) return [];
