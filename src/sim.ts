@@ -77,7 +77,10 @@ export class SimNetwork {
   host(name: string, { address, address6, main }: HostOptions = {}): SimHostModule {
     if (!isName(name)) throw new ValueError("a host needs a name");
     if (this.records.has(name)) throw new ValueError(`host ${name} exists already`);
-    const ip4 = address === undefined ? this.freeAddress((n) => `10.0.0.${n}`) : this.ownAddress(address, true);
+    // 10.0.0.N counts on past 10.0.0.255 into 10.0.1.0 (the network is 10.0.0.0/8).
+    const ip4 = address === undefined
+      ? this.freeAddress((n) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`)
+      : this.ownAddress(address, true);
     const ip6 = address6 === undefined ? this.freeAddress((n) => `fd00::${n.toString(16)}`) : this.ownAddress(address6, false);
     const rec = { name, ip4, ip6, kernel: null, module: {} as SimHostModule, main, paths: new Map() } as HostRecord;
     this.records.set(name, rec);

@@ -1,9 +1,13 @@
-// The virtual clock and its event queue. Time is integer nanoseconds and moves only here: a
-// turn runs every event due now, then lets the program's microtasks run (a setImmediate turn
-// starts only once the microtask queue is empty), and only a turn that finds nothing due moves
-// the clock to the next event. So time jumps exactly when every simulated activity waits.
-// Events due at one instant run in the order they were scheduled, which depends only on the
-// program and the seed. Nothing here reads a real clock.
+// The virtual clock and its event queue. Time is integer nanoseconds and moves only here.
+// Events due now run in a microtask, in the order they were scheduled (which depends only on
+// the program and the seed); only a setImmediate turn, which starts once the microtask queue is
+// empty, moves the clock, to the next event. So time jumps exactly when every simulated
+// activity waits. After MICRO_BATCHES batches in a row without a turn the next batch waits for
+// a turn, so a program that keeps zero-delay events coming still lets the event loop breathe
+// (the count is the program's, so the choice is as deterministic as the rest). Nothing here
+// reads a real clock.
+
+const MICRO_BATCHES = 256;
 
 export interface Timer {
   readonly at: number;
@@ -23,6 +27,8 @@ export class Clock {
   /** Events scheduled for the current instant, in order. */
   private due: Timer[] = [];
   private turnPending = false;
+  private microPending = false;
+  private batches = 0;
   private live = 0;
   /** Cancelled events still in the heap or the due list. */
   private dead = 0;
@@ -38,9 +44,13 @@ export class Clock {
   after(delayNs: number, fn: () => void): Timer {
     const t: Timer = { at: this.ns + Math.max(0, Math.round(delayNs)), seq: this.seq++, fn };
     this.live++;
-    if (t.at === this.ns) this.due.push(t);
-    else this.push(t);
-    this.kick();
+    if (t.at === this.ns) {
+      this.due.push(t);
+      this.kickDue();
+    } else {
+      this.push(t);
+      this.kick();
+    }
     return t;
   }
 
@@ -66,6 +76,19 @@ export class Clock {
     return this.live > 0;
   }
 
+  private readonly micro = () => {
+    this.microPending = false;
+    this.runDue();
+  };
+
+  private kickDue(): void {
+    if (this.microPending || this.turnPending) return;
+    if (this.batches >= MICRO_BATCHES) return this.kick();
+    this.microPending = true;
+    this.batches++;
+    queueMicrotask(this.micro);
+  }
+
   private kick(): void {
     if (this.turnPending || this.live === 0) return;
     this.turnPending = true;
@@ -74,6 +97,7 @@ export class Clock {
 
   private runTurn(): void {
     this.turnPending = false;
+    this.batches = 0;
     if (this.due.length === 0) {
       while (this.heap.length > 0 && this.heap[0].fn === null) {
         this.pop();
@@ -83,6 +107,10 @@ export class Clock {
       this.ns = this.heap[0].at;
       while (this.heap.length > 0 && this.heap[0].at <= this.ns) this.due.push(this.pop());
     }
+    this.runDue();
+  }
+
+  private runDue(): void {
     const batch = this.due;
     this.due = [];
     for (const t of batch) {
@@ -95,7 +123,8 @@ export class Clock {
       this.live--;
       fn();
     }
-    this.kick();
+    if (this.due.length > 0) this.kickDue();
+    else this.kick();
   }
 
   private push(t: Timer): void {
