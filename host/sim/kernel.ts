@@ -161,6 +161,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   // -- the network side --
 
+  ns(): number {
+    return this.env.clock.ns;
+  }
+
   isLocal(ip: string): boolean {
     return isLoopback(ip) || ip === this.env.host.ip4 || ip === this.env.host.ip6;
   }

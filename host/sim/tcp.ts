@@ -43,6 +43,8 @@ const DEFAULT_SNDBUF = 4 * 1024 * 1024;
 /** What a TCP socket asks of its kernel. */
 export interface TcpKernel extends KernelTimers {
   transmit(p: Packet): void;
+  /** Virtual time in nanoseconds. */
+  ns(): number;
   /** Whether `ip` is this host (loopback or its own address). */
   isLocal(ip: string): boolean;
   /** The connection's 4-tuple starts (or stops) naming it for arriving segments. */
@@ -92,8 +94,14 @@ export class TcpSock extends SimSocket {
   /** The program closed it; the kernel finishes sending (an orphan, tcp_close). */
   orphan = false;
   // Timers.
+  // The retransmission and delayed-ACK timers are set once and moved lazily, as Linux's
+  // sk_reset_timer does: disarming only clears the deadline, and a timer that fires early
+  // re-arms itself for the deadline, so a busy connection does not make a timer per segment.
   private rtoTimer: Timer | null = null;
+  /** The retransmission deadline in virtual ns; 0 when disarmed. */
+  private rtoAt = 0;
   private ackTimer: Timer | null = null;
+  private ackDue = false;
   private finTimer: Timer | null = null;
   private srtt = 0;
   private rttvar = 0;
@@ -134,8 +142,7 @@ export class TcpSock extends SimSocket {
     if (flags & ACK) {
       this.lastWnd = wnd;
       this.unacked = 0;
-      this.k.cancel(this.ackTimer);
-      this.ackTimer = null;
+      this.ackDue = false;
     }
     this.k.transmit({
       proto: "tcp", src: this.lip, sport: this.lport, dst: this.rip, dport: this.rport,
@@ -220,8 +227,7 @@ export class TcpSock extends SimSocket {
   private established(): void {
     this.state = "open";
     this.rules.established();
-    this.k.cancel(this.rtoTimer);
-    this.rtoTimer = null;
+    this.rtoAt = 0;
     if (this.rttSeq >= 0 && this.retries === 0) this.sample(this.now() - this.rttAt);
     this.rttSeq = -1;
     this.retries = 0;
@@ -258,8 +264,7 @@ export class TcpSock extends SimSocket {
       if (this.finSent && p.ack === end) this.finAcked = true;
       this.retries = 0;
       this.shift = 0;
-      this.k.cancel(this.rtoTimer);
-      this.rtoTimer = null;
+      this.rtoAt = 0;
       this.wake();
     }
     this.output();
@@ -286,7 +291,10 @@ export class TcpSock extends SimSocket {
     for (const seq of this.ofo.keys()) if (seq < this.rcvNxt) this.ofo.delete(seq);
     this.wake();
     if (this.local || this.peerFin || this.ofo.size > 0 || ++this.unacked >= 2) this.sendAck();
-    else if (!this.ackTimer) this.ackTimer = this.k.after(DELACK * NS, () => this.sendAck());
+    else {
+      this.ackDue = true;
+      this.ackTimer ??= this.k.after(DELACK * NS, this.ackFire);
+    }
     if (this.peerFin) this.maybeDone();
   }
 
@@ -334,6 +342,7 @@ export class TcpSock extends SimSocket {
     this.k.cancel(this.ackTimer);
     this.k.cancel(this.finTimer);
     this.rtoTimer = this.ackTimer = this.finTimer = null;
+    this.rtoAt = 0;
     this.k.unregister(this);
     // tcp_set_state(TCP_CLOSE) gives back a port bind() did not pick.
     if (this.orphan || !this.explicit) this.k.release(this);
@@ -378,13 +387,30 @@ export class TcpSock extends SimSocket {
   }
 
   private armRto(): void {
-    if (this.rtoTimer) return;
-    const wait = Math.min(RTO_MAX, this.rto * 2 ** this.shift);
-    this.rtoTimer = this.k.after(wait * NS, () => this.onRto());
+    if (this.rtoAt) return;
+    const wait = Math.round(Math.min(RTO_MAX, this.rto * 2 ** this.shift) * NS);
+    this.rtoAt = this.k.ns() + wait;
+    this.rtoTimer ??= this.k.after(wait, this.rtoFire);
   }
 
-  private onRto(): void {
+  private readonly rtoFire = (): void => {
     this.rtoTimer = null;
+    if (!this.rtoAt) return;
+    const left = this.rtoAt - this.k.ns();
+    if (left > 0) {
+      this.rtoTimer = this.k.after(left, this.rtoFire);
+      return;
+    }
+    this.rtoAt = 0;
+    this.onRto();
+  };
+
+  private readonly ackFire = (): void => {
+    this.ackTimer = null;
+    if (this.ackDue && !this.dead) this.sendAck();
+  };
+
+  private onRto(): void {
     this.rttSeq = -1;
     if (this.state === "syn_sent" || this.state === "syn_recv") {
       if (++this.retries > (this.state === "syn_sent" ? SYN_RETRIES : SYNACK_RETRIES)) {
