@@ -7,7 +7,7 @@
 // (the count is the program's, so the choice is as deterministic as the rest). Nothing here
 // reads a real clock.
 
-const MICRO_BATCHES = 256;
+const MICRO_BATCHES = 1024;
 
 export interface Timer {
   readonly at: number;
@@ -82,7 +82,7 @@ export class Clock {
   };
 
   private kickDue(): void {
-    if (this.microPending || this.turnPending) return;
+    if (this.microPending) return;
     if (this.batches >= MICRO_BATCHES) return this.kick();
     this.microPending = true;
     this.batches++;
