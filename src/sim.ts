@@ -159,8 +159,7 @@ export class SimNetwork {
   link(a: string, b: string, opts: LinkOptions = {}): void {
     this.record(a);
     this.record(b);
-    const cur = this.net.link(a, b);
-    const next: LinkParams = { ...cur };
+    const next: LinkParams = { ...this.net.link(a, b) };
     for (const k of ["latency", "jitter"] as const) {
       const v = opts[k];
       if (v === undefined) continue;

@@ -65,7 +65,12 @@ function flagText(p: Packet): string {
 export class Network {
   private hosts = new Map<string, NetHost>();
   private byIp = new Map<string, NetHost>();
+  /** Each pair's link, one record for both directions, changed in place by setLink. */
   private links = new Map<string, LinkParams>();
+  /** Per directed pair: its link record and its random stream (looked up once). */
+  private pairs = new Map<NetHost, Map<NetHost, { link: LinkParams; rng: Random }>>();
+  /** Host names as JSON strings, for trace lines. */
+  private quoted = new Map<string, string>();
   private streams = new Map<string, Random>();
   private partitions: Array<[Set<string>, Set<string>]> = [];
   private nextId = 1;
@@ -105,11 +110,29 @@ export class Network {
   }
 
   link(a: string, b: string): LinkParams {
-    return this.links.get(this.linkKey(a, b)) ?? { latency: this.latency, jitter: 0, loss: 0, duplicate: 0 };
+    const key = this.linkKey(a, b);
+    let l = this.links.get(key);
+    if (!l) this.links.set(key, (l = { latency: this.latency, jitter: 0, loss: 0, duplicate: 0 }));
+    return l;
   }
 
   setLink(a: string, b: string, p: LinkParams): void {
-    this.links.set(this.linkKey(a, b), p);
+    Object.assign(this.link(a, b), p);
+  }
+
+  private pair(from: NetHost, to: NetHost): { link: LinkParams; rng: Random } {
+    let m = this.pairs.get(from);
+    if (!m) this.pairs.set(from, (m = new Map()));
+    let p = m.get(to);
+    if (!p) m.set(to, (p = { link: this.link(from.name, to.name), rng: this.stream(`link:${from.name}>${to.name}`) }));
+    return p;
+  }
+
+  private quote(name: string | null): string {
+    if (name === null) return "null";
+    let q = this.quoted.get(name);
+    if (q === undefined) this.quoted.set(name, (q = JSON.stringify(name)));
+    return q;
   }
 
   partition(a: Set<string>, b: Set<string>): void {
@@ -121,6 +144,7 @@ export class Network {
   }
 
   private separated(a: string, b: string): boolean {
+    if (this.partitions.length === 0) return false;
     for (const [x, y] of this.partitions) if ((x.has(a) && y.has(b)) || (y.has(a) && x.has(b))) return true;
     return false;
   }
@@ -131,7 +155,7 @@ export class Network {
 
   /** A packet's trace line, built by hand: this runs for every packet twice. */
   private traceOf(ev: string, p: Packet, from: string, to: string | null, extra = ""): void {
-    let line = `{"t":${this.clock.ns},"ev":"${ev}","p":${p.id},"proto":"${p.proto}","from":${JSON.stringify(from)},"to":${to === null ? "null" : JSON.stringify(to)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
+    let line = `{"t":${this.clock.ns},"ev":"${ev}","p":${p.id},"proto":"${p.proto}","from":${this.quote(from)},"to":${this.quote(to)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
     if (p.proto === "tcp") line += `,"flags":"${flagText(p)}","seq":${p.seq},"ack":${p.ack},"wnd":${p.wnd}`;
     line += `,"len":${p.data ? p.data.length : 0}${extra}}\n`;
     this.trace.line(line);
@@ -155,8 +179,7 @@ export class Network {
     }
     if (!to) return this.traceOf("drop", pkt, from.name, null, ',"reason":"no route"');
     if (this.separated(from.name, to.name)) return this.traceOf("drop", pkt, from.name, to.name, ',"reason":"partition"');
-    const link = this.link(from.name, to.name);
-    const rng = this.stream(`link:${from.name}>${to.name}`);
+    const { link, rng } = this.pair(from, to);
     if (link.loss > 0 && rng.float() < link.loss) return this.traceOf("drop", pkt, from.name, to.name, ',"reason":"loss"');
     this.schedule(from, to, pkt, link, rng);
     if (link.duplicate > 0 && rng.float() < link.duplicate) {
