@@ -67,8 +67,9 @@ export function canonicalIp(text: string): string | null {
 export const ANY4 = "0.0.0.0";
 export const ANY6 = "::";
 
+/** For a canonical address: IPv6 text always has a colon, IPv4 never. */
 export function isV4(ip: string): boolean {
-  return ip.includes(".") && !ip.includes(":");
+  return !ip.includes(":");
 }
 
 export function isLoopback(ip: string): boolean {

@@ -175,6 +175,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   register(s: TcpSock): void {
     this.conns.set(`${s.lip}|${s.lport}|${s.rip}|${s.rport}`, s);
+    s.flow = `${s.rip}|${s.rport}|${s.lip}|${s.lport}`;
   }
 
   unregister(s: TcpSock): void {
@@ -191,7 +192,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   private receiveTcp(p: Packet): void {
-    const c = this.conns.get(`${p.dst}|${p.dport}|${p.src}|${p.sport}`);
+    const c = this.conns.get(p.flow ?? `${p.dst}|${p.dport}|${p.src}|${p.sport}`);
     if (c) return c.receive(p);
     if (p.flags & RST) return;
     if ((p.flags & (SYN | ACK)) === SYN) {

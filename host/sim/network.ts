@@ -29,6 +29,9 @@ export interface Packet {
   data: Uint8Array | null;
   /** Set when the packet is sent: its number in the trace. */
   id: number;
+  /** TCP: the receiver's key for the connection ("dst|dport|src|sport"), when the sender
+   * knows it (it saves building it for every segment). */
+  flow?: string;
 }
 
 export interface LinkParams {

@@ -63,6 +63,8 @@ export class TcpSock extends SimSocket {
   rport = 0;
   /** The socket holds a port binding (bind, listen, connect). */
   bound = false;
+  /** The peer's key for this connection, once both ends are known (Packet.flow). */
+  flow: string | undefined = undefined;
   /** The binding came from bind(), so a failed connect keeps it. */
   explicit = false;
   state: State = "closed";
@@ -146,7 +148,7 @@ export class TcpSock extends SimSocket {
     }
     this.k.transmit({
       proto: "tcp", src: this.lip, sport: this.lport, dst: this.rip, dport: this.rport,
-      flags, seq, ack: flags & ACK ? this.rcvNxt : 0, wnd, data, id: 0,
+      flags, seq, ack: flags & ACK ? this.rcvNxt : 0, wnd, data, id: 0, flow: this.flow,
     });
   }
 
