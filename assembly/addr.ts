@@ -21,11 +21,21 @@ const EAFNOSUPPORT: i32 = 97;
   return c == 0x20 || c - 0x09 < 5;
 }
 
-function hexValue(c: u32): i32 {
-  if (c - 0x30 < 10) return <i32>(c - 0x30);
+// What each byte is to the parsers: its hex digit value (0-15), COLON, DOT or OTHER. One load
+// per character where comparisons would branch twice.
+const COLON: u32 = 16;
+const DOT: u32 = 17;
+const OTHER: u32 = 0xff;
+const CHAR_CLASS = memory.data(256);
+for (let c: u32 = 0; c < 256; c++) {
   const l = c | 0x20;
-  if (l - 0x61 < 6) return <i32>(l - 0x61 + 10);
-  return -1;
+  const v = c - 0x30 < 10 ? c - 0x30 : l - 0x61 < 6 ? l - 0x61 + 10 : c == 0x3a ? COLON : c == 0x2e ? DOT : OTHER;
+  store<u8>(CHAR_CLASS + c, <u8>v);
+}
+
+// @ts-ignore: decorator
+@inline function charClass(c: u32): u32 {
+  return <u32>load<u8>(CHAR_CLASS + c);
 }
 
 // @ts-ignore: decorator
@@ -47,7 +57,7 @@ export function inet_aton(len: i32): i32 {
     let base: u32 = 10;
     if (c == 0x30) {
       base = 8;
-      if ((at(p + 1, end) | 0x20) == 0x78 && hexValue(at(p + 2, end)) >= 0) {
+      if ((at(p + 1, end) | 0x20) == 0x78 && charClass(at(p + 2, end)) < 16) {
         base = 16;
         p += 2;
       }
@@ -55,8 +65,8 @@ export function inet_aton(len: i32): i32 {
     val = 0;
     let over = false;
     while (p < end) {
-      const d = hexValue(<u32>load<u8>(p));
-      if (d < 0 || <u32>d >= base) break;
+      const d = charClass(<u32>load<u8>(p));
+      if (d >= base) break;
       if (!over) {
         val = val * base + <u64>d;
         over = val > 0xffffffff;
@@ -80,32 +90,35 @@ export function inet_aton(len: i32): i32 {
   return 1;
 }
 
+/** glibc inet_pton4 from [src, end) to the four bytes at dst; the octet being read stays in a
+ * local (glibc keeps it in *tp) and is stored when it ends. */
 function pton4(src: usize, end: usize, dst: usize): i32 {
   let sawDigit = false;
   let octets = 0;
+  let cur: u32 = 0;
   let tp = dst;
-  store<u8>(tp, 0);
   while (src < end) {
     const ch = <u32>load<u8>(src++);
     if (isDigit(ch)) {
-      const cur = <u32>load<u8>(tp);
-      const next = cur * 10 + (ch - 0x30);
       if (sawDigit && cur == 0) return 0;
-      if (next > 255) return 0;
-      store<u8>(tp, <u8>next);
+      cur = cur * 10 + (ch - 0x30);
+      if (cur > 255) return 0;
       if (!sawDigit) {
         if (++octets > 4) return 0;
         sawDigit = true;
       }
     } else if (ch == 0x2e && sawDigit) {
       if (octets == 4) return 0;
-      store<u8>(++tp, 0);
+      store<u8>(tp++, <u8>cur);
+      cur = 0;
       sawDigit = false;
     } else {
       return 0;
     }
   }
-  return octets < 4 ? 0 : 1;
+  if (octets < 4) return 0;
+  store<u8>(tp, <u8>cur);
+  return 1;
 }
 
 function pton6(src: usize, end: usize, dst: usize): i32 {
@@ -124,15 +137,14 @@ function pton6(src: usize, end: usize, dst: usize): i32 {
   let xdigits = 0;
   let val: u32 = 0;
   while (src < end) {
-    const ch = <u32>load<u8>(src++);
-    const digit = hexValue(ch);
-    if (digit >= 0) {
+    const digit = charClass(<u32>load<u8>(src++));
+    if (digit < 16) {
       if (xdigits == 4) return 0;
-      val = (val << 4) | <u32>digit;
+      val = (val << 4) | digit;
       ++xdigits;
       continue;
     }
-    if (ch == 0x3a) {
+    if (digit == COLON) {
       curtok = src;
       if (xdigits == 0) {
         if (hasColon) return 0;
@@ -149,7 +161,7 @@ function pton6(src: usize, end: usize, dst: usize): i32 {
       val = 0;
       continue;
     }
-    if (ch == 0x2e && tp + 4 <= tend && pton4(curtok, end, tp) > 0) {
+    if (digit == DOT && tp + 4 <= tend && pton4(curtok, end, tp) > 0) {
       tp += 4;
       xdigits = 0;
       break;
@@ -164,9 +176,16 @@ function pton6(src: usize, end: usize, dst: usize): i32 {
   if (hasColon) {
     // :: would expand to a zero-width field.
     if (tp == tend) return 0;
-    const n = tp - colonp;
-    memory.copy(tend - n, colonp, n);
-    memory.fill(colonp, 0, tend - n - colonp);
+    // glibc's byte loop, a word at a time (both ends are even): at most 7 words, where V8 makes
+    // memory.copy and memory.fill calls out of the module.
+    let from = tp;
+    let to = tend;
+    while (from > colonp) {
+      from -= 2;
+      to -= 2;
+      store<u16>(to, load<u16>(from));
+      store<u16>(from, 0);
+    }
     tp = tend;
   }
   return tp == tend ? 1 : 0;
@@ -181,60 +200,81 @@ export function inet_pton(af: i32, len: i32): i32 {
   return -EAFNOSUPPORT;
 }
 
-function putDecimal(tp: usize, v: u32): usize {
-  if (v >= 100) store<u8>(tp++, <u8>(0x30 + v / 100));
-  if (v >= 10) store<u8>(tp++, <u8>(0x30 + (v / 10) % 10));
-  store<u8>(tp++, <u8>(0x30 + v % 10));
-  return tp;
+// Each octet's decimal digits and a dot after them, as one little-endian word.
+const DECIMAL_DOT = memory.data(256 * 4);
+for (let v: u32 = 0; v < 256; v++) {
+  // Built from the last digit backwards: each step shifts the word one character up.
+  let word: u32 = 0x2e;
+  let rest = v;
+  do {
+    word = (word << 8) | (0x30 + rest % 10);
+    rest /= 10;
+  } while (rest > 0);
+  store<u32>(DECIMAL_DOT + (v << 2), word);
 }
 
+/** a.b.c.d at tp: a word store per octet, no branch on its width; returns the end. */
 function ntop4(src: usize, tp: usize): usize {
-  tp = putDecimal(tp, load<u8>(src));
-  for (let i: usize = 1; i < 4; i++) {
-    store<u8>(tp++, 0x2e);
-    tp = putDecimal(tp, load<u8>(src + i));
+  for (let i: usize = 0; i < 4; i++) {
+    const v = <u32>load<u8>(src + i);
+    store<u32>(tp, load<u32>(DECIMAL_DOT + (v << 2)));
+    tp += 2 + <usize>(v >= 10) + <usize>(v >= 100);
   }
-  return tp;
+  return tp - 1;
 }
 
+/** v (0..0xffff) in lowercase hex without leading zeros at tp; returns the end. The digits are
+ * made four at a time, one per byte, and the word is shifted past the leading zeros. */
 function putHex(tp: usize, v: u32): usize {
-  let shift: i32 = 12;
-  while (shift > 0 && (v >> shift) == 0) shift -= 4;
-  for (; shift >= 0; shift -= 4) {
-    const d = (v >> shift) & 0xf;
-    store<u8>(tp++, <u8>(d < 10 ? 0x30 + d : 0x57 + d));
+  let x = (v >> 12) | ((v >> 8) & 0xf) << 8 | ((v >> 4) & 0xf) << 16 | (v & 0xf) << 24;
+  // A byte above 9 gets 0x80 from adding 0x76; those take 'a' - '0' - 10 = 39 more.
+  const letters = ((x + 0x76767676) >> 7) & 0x01010101;
+  x += 0x30303030 + letters * 39;
+  const digits = <u32>((31 - clz(v | 1)) >> 2) + 1;
+  store<u32>(tp, x >> ((4 - digits) << 3));
+  return tp + digits;
+}
+
+// For each set of zero words (bit i: word i is zero), glibc's choice of the run that becomes
+// "::": the longest of two or more words, the first on a tie, as base | length << 4; NO_RUN when
+// there is none.
+const NO_RUN: u32 = 0x0f;
+const ZERO_RUN = memory.data(256);
+for (let mask: u32 = 0; mask < 256; mask++) {
+  let best: u32 = NO_RUN, bestLen: u32 = 0, len: u32 = 0;
+  for (let i: u32 = 0; i <= 8; i++) {
+    if (i < 8 && (mask >> i) & 1) {
+      len++;
+    } else {
+      if (len >= 2 && len > bestLen) { best = i - len; bestLen = len; }
+      len = 0;
+    }
   }
-  return tp;
+  store<u8>(ZERO_RUN + mask, <u8>(best | (bestLen << 4)));
 }
 
 function ntop6(src: usize, start: usize): usize {
-  // The longest run of two or more zero words becomes "::"; the first wins a tie.
-  let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
-  for (let i = 0; i < 8; i++) {
-    if (load<u16>(src + (i << 1)) == 0) {
-      if (curBase == -1) { curBase = i; curLen = 1; } else curLen++;
-    } else if (curBase != -1) {
-      if (bestBase == -1 || curLen > bestLen) { bestBase = curBase; bestLen = curLen; }
-      curBase = -1;
-    }
-  }
-  if (curBase != -1 && (bestBase == -1 || curLen > bestLen)) { bestBase = curBase; bestLen = curLen; }
-  if (bestBase != -1 && bestLen < 2) bestBase = -1;
+  let zeros: u32 = 0;
+  for (let i: u32 = 0; i < 8; i++) zeros |= <u32>(load<u16>(src + (i << 1)) == 0) << i;
+  const run = <u32>load<u8>(ZERO_RUN + zeros);
+  const runBase = run & 0xf;
+  const runEnd = runBase + (run >> 4);
+  // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) get a dotted tail.
+  const dotted = runBase == 0 && (runEnd == 6 || (runEnd == 5 && load<u16>(src + 10) == 0xffff));
   let tp = start;
-  for (let i = 0; i < 8; i++) {
-    if (bestBase != -1 && i >= bestBase && i < bestBase + bestLen) {
-      if (i == bestBase) store<u8>(tp++, 0x3a);
+  let i: u32 = 0;
+  while (i < 8) {
+    if (i == runBase) {
+      store<u8>(tp++, 0x3a);
+      i = runEnd;
       continue;
     }
     if (i != 0) store<u8>(tp++, 0x3a);
-    // IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) get a dotted tail.
-    const word = bswap<u16>(load<u16>(src + (i << 1)));
-    if (i == 6 && bestBase == 0 && (bestLen == 6 || (bestLen == 5 && load<u16>(src + 10) == 0xffff))) {
-      return ntop4(src + 12, tp);
-    }
-    tp = putHex(tp, word);
+    if (i == 6 && dotted) return ntop4(src + 12, tp);
+    tp = putHex(tp, <u32>bswap<u16>(load<u16>(src + (i << 1))));
+    i++;
   }
-  if (bestBase != -1 && bestBase + bestLen == 8) store<u8>(tp++, 0x3a);
+  if (runEnd == 8) store<u8>(tp++, 0x3a);
   return tp;
 }
 

@@ -1,6 +1,5 @@
 // The pysocket core. Every export returns a value or a negative errno; nothing throws.
 export { scratch, scratch_input, reserve } from "./scratch";
-export { htonl, htons } from "./byteorder";
 export { inet_aton, inet_pton, inet_ntop } from "./addr";
 export { sockaddr_in, sockaddr_in6, sockaddr_un, sockaddr_host } from "./sockaddr";
 export {

@@ -102,11 +102,14 @@ function checkAgreement() {
   return notes;
 }
 
-/** A fresh loop per contender and function: compiled from source each time, so no two share
- * V8's call-site feedback and each call site stays monomorphic, as in real use. */
-function makeLoop(fn, inputs, use) {
+/** A fresh loop per contender and function, compiled from its own source text: V8 caches a
+ * `new Function` by its text, feedback included, so two loops of the same text would share
+ * call-site feedback, and with it make every contender's call polymorphic. Unique text keeps
+ * each call site monomorphic, as in real use. */
+function makeLoop(fn, inputs, use, label) {
   const fold = { bytes: "r[0] ^ r[r.length - 1]", text: "r.length ^ r.charCodeAt(r.length - 1)", int: "r" }[use];
-  const body = `return function loop(reps) {
+  const body = `// ${label}
+  return function loop(reps) {
     let acc = 0;
     for (let k = 0; k < reps; k++) {
       for (let i = 0; i < inputs.length; i++) {
@@ -183,7 +186,7 @@ async function measure(py) {
   for (const c of CASES) {
     for (const who of JS_CONTENDERS) {
       if (!c[who]) continue;
-      const loop = makeLoop(c[who], c.inputs, c.use);
+      const loop = makeLoop(c[who], c.inputs, c.use, `${c.name} ${who}`);
       const start = Date.now();
       let passNs = Infinity;
       while (Date.now() - start < WARMUP_MS) passNs = Math.min(passNs, timeLoop(loop, 1));

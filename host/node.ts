@@ -19,6 +19,7 @@ import {
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
+import { after, type Deadline } from "./timer.js";
 import {
   READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest,
 } from "./types.js";
@@ -45,7 +46,7 @@ interface Datagram {
 
 interface Waiter {
   resolve(ready: boolean): void;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: Deadline | null;
 }
 
 /** One host socket. */
@@ -142,7 +143,7 @@ class Entry {
     if (list.length === 0) return;
     const ws = list.splice(0);
     for (const w of ws) {
-      if (w.timer) clearTimeout(w.timer);
+      w.timer?.cancel();
       w.resolve(true);
     }
     this.updateRef();
@@ -215,6 +216,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
+  /** Streams closed with bytes still to write: see flushed(). */
+  private closing = new Set<net.Socket>();
   private nextHandle = 1;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
@@ -240,16 +243,42 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const list = interest === READ ? e.readers : e.writers;
       const w: Waiter = { resolve, timer: null };
       if (timeout >= 0) {
-        w.timer = setTimeout(() => {
+        w.timer = after(timeout, () => {
           const i = list.indexOf(w);
           if (i >= 0) list.splice(i, 1);
           e.updateRef();
           resolve(false);
-        }, timeout * 1000);
+        });
       }
       list.push(w);
       e.updateRef();
     });
+  }
+
+  /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
+   * streams alike: Linux sends those after close() and after the process exits, Node only while
+   * this thread runs, so a thread ends after this (see host/worker.ts). Node has no event for a
+   * write queue that empties below its high-water mark, so this looks every few milliseconds. */
+  flushed(): Promise<void> {
+    const unflushed = (): boolean => this.closing.size > 0 || [...this.entries.values()].some((e) =>
+      e.stream !== null && !e.stream.destroyed && e.stream.writableLength > 0 && !this.peerHere(e));
+    return new Promise((resolve) => {
+      const look = (): void => {
+        if (unflushed()) setTimeout(look, 2);
+        else resolve();
+      };
+      look();
+    });
+  }
+
+  /** Whether stream `e`'s peer is a socket of this process, which ends with it: bytes for it
+   * need no flushing (Linux discards them as the process's sockets close). */
+  private peerHere(e: Entry): boolean {
+    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    // A socketpair() end has neither name; an accepted one has its listener's.
+    if (e.unixRemote === "") return e.unixLocal === "";
+    for (const x of this.entries.values()) if (x.server && String(x.server.address()) === e.unixRemote) return true;
+    return false;
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -864,7 +893,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         if (peer && !e.dead) this.closedKeys.add(e.key);
         // With nothing left to write, closing the handle is Linux's close(): it sends FIN.
         if (s.writableLength === 0 || s.pending) s.destroy();
-        else s.end(() => s.destroy());
+        else {
+          if (!this.peerHere(e)) {
+            this.closing.add(s);
+            s.once("close", () => this.closing.delete(s));
+          }
+          s.end(() => s.destroy());
+        }
       }
     }
     this.dropServer(e);

@@ -12,14 +12,19 @@
 //   or accept on one answers EAGAIN here, and a blocking one costs the wait's round trip alone.
 // - A send that the Node host will take whole is answered before Node writes it, so that the
 //   caller prepares its next call meanwhile; the next send's bytes go to the other data area.
-//   The worker then grants the socket CREDIT, the bytes it could take more: a send within it is
-//   posted without waiting for any answer, as send(2) returns once the kernel has the bytes.
+//   The worker then grants the socket CREDIT, the bytes it could take more (each socket its
+//   own, so that a program that alternates sockets keeps them all; a connected datagram socket
+//   gets one after a send went through): a send within it is posted without waiting for any
+//   answer, as send(2) returns once the kernel has the bytes.
 // - After a recv, the worker peeks what else the socket holds into the STAGE area: recvs serve
 //   themselves from it, and tell the worker what they took (CONSUME) ahead of the next message,
 //   or at once after a megabyte; the bytes stay queued in the worker until then, so that a close
 //   with unread bytes still resets the connection, as Linux's does.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
-//   WATCHER.
+//   WATCHER. No request ends it: one that throws there is answered with an errno.
+// - The threads start on the first call, not at import; and the calling thread, as it ends,
+//   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
+//   delivers after close() and exit.
 
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
@@ -50,7 +55,7 @@ const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
   ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
 ] = SYSCALLS.keys();
-export { ACCEPT, CLOSE, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
+export { ACCEPT, CLOSE, CONNECT, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
 export const WAIT = SYSCALLS.length;
 /** [id, LOOKUP, host, family]; the answer's LookupResult comes as a message. */
@@ -61,6 +66,9 @@ export const RESOLVE = LOOKUP + 1;
 export const SEND_AHEAD = RESOLVE + 1;
 /** [0, CONSUME, handle, len]: the caller took `len` staged bytes; not answered. */
 export const CONSUME = SEND_AHEAD + 1;
+/** [id, FLUSH]: answered once Node has handed the kernel every byte sends accepted, on open and
+ * closed streams alike; the calling thread asks as it ends (see WorkerHost.start). */
+export const FLUSH = CONSUME + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -84,10 +92,17 @@ export const STAGE_LEN = 7;
 export const FREE = 0;
 export const STAGED = 1;
 export const TAKEN = 2;
-/** CREDIT bytes of stream CREDIT_H may be sent ahead; the worker zeroes CREDIT to revoke it. */
-export const CREDIT_H = 8;
-export const CREDIT = 9;
-export const CONTROL_WORDS = 10;
+export const CONTROL_WORDS = 8;
+
+/** Slots of the CREDIT array, one 64-bit word each: slot h % CREDIT_SLOTS holds (h << 32) | n
+ * while stream h may send n bytes ahead. Handle and count change together, so a send ahead
+ * cannot spend a credit the worker has just given the slot's next stream. */
+export const CREDIT_SLOTS = 1024;
+
+/** A CREDIT word: stream `h` may send `n` bytes ahead. */
+export function creditWord(h: number, n: number): bigint {
+  return (BigInt(h) << 32n) | BigInt(n);
+}
 
 // The worker's memory: a sockaddr slot, socketpair's two handles, a byte for the worker's own
 // peeks, two data areas, the STAGE area, an area where consumed bytes are dropped, and the ring
@@ -113,7 +128,9 @@ export const RING_SIZE = 4 << 20;
 export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
 
 export const SOCK_STREAM = 1;
-const EAI_SYSTEM = -11;
+/** The longest datagram sent ahead: IPv4's largest UDP payload. */
+const MAX_DATAGRAM_AHEAD = 65507;
+export const EAI_SYSTEM = -11;
 /** How often a blocked caller looks at the GONE mark if no notify reaches it. */
 const SLICE_MS = 50;
 
@@ -125,6 +142,7 @@ export const QUIET_SLOTS = 1024;
 export interface WorkerData {
   ctl: Int32Array;
   quiet: Int32Array;
+  credit: BigInt64Array;
   memory: WebAssembly.Memory;
   port: MessagePort;
 }
@@ -156,13 +174,26 @@ export interface WorkerHostOptions {
   entry?: URL;
 }
 
+/** The hosts of this thread whose threads have started. */
+const started = new Set<WorkerHost>();
+
+/** Linux sends the bytes a send accepted after close() and after the process exits; Node only
+ * while the worker runs. So this thread, as it ends, waits for every host's worker to hand them
+ * to the kernel: a thread's children end after its 'exit' listeners have run. */
+function flushAtExit(): void {
+  for (const host of started) host.flush();
+}
+
 export class WorkerHost implements SyncHost {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly quiet = new Int32Array(new SharedArrayBuffer(QUIET_SLOTS * 4));
+  private readonly credit = new BigInt64Array(new SharedArrayBuffer(CREDIT_SLOTS * 8));
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
-  private readonly port: MessagePort;
+  /** The channel to the worker, once the threads are started (on first use). */
+  private port: MessagePort | null = null;
+  private readonly entry: string;
   private seq = 0;
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
@@ -185,21 +216,29 @@ export class WorkerHost implements SyncHost {
    * since it answers in order and so has sent everything ahead before. */
   private ringAt = 0;
 
-  /** Starts the threads at once: they boot (some 100 ms) while the caller goes on. */
+  /** The threads start on first use, not here: importing pysocket/sync starts none. */
   constructor(options: WorkerHostOptions = {}) {
+    this.entry = (options.entry ?? new URL("./worker_main.js", import.meta.url)).href;
+  }
+
+  /** Starts the threads (they boot in some 100 ms; the first request waits for them). */
+  private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
-    const entry = (options.entry ?? new URL("./worker_main.js", import.meta.url)).href;
-    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, memory: this.shared, port: port2 };
+    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, credit: this.credit, memory: this.shared, port: port2 };
     // The threads run this package's modules only: the caller's flags (an --input-type for its
     // -e script, a preload) are not for them, and the worker inherits the watcher's none.
-    const watcher = new Worker(WATCHER, { workerData: { entry, ...data }, transferList: [port2], execArgv: [] });
+    const watcher = new Worker(WATCHER, { workerData: { entry: this.entry, ...data }, transferList: [port2], execArgv: [] });
     // It only fails if a thread cannot be started; the caller then sees EIO, not a crash.
     watcher.on("error", () => {
       Atomics.store(this.ctl, GONE, 1);
     });
-    // As CPython's sockets do not, the threads must not keep the process alive.
+    // As CPython's sockets do not, the threads must not keep the process alive...
     watcher.unref();
+    // ...but bytes a send accepted outlive the program on Linux: see flushAtExit.
+    if (started.size === 0) process.once("exit", flushAtExit);
+    started.add(this);
     this.port = port1;
+    return port1;
   }
 
   attach(memory: WebAssembly.Memory): void {
@@ -308,15 +347,16 @@ export class WorkerHost implements SyncHost {
     return this.call([0, ERROR, h]);
   }
 
-  /** Sends ahead within the credit: copies the bytes to the ring and posts them, unanswered. */
+  /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
+   * ring and posts them, unanswered. */
   private sendAhead(h: number, buf: number, len: number): boolean {
-    const ctl = this.ctl;
-    if (ctl[CREDIT_H] !== h || Atomics.load(ctl, GONE) !== 0) return false;
-    for (;;) {
-      const credit = Atomics.load(ctl, CREDIT);
-      if (credit < len) return false;
-      if (Atomics.compareExchange(ctl, CREDIT, credit, credit - len) === credit) break;
-    }
+    if (this.ringAt + len > RING_SIZE || Atomics.load(this.ctl, GONE) !== 0) return false;
+    // A datagram too long for UDP gets its EMSGSIZE from a call.
+    if (len > MAX_DATAGRAM_AHEAD && !this.streams.has(h)) return false;
+    const slot = h % CREDIT_SLOTS;
+    const word = Atomics.load(this.credit, slot);
+    if (word < creditWord(h, len) || word >= creditWord(h + 1, 0)) return false;
+    if (Atomics.compareExchange(this.credit, slot, word, word - BigInt(len)) !== word) return false;
     const at = RING + this.ringAt;
     this.ringAt += len;
     this.copyIn(buf, at, len);
@@ -359,11 +399,12 @@ export class WorkerHost implements SyncHost {
   /** Posts a message (or none), after the report of staged bytes taken, which must reach the
    * worker before anything else of the caller's. */
   private post(msg: Request | null): void {
+    const port = this.port ?? this.start();
     if (this.consumed > 0) {
-      this.port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
+      port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
       this.consumed = 0;
     }
-    if (msg !== null) this.port.postMessage(msg);
+    if (msg !== null) port.postMessage(msg);
   }
 
   /** Where a send's bytes go: not where the last send's went, which the worker may still be
@@ -414,11 +455,17 @@ export class WorkerHost implements SyncHost {
     return this.ask([0, RESOLVE, req]) as ResolveAnswer;
   }
 
-  /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM. */
+  /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM, and so for
+   * a query that cannot be posted (an argument structuredClone refuses). */
   private ask(req: Request): unknown {
     this.again = null;
-    if (!this.exchange(req)) return { eai: EAI_SYSTEM };
-    return receiveMessageOnPort(this.port)!.message;
+    try {
+      if (!this.exchange(req)) return { eai: EAI_SYSTEM };
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === "DataCloneError") return { eai: EAI_SYSTEM };
+      throw err;
+    }
+    return receiveMessageOnPort(this.port!)!.message;
   }
 
   /** A recv or accept: EAGAIN here if the worker knows there is nothing to take (a zero-length
@@ -449,6 +496,11 @@ export class WorkerHost implements SyncHost {
     const r = this.exchange(req) ? this.ctl[RESULT] : -EIO;
     this.again = r === -EAGAIN ? req : null;
     return r;
+  }
+
+  /** Waits for Node to hand the kernel every byte this host's sends accepted. */
+  flush(): void {
+    this.exchange([0, FLUSH]);
   }
 
   /** Sends `req` and blocks until the worker answers (true) or is gone (false). */

@@ -7,15 +7,19 @@ import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
+import { after } from "./timer.js";
 import { READ, WRITE, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, CLOSE, CONSUME, CREDIT, CREDIT_H, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  ACCEPT, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
   PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
-  WAIT, interestOf, isAgain, type Request, type WorkerData,
+  WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
+/** The bytes a connected datagram socket may send ahead between two calls that wait for the
+ * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
+const DATAGRAM_CREDIT = 212992;
 
 /** A readiness report that an EAGAIN arms, so that an event between that EAGAIN and the caller's
  * wait (two messages apart) is not missed, as poll(2) would not miss it. */
@@ -24,7 +28,7 @@ interface Armed {
   ready: Promise<void>;
 }
 
-const { ctl, quiet, port, memory } = workerData as WorkerData;
+const { ctl, quiet, credit, port, memory } = workerData as WorkerData;
 const host = new NodeHost();
 host.attach(memory);
 const imports = syscallImports(host, host.errnoOf);
@@ -34,8 +38,11 @@ const streams = new Set<number>();
 /** Errors (positive errno) that the worker's own reads or sends took from a stream: the next
  * call that would have taken them from the Node host reports them instead. */
 const taken = new Map<number, number>();
-/** The readiness report that revokes the credit when anything happens to the stream's sending. */
-let creditWatch: Armed | null = null;
+/** Streams granted a credit, and the readiness report that revokes each one's when anything
+ * happens to its sending. */
+const credited = new Map<number, Armed>();
+/** Datagram sockets that have received since their last connect (see handle). */
+const answered = new Set<number>();
 
 function reply(id: number, result: number, ready: number): void {
   ctl[RESULT] = result;
@@ -83,7 +90,12 @@ function syscall(code: number, args: number[]): number {
   // What the caller staged of this stream is its queue's head, which this call may take.
   if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
-  if (code === CLOSE || code === SHUTDOWN) Atomics.store(ctl, CREDIT, 0);
+  if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
+  // A datagram socket's credit is for the destination it is connected to.
+  if (code === CONNECT) {
+    answered.delete(h);
+    if (credited.has(h)) revoke(h);
+  }
   const r = calls[code](...args);
   if (isAgain(r)) {
     arm(h, interestOf(code));
@@ -98,6 +110,7 @@ function syscall(code: number, args: number[]): number {
     armed.delete(h * 4 + WRITE);
     streams.delete(h);
     taken.delete(h);
+    answered.delete(h);
     Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
   }
   return r;
@@ -110,13 +123,17 @@ function peeked(h: number, p: number): void {
   else if (p < 0) take(h, -p);
 }
 
-/** After a stream recv took data, before answering it: peeks what else the stream holds into
- * the STAGE area when it is free, for the caller's next recvs, else one byte, to learn whether
- * the stream is QUIET. Only streams: a peek takes a pending error, and a datagram arriving after
- * it would come first. */
+/** After a recv took data, before answering it: peeks what else the stream holds into the STAGE
+ * area when it is free, for the caller's next recvs, else one byte, to learn whether the socket
+ * is QUIET. A datagram socket's peek may take its pending error, which the next call then
+ * reports before any datagram, as Linux's __skb_try_recv_datagram checks sk_err first. */
 function stageAhead(code: number, args: number[], r: number): void {
   const h = args[0];
-  if (code !== RECV || r <= 0 || !streams.has(h)) return;
+  if (!streams.has(h)) {
+    if ((code === RECV || code === RECV_FROM) && r >= 0) peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
+    return;
+  }
+  if (code !== RECV || r <= 0) return;
   if (Atomics.load(ctl, STAGE) !== FREE) return peeked(h, calls[RECV](h, PROBE, 1, MSG_PEEK));
   const p = calls[RECV](h, STAGE_AREA, STAGE_SIZE, MSG_PEEK);
   if (p <= 0) return peeked(h, p);
@@ -136,25 +153,36 @@ function consume(h: number, n: number): void {
   }
 }
 
-/** Grants stream `h` the room the Node host has left after `sending` more bytes, and revokes it
- * when anything happens to the stream's sending (an error, a reset, a drain). */
-function grant(h: number, sending: number): void {
-  ctl[CREDIT_H] = h;
-  Atomics.store(ctl, CREDIT, Math.min(host.sendRoom(h) - sending, RING_SIZE));
+/** Grants socket `h` a credit of `n` bytes, and revokes it when anything happens to its sending
+ * (an error, a reset, a drain). */
+function grant(h: number, n: number): void {
+  Atomics.store(credit, h % CREDIT_SLOTS, creditWord(h, Math.min(n, RING_SIZE)));
   const a = arm(h, WRITE);
-  if (a === creditWatch) return;
-  creditWatch = a;
+  if (credited.get(h) === a) return;
+  credited.set(h, a);
   void a.ready.then(() => {
-    if (ctl[CREDIT_H] === h) Atomics.store(ctl, CREDIT, 0);
+    if (credited.get(h) === a) revoke(h);
   });
 }
 
-/** Sends within the credit, which the caller counted as sent, merged while they are one run of
- * the ring: an error they meet waits for the next call, and ends the credit. */
+/** Ends stream `h`'s credit, unless its slot has passed to another stream. */
+function revoke(h: number): void {
+  credited.delete(h);
+  const slot = h % CREDIT_SLOTS;
+  for (;;) {
+    const word = Atomics.load(credit, slot);
+    if (word < creditWord(h, 0) || word >= creditWord(h + 1, 0)) return;
+    if (Atomics.compareExchange(credit, slot, word, creditWord(h, 0)) === word) return;
+  }
+}
+
+/** Sends within the credit, which the caller counted as sent, a stream's merged while they are
+ * one run of the ring (datagrams stay apart): an error they meet waits for the next call, and
+ * ends the credit. */
 let ahead = { h: -1, at: 0, len: 0 };
 
 function sendAhead(h: number, at: number, len: number): void {
-  if (ahead.len > 0 && ahead.h === h && ahead.at + ahead.len === at) {
+  if (ahead.len > 0 && ahead.h === h && ahead.at + ahead.len === at && streams.has(h)) {
     ahead.len += len;
     return;
   }
@@ -170,16 +198,16 @@ function flushAhead(): void {
   const r = calls[SEND](h, at, len, 0);
   if (r < 0) {
     take(h, -r);
-    Atomics.store(ctl, CREDIT, 0);
+    revoke(h);
   }
 }
 
 function within(ready: Promise<void>, deadline: number): Promise<boolean> {
   if (deadline === Infinity) return ready.then(() => true);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - performance.now()));
+    const timer = after((deadline - performance.now()) / 1000, () => resolve(false));
     void ready.then(() => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve(true);
     });
   });
@@ -205,18 +233,30 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
 }
 
 // Messages are handled in order; those already queued are taken at once, so that sends ahead in
-// a row become one write. The Node host turns its own exceptions into errnos; anything else
-// thrown here ends the worker, and the caller gets EIO from then on.
+// a row become one write. No request may end the worker, whatever its arguments: one that throws
+// is answered with its errno (a query with EAI_SYSTEM), and the worker serves on.
 port.on("message", (first: Request) => {
   for (let m: Request | undefined = first; m !== undefined; m = receiveMessageOnPort(port)?.message as Request | undefined) {
     if (m[1] === SEND_AHEAD) sendAhead(m[2] as number, m[3] as number, m[4] as number);
     else {
       flushAhead();
-      handle(m);
+      try {
+        handle(m);
+      } catch (err) {
+        refuse(m, err);
+      }
     }
   }
   flushAhead();
 });
+
+/** Answers a request that threw: the caller blocked on it must not wait for ever. */
+function refuse(m: Request, err: unknown): void {
+  const [id, code] = m;
+  if (id === 0) return;
+  if (code === LOOKUP || code === RESOLVE) port.postMessage({ eai: EAI_SYSTEM });
+  reply(id, -host.errnoOf(err), 1);
+}
 
 function handle(m: Request): void {
   const id = m[0];
@@ -225,25 +265,34 @@ function handle(m: Request): void {
     consume(m[2] as number, m[3] as number);
   } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
-    void wait(id, h, interest, timeout, retry);
+    // A wait that throws is answered ready: the caller's retry then meets the error itself.
+    wait(id, h, interest, timeout, retry).catch(() => reply(id, 0, 1));
   } else if (code === LOOKUP || code === RESOLVE) {
-    const query = code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest);
-    void query.then((res) => {
-      port.postMessage(res);
-      reply(id, 0, 1);
-    });
+    void (async () => (code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest)))()
+      .catch(() => ({ eai: EAI_SYSTEM }))
+      .then((res) => {
+        port.postMessage(res);
+        reply(id, 0, 1);
+      });
+  } else if (code === FLUSH) {
+    void host.flushed().then(() => reply(id, 0, 1));
   } else {
     const args = m.slice(2) as number[];
     const [h, , len] = args;
     if (code === SEND && len > 0 && !taken.has(h) && host.sendRoom(h) >= len) {
       // The Node host takes it all, with no other effect: the caller runs on while it writes,
       // and may send ahead what more it could take.
-      grant(h, len);
+      grant(h, host.sendRoom(h) - len);
       reply(id, len, 1);
       calls[SEND](...args);
       return;
     }
     const r = syscall(code, args);
+    // A connected datagram socket's send took its datagram whole, and its peer has answered
+    // since the connect: its next ones may go ahead. (A peer that never answers may be a closed
+    // port, whose refusal Linux reports by the next send; so those wait for each answer.)
+    if (code === SEND && r === len && len > 0 && answered.has(h)) grant(h, DATAGRAM_CREDIT);
+    if ((code === RECV || code === RECV_FROM) && r >= 0 && !streams.has(h)) answered.add(h);
     stageAhead(code, args, r);
     answer(id, code, r, 1);
   }

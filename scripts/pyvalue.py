@@ -3,8 +3,9 @@ fixtures and test/helpers/pyvalue.js reads back.
 
 Tags: {"str": s}, {"int": "decimal"}, {"float": x | "nan" | "inf" | "-inf"}, {"bool": b},
 {"none": null}, {"bytes": "hex"}, {"tuple": [...]}; a recorder may add tags of its own.
-An error is {"type", "mro", "message", for OSError "errno" and "strerror", and "args" unless
-error() leaves them out}.
+An error is {"type", "mro", "message", for OSError "errno" and "strerror", for an exception
+group "group_message" (its message attribute) and "exceptions", and "args" unless error() leaves
+them out}.
 Recorders whose JS tests compare values exactly encode strictly; the others let an integral
 float through, which JS reads as an int.
 """
@@ -84,6 +85,10 @@ def error(e, strict=False, tag=None, bare=(TypeError,)):
     if isinstance(e, OSError):
         err["errno"] = e.errno
         err["strerror"] = e.strerror
+    if isinstance(e, BaseExceptionGroup):
+        # JS keeps Python's attributes: message is e.message, String(e) carries str(e).
+        err["group_message"] = e.message
+        err["exceptions"] = [error(x, strict, tag, bare) for x in e.exceptions]
     if not isinstance(e, bare):
         try:
             err["args"] = [encode(a, strict, tag) for a in e.args]

@@ -12,6 +12,7 @@ whose answers differ between two runs: such a scenario is wrong. Steps marked "u
 run as uid nobody when the recorder is root, to record what an ordinary user gets.
 """
 import hashlib
+import io
 import json
 import os
 import platform
@@ -53,13 +54,16 @@ def decode(v, env):
 
 
 def tag_socket(v):
-    """A socket result as an object. scripts/pyvalue.py tags the rest, not strictly: an integral
-    float such as gettimeout()'s 3.0 stays a float, which JS reads as 3, rightly."""
-    return {"object": "socket"} if isinstance(v, socket.socket) else None
+    """A socket result as an object, a makefile() file as a file. scripts/pyvalue.py tags the
+    rest, not strictly: an integral float such as gettimeout()'s 3.0 stays a float, which JS reads
+    as 3, rightly."""
+    if isinstance(v, socket.socket):
+        return {"object": "socket"}
+    return {"object": "file"} if isinstance(v, (io.IOBase, socket.SocketIO)) else None
 
 
 def sockets_in(v):
-    if isinstance(v, socket.socket):
+    if isinstance(v, (socket.socket, io.IOBase)):
         yield v
     elif isinstance(v, tuple):
         for e in v:
@@ -80,10 +84,11 @@ def prepare(step, env):
     """The call a step makes, as a function of no arguments. A step that cannot even be built
     (an unknown name or tag) is a mistake in the scenario, not an answer to record."""
     args = [decode(a, env) for a in step.get("args", [])]
+    kwargs = {k: decode(v, env) for k, v in step.get("kwargs", {}).items()}
     if "call" in step:
         target = env[step["on"]] if "on" in step else socket
         fn = getattr(target, step["call"])
-        return lambda: fn(*args)
+        return lambda: fn(*args, **kwargs)
     if "get" in step:
         target = env[step["on"]]
         return lambda: getattr(target, step["get"])
@@ -92,6 +97,7 @@ def prepare(step, env):
         "recv_exactly": lambda: recv_exactly(env[step["on"]], *args),
         "bytearray": lambda: bytearray(*args),
         "bytes": lambda: bytes(*args),
+        "str": lambda: str(*args),
     }
     return ops[step["op"]]
 
@@ -158,7 +164,10 @@ class Normalizer:
         return v
 
     def text(self, s):
-        s = re.sub(r"fd=(\d+)", lambda m: "fd=<fd %d>" % self.fd(int(m.group(1))), s)
+        if s.isdigit() and int(s) in self.ports:
+            return "<port %d>" % self.port(int(s))
+        s = re.sub(r"\b(fd|name)=(\d+)", lambda m: "%s=<fd %d>" % (m.group(1), self.fd(int(m.group(2)))), s)
+        s = re.sub(r" at 0x[0-9a-f]+>", " at <address>>", s)
         return re.sub(r"(\('[^']*', )(\d+)(?=[,)])",
                       lambda m: m.group(1) + (m.group(2) if m.group(2) == "0"
                                               else "<port %d>" % self.port(int(m.group(2)))), s)

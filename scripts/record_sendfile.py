@@ -6,11 +6,13 @@
 Writes test/fixtures/sendfile.json, which test/sendfile.test.js replays on pysocket. Each case
 sends a file from socket "a" of a connected pair (a SOCK_DGRAM socket for "sock": "dgram") while a
 thread reads everything the peer receives until EOF; a is closed after the call. Recorded: the
-call's result or exception, and the peer's byte count and sha256 (null without a peer).
+call's result or exception, the peer's byte count and sha256 (null without a peer), and the
+file's position after the call (f.tell(), null when the file was closed).
 
 Case fields:
   file   "data" (SIZE bytes of the pattern below), "empty" (0 bytes) or "dev_zero" (/dev/zero),
-         opened with open(path, "rb")
+         opened with open(path, "rb"); "text" (data opened with open(path, "r")); "bytesio"
+         (io.BytesIO of data: a file object without a descriptor)
   state  "open"; "closed_fd" (the descriptor under the file object closed with os.close(), which
          JS mirrors with a closed fd number); "closed_file" (the file object closed, which JS
          mirrors with a closed node:fs/promises FileHandle)
@@ -22,6 +24,7 @@ Values are tagged as test/helpers/pyvalue.js reads them. A case whose answers di
 runs depends on timing and is refused.
 """
 import hashlib
+import io
 import json
 import os
 import platform
@@ -146,6 +149,18 @@ CASES = [
     case("closed file with count 0", count=I(0), state="closed_file"),
     case("closed file on a non-blocking socket", state="closed_file", setup=NONBLOCKING),
 
+    # A file object without a descriptor (io.BytesIO): socket.py's _sendfile_use_send.
+    case("BytesIO", file="bytesio"),
+    case("BytesIO with offset", I(1000), file="bytesio"),
+    case("BytesIO with offset and count", I(1000), I(20000), file="bytesio"),
+    case("BytesIO with count", count=I(8193), file="bytesio"),
+    case("BytesIO with offset beyond EOF", I(SIZE + 10), file="bytesio"),
+    case("BytesIO on a non-blocking socket", file="bytesio", setup=NONBLOCKING),
+    # A text-mode file is refused before anything else is looked at.
+    case("text-mode file", file="text"),
+    case("text-mode file with count 0", count=I(0), file="text"),
+    case("text-mode file on a SOCK_DGRAM socket", file="text", sock="dgram"),
+
     # Arity.
     dict(case("no arguments"), args=[]),
     case("four arguments", I(0), N, I(1)),
@@ -192,7 +207,10 @@ def run_case(c, paths):
     try:
         for method, args in c["setup"]:
             getattr(a, method)(*[decode(t, None) for t in args])
-        f = open(paths[c["file"]], "rb")
+        if c["file"] == "bytesio":
+            f = io.BytesIO(content(SIZE))
+        else:
+            f = open(paths[c["file"]], "r" if c["file"] == "text" else "rb")
         if c["state"] == "closed_fd":
             os.close(f.fileno())
         elif c["state"] == "closed_file":
@@ -200,6 +218,7 @@ def run_case(c, paths):
         args = [decode(t, f) for t in c["args"]]
         kw = {k: decode(t, f) for k, t in c["kw"].items()}
         outcome = pyvalue.outcome(lambda: a.sendfile(*args, **kw))
+        position = f.tell() if c["state"] == "open" else None
     except CaseHung:
         sys.exit("%s: blocked for %d s" % (c["name"], CASE_LIMIT))
     finally:
@@ -215,7 +234,7 @@ def run_case(c, paths):
             if reader.is_alive():
                 sys.exit("%s: the peer saw no EOF within %d s" % (c["name"], CASE_LIMIT))
             b.close()
-    return {"outcome": outcome, "peer": peer}
+    return {"outcome": outcome, "peer": peer, "position": position}
 
 
 def main():
@@ -225,7 +244,8 @@ def main():
         sys.exit("duplicate case names")
     data = content(SIZE)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = {"data": os.path.join(tmp, "data"), "empty": os.path.join(tmp, "empty"),
+        paths = {"data": os.path.join(tmp, "data"), "text": os.path.join(tmp, "data"),
+                 "empty": os.path.join(tmp, "empty"),
                  "dev_zero": "/dev/zero"}
         with open(paths["data"], "wb") as f:
             f.write(data)

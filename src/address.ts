@@ -3,29 +3,27 @@
 
 import type { Core } from "./core.js";
 import { SA_OUT } from "./core.js";
-import { OSError, OverflowError, UnicodeEncodeError, fromEai } from "./errors.js";
+import { OSError, OverflowError, UnicodeEncodeError, UnicodeError } from "./errors.js";
 import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
-import type { LookupResult, Op } from "./sockcall.js";
+import { idnaEncode, setipaddr } from "./resolve.js";
+import type { Op } from "./sockcall.js";
 import { AF_INET, AF_INET6, AF_UNIX } from "./tables/constants_linux.js";
 
 const ERR_PORT = -1001;
 const ERR_FLOWINFO = -1002;
 const ERR_PATH = -1003;
-const EAI_ADDRFAMILY = -9;
 
-/** idna_converter: the host of an address tuple as text (str, or bytes taken as they are). */
+/** idna_converter: the host of an address tuple as text (str, IDNA-encoded unless ASCII, or
+ * bytes taken as they are). */
 function hostText(v: unknown): string {
   let text: string;
   if (typeof v === "string") {
-    for (let i = 0; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const pair = c <= 0xdbff && i + 1 < v.length && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-        if (!pair) throw new TypeError("encoding of hostname failed");
-        i++;
-      }
+    try {
+      text = /^[\0-\x7f]*$/.test(v) ? v : idnaEncode(v);
+    } catch (err) {
+      if (err instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
+      throw err;
     }
-    text = v;
   } else if (v instanceof Uint8Array) {
     text = String.fromCharCode(...v);
   } else {
@@ -41,26 +39,10 @@ function uintMask(v: unknown): number {
   return Number(BigInt.asUintN(32, typeof v === "bigint" ? v : BigInt(Number(v))));
 }
 
-/** Writes the address bytes for `host` at the scratch start (setipaddr), looking names up. */
-function* setipaddr(core: Core, host: string, family: number): Op<void> {
-  const C = core.exports;
-  if (host === "") {
-    core.u8.fill(0, core.out, core.out + 16);
-    return;
-  }
-  if (host === "<broadcast>") {
-    if (family !== AF_INET) throw new OSError("address family mismatched");
-    core.u8.fill(255, core.out, core.out + 4);
-    return;
-  }
-  // Numeric addresses never reach the resolver.
-  if (family === AF_INET || !host.includes("%")) {
-    if (core.writeText(host) >= 0 && C.inet_pton(family, host.length) === 1) return;
-  }
-  const answer = (yield { kind: "lookup", host, family }) as LookupResult;
-  if ("eai" in answer) throw fromEai(answer.eai);
-  const first = answer.addresses[0];
-  if (core.writeText(first) < 0 || C.inet_pton(family, first.length) !== 1) throw fromEai(EAI_ADDRFAMILY);
+/** Writes the address bytes for `host` at the scratch start: setipaddr, shared with the
+ * resolver functions. */
+function* writeHost(core: Core, host: string, family: number): Op<void> {
+  core.u8.set((yield* setipaddr(host, family)).bytes, core.out);
 }
 
 /** os.fsencode on Linux: UTF-8 with surrogateescape (U+DC80..U+DCFF stand for raw bytes). */
@@ -131,7 +113,7 @@ export function* sockaddrArg(core: Core, family: number, address: unknown, calle
   }
   const flowinfo = address.length > 2 ? uintMask(address[2]) : 0;
   const scopeId = address.length > 3 ? uintMask(address[3]) : 0;
-  yield* setipaddr(core, host, family);
+  yield* writeHost(core, host, family);
   const r = family === AF_INET6 ? C.sockaddr_in6(port, flowinfo, scopeId) : C.sockaddr_in(port);
   if (r === ERR_PORT) throw new OverflowError(`${caller}(): port must be 0-65535.`);
   if (r === ERR_FLOWINFO) throw new OverflowError(`${caller}(): flowinfo must be 0-1048575.`);

@@ -5,7 +5,8 @@
 import { EAI_LINUX } from "./tables/eai_linux.js";
 import { ERRNO_LINUX } from "./tables/errno_linux.js";
 
-function pyStr(v: unknown): string {
+/** str() of an exception's argument. */
+export function pyStr(v: unknown): string {
   return typeof v === "string" ? v : pyRepr(v);
 }
 
@@ -53,12 +54,19 @@ function argsMessage(args: readonly unknown[]): string {
   return pyRepr(args);
 }
 
-/** Python's Exception: str(exc) from its args. The non-OSError classes below extend it. */
+/** Marks a message and args a subclass built itself. */
+const BUILT: unique symbol = Symbol("built");
+
+/** Python's Exception: str(exc) from its args. A subclass whose str() differs passes its
+ * message and args through `built` (so the message is built once). */
 export class Exception extends Error {
   readonly args: readonly unknown[];
-  constructor(...args: unknown[]) {
-    super(argsMessage(args));
-    this.args = args;
+  constructor(...args: unknown[]);
+  constructor(message: string, args: readonly unknown[], built: typeof BUILT);
+  constructor(...a: unknown[]) {
+    const built = a.length === 3 && a[2] === BUILT;
+    super(built ? a[0] as string : argsMessage(a));
+    this.args = built ? a[1] as unknown[] : a;
   }
 }
 
@@ -114,6 +122,31 @@ export class UnicodeDecodeError extends UnicodeError {
 /** Python's LookupError (unknown encodings and error handlers). */
 export class LookupError extends Exception {}
 
+/** Python's KeyError: str() of a single argument is its repr. */
+export class KeyError extends LookupError {
+  constructor(...args: unknown[]) {
+    super(args.length === 1 ? pyRepr(args[0]) : argsMessage(args), args, BUILT);
+  }
+}
+
+export class RuntimeError extends Exception {}
+
+/** Python's ExceptionGroup(message, exceptions). JavaScript's `message` is Python's `message`
+ * attribute; String(eg) carries str(eg), "message (N sub-exceptions)". */
+export class ExceptionGroup extends Exception {
+  readonly exceptions: readonly Error[];
+  constructor(message: string, exceptions: Iterable<Error>) {
+    const list = Array.from(exceptions);
+    super(message, [message, list], BUILT);
+    this.exceptions = list;
+  }
+
+  toString(): string {
+    const n = this.exceptions.length;
+    return `${this.name}: ${this.message} (${n} sub-exception${n === 1 ? "" : "s"})`;
+  }
+}
+
 export class ArithmeticError extends Exception {}
 
 /** Python's AttributeError (getfqdn raises it for a name without strip()). */
@@ -121,30 +154,69 @@ export class AttributeError extends Exception {}
 
 export class OverflowError extends ArithmeticError {}
 
-/** Python's OSError: OSError(errno, strerror[, filename]) or OSError(message). */
+type OSErrorClass = new (...args: unknown[]) => OSError;
+
+/** errno -> the OSError subclass OSError() picks (filled from the errno table below). */
+const errnoClass = new Map<number, OSErrorClass>();
+
+/** PyLong_Check's ints (bool included) as a key of the errno table. */
+function errnoKey(v: unknown): number | undefined {
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v === "bigint" && v >= -(2n ** 31n) && v < 2n ** 31n) return Number(v);
+  return undefined;
+}
+
+/** Python's OSError(errno, strerror[, filename[, winerror[, filename2]]]) or OSError(*args):
+ * Objects/exceptions.c's OSError_new (which picks the errno's subclass when OSError itself is
+ * called with 2 to 5 arguments), oserror_init and OSError_str. */
 export class OSError extends Exception {
-  readonly errno: number | null = null;
-  readonly strerror: string | null = null;
-  readonly filename: unknown = null;
+  readonly errno!: number | null;
+  readonly strerror!: string | null;
+  readonly filename!: unknown;
+  readonly filename2!: unknown;
   constructor(...args: unknown[]) {
-    // OSError_init: two to five args are (errno, strerror[, filename, ...]); args keeps two.
     const structured = args.length >= 2 && args.length <= 5;
-    super(...(structured ? [args[0], args[1]] : args));
-    if (!structured) return;
-    this.errno = args[0] as number;
-    this.strerror = args[1] as string;
-    const named = args.length >= 3 && args[2] !== null && args[2] !== undefined;
-    if (args.length >= 3) this.filename = args[2] ?? null;
-    this.message = named
-      ? `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}: ${pyRepr(args[2])}`
-      : `[Errno ${pyStr(args[0])}] ${pyStr(args[1])}`;
+    if (structured && new.target === OSError) {
+      const key = errnoKey(args[0]);
+      const cls = key === undefined ? undefined : errnoClass.get(key);
+      if (cls !== undefined && cls !== OSError) return new cls(...args);
+    }
+    const [errno, text, filename = null, , filename2 = null] = args;
+    const named = structured && filename !== null && !(new.target === BlockingIOError && isPyNumber(filename));
+    let message: string;
+    if (named) {
+      message = filename2 !== null
+        ? `[Errno ${pyStr(errno)}] ${pyStr(text)}: ${pyRepr(filename)} -> ${pyRepr(filename2)}`
+        : `[Errno ${pyStr(errno)}] ${pyStr(text)}: ${pyRepr(filename)}`;
+    } else {
+      message = structured ? `[Errno ${pyStr(errno)}] ${pyStr(text)}` : argsMessage(args);
+    }
+    super(message, named ? [errno, text] : args, BUILT);
+    this.errno = structured ? errno as number : null;
+    this.strerror = structured ? text as string : null;
+    this.filename = named ? filename : null;
+    this.filename2 = named ? filename2 : null;
   }
+}
+
+/** PyNumber_Check for the JS values of Python numbers. */
+function isPyNumber(v: unknown): boolean {
+  return typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
 }
 
 export class herror extends OSError {}
 export class gaierror extends OSError {}
 export class TimeoutError extends OSError {}
-export class BlockingIOError extends OSError {}
+/** BlockingIOError(errno, strerror, characters_written): a number as third argument is the count
+ * written, not a file name. */
+export class BlockingIOError extends OSError {
+  readonly characters_written?: number;
+  constructor(...args: unknown[]) {
+    super(...args);
+    if (args.length >= 3 && args.length <= 5 && isPyNumber(args[2])) this.characters_written = Number(args[2]);
+  }
+}
 export class InterruptedError extends OSError {}
 export class ChildProcessError extends OSError {}
 export class ProcessLookupError extends OSError {}
@@ -163,7 +235,7 @@ export class ConnectionResetError extends ConnectionError {}
 export class UnsupportedOperation extends OSError {}
 
 const CLASSES = {
-  Exception, ArithmeticError, AttributeError, ValueError, UnicodeError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
+  Exception, KeyError, RuntimeError, ExceptionGroup, ArithmeticError, AttributeError, ValueError, UnicodeError, UnicodeEncodeError, OverflowError, OSError, herror, gaierror, TimeoutError,
   BlockingIOError, InterruptedError, ChildProcessError, ProcessLookupError, FileNotFoundError,
   FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ConnectionError,
   BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
@@ -173,9 +245,6 @@ for (const [name, cls] of Object.entries(CLASSES)) {
   Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
-type OSErrorClass = new (...args: unknown[]) => OSError;
-
-const errnoClass = new Map<number, OSErrorClass>();
 const errnoText = new Map<number, string>();
 const errnoSymbol = new Map<string, number>();
 for (const [n, symbol, cls, text] of ERRNO_LINUX) {
@@ -194,15 +263,34 @@ export function errnoNumber(symbol: string): number | undefined {
   return errnoSymbol.get(symbol);
 }
 
-/** OSError(errno, strerror) as Python builds it: OSError.__new__ picks the errno's subclass. */
-export function oserror(n: number, text: string): OSError {
-  return new (errnoClass.get(n) ?? OSError)(n, text);
+/** V8 and JavaScriptCore take the stack depth from Error.stackTraceLimit; elsewhere, or where
+ * the intrinsics are frozen, exceptions are built as usual. */
+const stackLimitWritable = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true;
+
+/** Builds an exception without capturing a JavaScript stack, which CPython has no cost like:
+ * for the exceptions that are answers on hot paths (a non-blocking call with nothing to do, a
+ * timeout), not faults to trace. */
+function stackless<T>(make: () => T): T {
+  if (!stackLimitWritable) return make();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The exception CPython raises for errno n (PyErr_SetFromErrno), with Linux's text. */
 export function fromErrno(n: number, filename?: unknown): OSError {
   const cls = errnoClass.get(n) ?? OSError;
-  return filename === undefined ? new cls(n, strerror(n)) : new cls(n, strerror(n), filename);
+  if (filename !== undefined) return new cls(n, strerror(n), filename);
+  return cls === BlockingIOError ? stackless(() => new cls(n, strerror(n))) : new cls(n, strerror(n));
+}
+
+/** TimeoutError("timed out"), as sock_call_ex raises it when a socket's timeout expires. */
+export function timedOut(): TimeoutError {
+  return stackless(() => new TimeoutError("timed out"));
 }
 
 const eaiText = new Map<number, string>(EAI_LINUX.map(([n, , text]) => [n, text]));

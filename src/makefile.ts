@@ -8,7 +8,7 @@ import {
   BlockingIOError, LookupError, OSError, OverflowError, TimeoutError, UnicodeDecodeError,
   UnicodeEncodeError, UnsupportedOperation, ValueError, pyRepr,
 } from "./errors.js";
-import { argTypeName, checkCString, isInt, typeName } from "./pyargs.js";
+import { PY_TYPE, argTypeName, checkCString, isInt, typeName } from "./pyargs.js";
 import type { Op } from "./sockcall.js";
 import type { SocketBase } from "./socket.js";
 
@@ -142,6 +142,16 @@ function returnsPromises(sock: SocketBase<boolean>): boolean {
   return answer;
 }
 
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0x1000;
+
+/** A number unique to a live object, standing for CPython's id() in reprs. */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = lastObjectId += 16));
+  return id;
+}
+
 /**
  * What every file object shares: IOBase's readlines, writelines and iteration (iobase.c), and the
  * driver. Reads run in the socket's read lane and writes in its write lane, as Python's buffered
@@ -158,6 +168,20 @@ abstract class FileBase<A extends boolean, L extends Uint8Array | string> {
   }
 
   abstract get closed(): boolean;
+
+  get [PY_TYPE](): string {
+    return this._type;
+  }
+
+  /** repr(f): object.__repr__ (`<socket.SocketIO object at 0x…>`), the address an id of this
+   * object; the io classes override it as _io does. */
+  toString(): string {
+    return `<${this._type === "SocketIO" ? "socket" : "_io"}.${this._type} object at 0x${objectId(this).toString(16)}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 
   /** @internal */ _run<T>(lane: Lane, op: () => Op<T>): Ret<A, T> {
     return this._owner._stack.run(this._owner, lane, op);
@@ -517,6 +541,11 @@ abstract class Buffered<A extends boolean> extends FileBase<A, Uint8Array> {
 
   get raw(): SocketIO<A> {
     return this._raw;
+  }
+
+  /** buffered_repr: `<_io.BufferedReader name=3>` (-1 once closed). */
+  toString(): string {
+    return `<_io.${this._type} name=${pyRepr(this.name)}>`;
   }
 
   get closed(): boolean {
@@ -1486,6 +1515,13 @@ export class TextIOWrapper<A extends boolean> extends FileBase<A, string> {
   /** The buffer's name; a BufferedRWPair has none (undefined, where Python raises AttributeError). */
   get name(): number | undefined {
     return this._buffer.name;
+  }
+
+  /** textiowrapper_repr: name and mode where there are, then the encoding. */
+  toString(): string {
+    const name = this.name === undefined ? "" : ` name=${pyRepr(this.name)}`;
+    const mode = this.mode === undefined ? "" : ` mode=${pyRepr(this.mode)}`;
+    return `<_io.TextIOWrapper${name}${mode} encoding=${pyRepr(this.encoding)}>`;
   }
 
   get newlines(): string | string[] | null {

@@ -2,18 +2,37 @@
 // socket(), create_connection(), create_server(), the default timeout. Lib/socket.py's Python
 // code, translated: each facade calls makeModule with its stack.
 
-import { OSError, ValueError, fromEai, oserror, pyRepr } from "./errors.js";
-import { asCInt, asClinicInt, typeName } from "./pyargs.js";
+import { ExceptionGroup, OSError, ValueError, pyRepr, pyStr } from "./errors.js";
+import { asCInt, asClinicInt, bindArgs, pyTruthy, typeName } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
-import { makeResolver } from "./resolve.js";
-import type { LookupResult, Op } from "./sockcall.js";
+import { getaddrinfoOp, makeResolver } from "./resolve.js";
+import type { Op } from "./sockcall.js";
 import {
-  AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
+  AF_INET, AF_INET6, AF_UNIX, IPPROTO_IPV6, IPV6_V6ONLY, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR,
   SO_REUSEPORT,
 } from "./tables/constants_linux.js";
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
+
+export interface CreateConnectionOptions {
+  timeout?: number | null;
+  source_address?: Address | null;
+  all_errors?: boolean;
+}
+
+/** `host, port = address`: any iterable unpacks (a str into its characters, bytes into ints). */
+function unpackPair(address: unknown): [unknown, unknown] {
+  const items: unknown = typeof address === "string" ? Array.from(address)
+    : address instanceof Uint8Array ? Array.from(address) : address;
+  if (!Array.isArray(items)) throw new TypeError(`cannot unpack non-iterable ${typeName(address)} object`);
+  if (items.length !== 2) {
+    throw new ValueError(items.length > 2
+      ? "too many values to unpack (expected 2)"
+      : `not enough values to unpack (expected 2, got ${items.length})`);
+  }
+  return [items[0], items[1]];
+}
 
 export interface CreateServerOptions {
   family?: number;
@@ -89,56 +108,47 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
     return true;
   }
 
-  /** The (family, address) pairs a host name stands for, numeric ones without a lookup. */
-  function* resolve(host: string, port: number): Op<Array<[number, Address]>> {
-    const answer = (yield { kind: "lookup", host, family: AF_UNSPEC }) as LookupResult;
-    if ("eai" in answer) throw fromEai(answer.eai);
-    return answer.addresses.map((a): [number, Address] =>
-      a.includes(":") ? [AF_INET6, [a, port, 0, 0]] : [AF_INET, [a, port]]);
-  }
-
-  function* connectTo(address: unknown, timeout: number | null | undefined, source: unknown): Op<S> {
-    // `host, port = address`: any iterable unpacks, a str into its characters.
-    if (typeof address === "string") address = Array.from(address);
-    if (!Array.isArray(address)) throw new TypeError(`cannot unpack non-iterable ${typeName(address)} object`);
-    if (address.length !== 2) {
-      throw new ValueError(address.length > 2
-        ? "too many values to unpack (expected 2)"
-        : `not enough values to unpack (expected 2, got ${address.length})`);
-    }
-    const [host, port] = address as [string, number];
-    const candidates = yield* resolve(host, port);
-    let last: unknown = null;
-    for (const [af, sa] of candidates) {
+  /** socket.py's create_connection: every address getaddrinfo gives for (host, port) as
+   * SOCK_STREAM, in its order, each on a socket of its family, type and proto. */
+  function* connectTo(args: readonly unknown[]): Op<S> {
+    const a = bindArgs("create_connection", args, ["address", "timeout", "source_address"], 1, ["all_errors"]);
+    const [host, port] = unpackPair(a.address);
+    const allErrors = pyTruthy(a.all_errors);
+    const errors: OSError[] = [];
+    for (const [af, socktype, proto, , sa] of yield* getaddrinfoOp([host, port, 0, SOCK_STREAM])) {
       let sock: S | null = null;
       try {
-        sock = new SocketClass(stack, [af, SOCK_STREAM, 0]);
-        if (timeout !== undefined) sock.settimeout(timeout);
-        if (source) yield* sock._bindOp(source);
+        sock = new SocketClass(stack, [af, socktype, proto]);
+        // An omitted timeout is socket.py's _GLOBAL_DEFAULT_TIMEOUT: the module default.
+        if (a.timeout !== undefined) sock.settimeout(a.timeout as number | null);
+        if (pyTruthy(a.source_address)) yield* sock._bindOp(a.source_address);
         yield* sock._connectOp(sa, true);
         return sock;
       } catch (err) {
-        if (!(err instanceof OSError)) {
-          sock?.close();
-          throw err;
-        }
-        last = err;
         sock?.close();
+        if (!(err instanceof OSError)) throw err;
+        if (!allErrors) errors.length = 0;
+        errors.push(err);
       }
     }
-    if (last) throw last;
-    throw new OSError("getaddrinfo returns an empty list");
+    if (errors.length === 0) throw new OSError("getaddrinfo returns an empty list");
+    if (!allErrors) throw errors[0];
+    throw new ExceptionGroup("create_connection failed", errors);
   }
 
-  /** create_connection(address, timeout=<default>, source_address=None): an omitted (undefined)
-   * timeout means the module default, null means blocking, as Python's sentinel does. */
-  function create_connection(address: Address, timeout?: number | null, source_address?: Address | null): Ret<A, S> {
-    return run(() => connectTo(address, timeout, source_address));
+  /** create_connection(address, timeout=<default>, source_address=None, *, all_errors=False):
+   * keywords in a trailing options object. An omitted (undefined) timeout means the module
+   * default, null means blocking, as Python's sentinel does. */
+  function create_connection(address: Address, timeout?: number | null | CreateConnectionOptions,
+    source_address?: Address | null | CreateConnectionOptions, options?: CreateConnectionOptions): Ret<A, S>;
+  function create_connection(...args: unknown[]): Ret<A, S> {
+    return run(() => connectTo(args));
   }
 
-  function* serve(address: unknown, opts: CreateServerOptions): Op<S> {
-    const family = opts.family ?? AF_INET;
-    if (opts.dualstack_ipv6 && family !== AF_INET6) throw new ValueError("dualstack_ipv6 requires AF_INET6 family");
+  function* serve(args: readonly unknown[]): Op<S> {
+    const a = bindArgs("create_server", args, ["address", "family", "backlog", "reuse_port", "dualstack_ipv6"], 1);
+    const family = a.family === undefined ? AF_INET : a.family;
+    if (pyTruthy(a.dualstack_ipv6) && family !== AF_INET6) throw new ValueError("dualstack_ipv6 requires AF_INET6 family");
     const sock = new SocketClass(stack, [family, SOCK_STREAM]);
     try {
       try {
@@ -146,16 +156,17 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
       } catch (err) {
         if (!(err instanceof OSError)) throw err;
       }
-      if (opts.reuse_port) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
-      if (family === AF_INET6) sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, opts.dualstack_ipv6 ? 0 : 1);
+      if (pyTruthy(a.reuse_port)) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
+      if (family === AF_INET6) sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, pyTruthy(a.dualstack_ipv6) ? 0 : 1);
       try {
-        yield* sock._bindOp(address);
+        yield* sock._bindOp(a.address);
       } catch (err) {
         if (!(err instanceof OSError)) throw err;
-        throw oserror(err.errno!, `${err.strerror} (while attempting to bind on address ${pyRepr(address)})`);
+        // `raise error(err.errno, msg)`: OSError() picks the errno's subclass.
+        throw new OSError(err.errno, `${pyStr(err.strerror)} (while attempting to bind on address ${pyRepr(a.address)})`);
       }
-      if (opts.backlog === null || opts.backlog === undefined) sock.listen();
-      else sock.listen(opts.backlog);
+      if (a.backlog === null || a.backlog === undefined) sock.listen();
+      else sock.listen(a.backlog as number);
       return sock;
     } catch (err) {
       sock.close();
@@ -165,14 +176,10 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
 
   /** create_server(address, *, family=AF_INET, backlog=None, reuse_port=False,
    * dualstack_ipv6=False): keywords as an options object, or positionally as API.md lists them. */
-  function create_server(
-    address: Address, family?: number | CreateServerOptions, backlog?: number | null,
-    reuse_port?: boolean, dualstack_ipv6?: boolean,
-  ): Ret<A, S> {
-    const opts: CreateServerOptions = typeof family === "object" && family !== null
-      ? family
-      : { family, backlog, reuse_port, dualstack_ipv6 };
-    return run(() => serve(address, opts));
+  function create_server(address: Address, family?: number | CreateServerOptions, backlog?: number | null,
+    reuse_port?: boolean, dualstack_ipv6?: boolean): Ret<A, S>;
+  function create_server(...args: unknown[]): Ret<A, S> {
+    return run(() => serve(args));
   }
 
   return {

@@ -10,7 +10,7 @@ export {
   BlockingIOError, InterruptedError, ConnectionError, BrokenPipeError, ConnectionAbortedError,
   ConnectionRefusedError, ConnectionResetError, FileNotFoundError, FileExistsError,
   PermissionError, ValueError, OverflowError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
-  LookupError, UnsupportedOperation, AttributeError,
+  LookupError, UnsupportedOperation, AttributeError, KeyError, RuntimeError, ExceptionGroup,
 } from "./errors.js";
 export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,

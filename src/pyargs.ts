@@ -4,6 +4,10 @@
 
 import { OverflowError, UnicodeEncodeError, ValueError } from "./errors.js";
 
+/** The Python type name of pysocket's own objects (sockets, makefile() files), on their
+ * prototypes. */
+export const PY_TYPE: unique symbol = Symbol("pysocket.type");
+
 /** The Python type name of a JS value, as `type(x).__name__` would print it. */
 export function typeName(v: unknown): string {
   switch (typeof v) {
@@ -17,7 +21,58 @@ export function typeName(v: unknown): string {
   if (v === null) return "NoneType";
   if (v instanceof Uint8Array) return "bytes";
   if (Array.isArray(v)) return "tuple";
-  return "object";
+  const own = (v as { [PY_TYPE]?: unknown })[PY_TYPE];
+  return typeof own === "string" ? own : "object";
+}
+
+/** Python's truth value of an argument (`if source_address:`): None, False, 0, "" and empty
+ * tuples and bytes are false. */
+export function pyTruthy(v: unknown): boolean {
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length > 0;
+  return Boolean(v);
+}
+
+/** A trailing options object: a plain object, not an array, a buffer or a class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function nameList(names: string[]): string {
+  const q = names.map((n) => `'${n}'`);
+  if (q.length <= 2) return q.join(" and ");
+  return `${q.slice(0, -1).join(", ")}, and ${q[q.length - 1]}`;
+}
+
+/**
+ * Python's binding of a call's arguments (Python/ceval.c's messages), keyword arguments given as
+ * a trailing plain object: `names` are the positional-or-keyword parameters, the first
+ * `required` of them required, `kwOnly` the keyword-only ones. Returns the values by name; one
+ * not given is undefined.
+ */
+export function bindArgs(
+  fn: string, given: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = [],
+): Record<string, unknown> {
+  const args = [...given];
+  const kw = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.pop() as Record<string, unknown> : {};
+  if (args.length > names.length) {
+    const takes = required === names.length ? `${required}` : `from ${required} to ${names.length}`;
+    throw new TypeError(`${fn}() takes ${takes} positional argument${names.length === 1 ? "" : "s"} but ${args.length} ${args.length === 1 ? "was" : "were"} given`);
+  }
+  const bound: Record<string, unknown> = {};
+  names.forEach((n, i) => { bound[n] = args[i]; });
+  for (const [k, v] of Object.entries(kw)) {
+    const i = names.indexOf(k);
+    if (i < 0 && !kwOnly.includes(k)) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+    if (i >= 0 && i < args.length) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
+    bound[k] = v;
+  }
+  const missing = names.slice(0, required).filter((n, i) => i >= args.length && !(n in kw));
+  if (missing.length > 0) {
+    throw new TypeError(`${fn}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${nameList(missing)}`);
+  }
+  return bound;
 }
 
 /** As getargs.c names a wrong argument's type: None, not NoneType. */

@@ -12,7 +12,7 @@ import {
 } from "./errors.js";
 import type { Runner } from "./module.js";
 import { getservbyname, getservbyport } from "./netdb.js";
-import { argTypeName, arity, asCInt, checkCString, isInt, typeName } from "./pyargs.js";
+import { argTypeName, arity, asCInt, bindArgs, checkCString, isInt, typeName } from "./pyargs.js";
 import type { Op, ResolveAnswer } from "./sockcall.js";
 import {
   AF_INET, AF_INET6, AF_UNSPEC, AI_ADDRCONFIG, AI_ALL, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV,
@@ -211,7 +211,7 @@ function etIdna(fn: string, v: unknown): string {
 
 // -- addresses: the core's glibc parsers and formatter --
 
-interface Addr {
+export interface Addr {
   family: number;
   bytes: Uint8Array;
   scope: number;
@@ -665,19 +665,22 @@ function hostTuple(r: HostResult, af: number): [string, string[], string[]] {
   return [r.h.name, r.h.aliases, r.h.addrs.map((b) => ntop(af, b))];
 }
 
-/** CPython's setipaddr(name, af) for AF_INET or AF_UNSPEC: the address a host argument names. */
-function* setipaddr(name: string, af: number): Op<Addr> {
+/** CPython's setipaddr(name, af) (Modules/socketmodule.c): the address a host argument names
+ * for family `af` (AF_INET, AF_INET6 or AF_UNSPEC), numeric ones without a lookup, names through
+ * getaddrinfo. Every host of bind, connect, sendto and the resolver functions comes here. */
+export function* setipaddr(name: string, af: number): Op<Addr> {
   if (name === "") {
     const r = yield* getaddrinfoCore(null, "0", af, SOCK_DGRAM, 0, AI_PASSIVE);
     if (r.length > 1) throw new OSError("wildcard resolved to multiple address");
     return r[0].addr;
   }
   if (name === "255.255.255.255" || name === "<broadcast>") {
+    if (af !== AF_INET && af !== AF_UNSPEC) throw new OSError("address family mismatched");
     return { family: AF_INET, bytes: Uint8Array.of(255, 255, 255, 255), scope: 0 };
   }
-  const v4 = pton(AF_INET, name);
+  const v4 = af !== AF_INET6 ? pton(AF_INET, name) : null;
   if (v4) return { family: AF_INET, bytes: v4, scope: 0 };
-  const v6 = af === AF_UNSPEC && !name.includes("%") ? pton(AF_INET6, name) : null;
+  const v6 = af !== AF_INET && !name.includes("%") ? pton(AF_INET6, name) : null;
   if (v6) return { family: AF_INET6, bytes: v6, scope: 0 };
   return (yield* getaddrinfoCore(name, null, af, 0, 0, 0))[0].addr;
 }
@@ -697,33 +700,12 @@ function uintMask(v: unknown): number {
   return Number(BigInt.asUintN(32, typeof v === "bigint" ? v : BigInt(Number(v))));
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v)
-  && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
-
-const GAI_PARAMS = ["host", "port", "family", "type", "proto", "flags"];
-
 /** Lib/socket.py's getaddrinfo(host, port, family=0, type=0, proto=0, flags=0): keywords as a
  * trailing plain object; an omitted (undefined) optional argument takes its default. */
-function bindGaiArgs(args: unknown[]): unknown[] {
-  const kw = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.pop() as Record<string, unknown> : {};
-  if (args.length > 6) {
-    throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length} were given`);
-  }
-  const bound: unknown[] = [...args];
-  for (const [k, v] of Object.entries(kw)) {
-    const i = GAI_PARAMS.indexOf(k);
-    if (i < 0) throw new TypeError(`getaddrinfo() got an unexpected keyword argument '${k}'`);
-    if (i < args.length) throw new TypeError(`getaddrinfo() got multiple values for argument '${k}'`);
-    bound[i] = v;
-  }
-  const missing = GAI_PARAMS.slice(0, 2).filter((p, i) => i >= args.length && !(p in kw));
-  if (missing.length === 1) throw new TypeError(`getaddrinfo() missing 1 required positional argument: '${missing[0]}'`);
-  if (missing.length === 2) {
-    throw new TypeError("getaddrinfo() missing 2 required positional arguments: 'host' and 'port'");
-  }
-  for (let i = 2; i < 6; i++) if (bound[i] === undefined) bound[i] = 0;
-  return bound;
+function bindGaiArgs(args: readonly unknown[]): unknown[] {
+  const bound = bindArgs("getaddrinfo", args, ["host", "port", "family", "type", "proto", "flags"], 2);
+  const int = (v: unknown): unknown => (v === undefined ? 0 : v);
+  return [bound.host, bound.port, int(bound.family), int(bound.type), int(bound.proto), int(bound.flags)];
 }
 
 /** socket_getaddrinfo's port: an int as "%ld", str as UTF-8 (a C string: up to a NUL), bytes. */
@@ -741,7 +723,9 @@ function portText(v: unknown): string | null {
 
 export type AddrInfoTuple = [number, number, number, string, Array<string | number>];
 
-function* getaddrinfoOp(args: unknown[]): Op<AddrInfoTuple[]> {
+/** socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0), as create_connection
+ * calls it too. */
+export function* getaddrinfoOp(args: readonly unknown[]): Op<AddrInfoTuple[]> {
   const [host, port, ...ints] = bindGaiArgs(args);
   const [family, socktype, protocol, flags] = ints.map(asCInt);
   let name: string | null;

@@ -4,7 +4,7 @@
 // what it waits for, so one wrapper serves every facade: `runAsync` waits with Promises (the
 // `pysocket` facade and the simulator's virtual clock), `runSync` blocks the thread.
 
-import { TimeoutError, fromErrno } from "./errors.js";
+import { fromErrno, timedOut } from "./errors.js";
 import type { AsyncHost, SyncHost } from "../host/types.js";
 
 export const EAGAIN = 11;
@@ -49,6 +49,8 @@ export interface Waitable {
  * Runs `op` until it stops answering -EAGAIN: in non-blocking mode it returns -EAGAIN at once;
  * otherwise it waits for `interest` with the time left and raises TimeoutError("timed out") when
  * none is. `timeout` overrides the socket's (bind and listen finish regardless of it).
+ * The deadline is the monotonic clock's, as _PyDeadline_Get's: a wait that reports its time up
+ * early (a host timer's rounding) waits again for what is left, so a timeout never expires early.
  */
 export function* sockCall(
   s: Waitable, interest: number, op: () => number, timeout: number | null = s.timeout,
@@ -57,13 +59,14 @@ export function* sockCall(
   for (;;) {
     const r = op();
     if (r !== -EAGAIN || timeout === 0) return r;
-    let left = -1;
-    if (timeout !== null) {
-      left = deadline - s._now();
-      if (left <= 0) throw new TimeoutError("timed out");
+    for (;;) {
+      let left = -1;
+      if (timeout !== null) {
+        left = deadline - s._now();
+        if (left <= 0) throw timedOut();
+      }
+      if (yield { kind: "wait", handle: s._handle(), interest, timeout: left }) break;
     }
-    const ready = yield { kind: "wait", handle: s._handle(), interest, timeout: left };
-    if (!ready) throw new TimeoutError("timed out");
   }
 }
 

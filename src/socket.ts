@@ -4,14 +4,14 @@
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
-import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr } from "./errors.js";
-import { argTypeName, asBytes, asCInt, asClinicInt, isInt, typeName } from "./pyargs.js";
+import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
 import {
-  AF_INET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
+  AF_INET, MSG_DONTWAIT, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
 } from "./tables/constants_linux.js";
 
@@ -116,13 +116,16 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
 
-  /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), or a wrapper of a core fd. */
+  /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
+   * object, or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
     this._stack = stack;
-    if (args.length > 4) {
-      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${args.length + 1} were given`);
+    const positional = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.length - 1 : args.length;
+    if (positional > 4) {
+      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${positional + 1} were given`);
     }
-    const [family = -1, type = -1, proto = -1, fileno = null] = args;
+    const a = bindArgs("socket.__init__", args, ["family", "type", "proto", "fileno"], 0);
+    const { family = -1, type = -1, proto = -1, fileno = null } = a;
     let fam = asClinicInt(family);
     let typ = asClinicInt(type);
     let pro = asClinicInt(proto);
@@ -198,11 +201,19 @@ export class SocketBase<A extends boolean> implements Waitable {
     return null;
   }
 
-  /** @internal */ _realClose(): void {
+  /** @internal sock_close: an fd already closed under the socket (socket.close(fd), another
+   * object on it) is EBADF. A host's trouble releasing its handle is no error of close(2). */
+  _realClose(): void {
     if (this._fd === -1) return;
     const fd = this._fd;
     this._fd = -1;
-    this.C.sock_close(fd);
+    if (this.C.sock_close(fd) === -EBADF) throw fromErrno(EBADF);
+  }
+
+  /** internal_setblocking's fcntl(F_GETFL): EBADF once the fd is closed, even under the socket. */
+  private checkOpen(): void {
+    if (this._fd === -1) throw fromErrno(EBADF);
+    check(this.C.sock_family(this._fd));
   }
 
   /** @internal Called by a makefile() file when it closes (socket.py's _decref_socketios). */
@@ -245,7 +256,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.one("settimeout", arguments.length);
     // CPython stores the timeout before setting the fd's mode, which fails once closed.
     this._timeout = parseTimeout(value);
-    if (this._fd === -1) throw fromErrno(EBADF);
+    this.checkOpen();
     return null;
   }
 
@@ -261,7 +272,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     else if (isInt(flag)) block = Number(flag) !== 0;
     else throw new TypeError(`'${typeName(flag)}' object cannot be interpreted as an integer`);
     this._timeout = block ? null : 0;
-    if (this._fd === -1) throw fromErrno(EBADF);
+    this.checkOpen();
     return null;
   }
 
@@ -444,16 +455,21 @@ export class SocketBase<A extends boolean> implements Waitable {
     return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
   }
 
-  /** The timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
+  /** The timeout of one call. MSG_DONTWAIT makes a blocking socket's call non-blocking; with a
+   * timeout it changes nothing, as sock_call_ex polls before it calls. */
   private callTimeout(flags: number): number | null {
-    return flags & MSG_DONTWAIT ? 0 : this._timeout;
+    return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
   }
 
   /** recv(2) of up to n bytes into the scratch input area; returns the count, or raises. */
   private *_recvRaw(n: number, flags: number, from: boolean): Op<number> {
     const len = Math.min(n, MAX_CHUNK);
     this._stack.core.reserve(len);
-    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, flags) : this.C.sock_recv(this._fd, len, flags)), this.callTimeout(flags));
+    const timeout = this.callTimeout(flags);
+    // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
+    // what is there rather than waiting for all.
+    const f = timeout === null ? flags : flags & ~MSG_WAITALL;
+    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, f) : this.C.sock_recv(this._fd, len, f)), timeout);
     return check(r);
   }
 
@@ -558,7 +574,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       let left = timeout;
       if (timeout !== null && timeout > 0) {
         left = deadline - this._now();
-        if (left <= 0) throw new TimeoutError("timed out");
+        if (left <= 0) throw timedOut();
       }
       offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
     } while (offset < bytes.length);
@@ -610,3 +626,4 @@ export class SocketBase<A extends boolean> implements Waitable {
     this.close();
   }
 }
+Object.defineProperty(SocketBase.prototype, PY_TYPE, { value: "socket" });

@@ -102,6 +102,18 @@ props("htonl(ntohl(x)) == x and htons(ntohs(x)) == x", () => {
   fc.assert(fc.property(u32, (x) => addr.htonl(addr.ntohl(x)) === x && addr.ntohl(addr.htonl(BigInt(x))) === x));
   fc.assert(fc.property(u16, (x) => addr.htons(addr.ntohs(x)) === x && addr.ntohs(addr.htons(BigInt(x))) === x));
 });
+props("each result is its own bytes: later calls and writes to another result leave it as it was", () => {
+  const calls = [
+    () => addr.inet_pton(addr.AF_INET6, "2001:db8::1"), () => addr.inet_pton(addr.AF_INET6, "::ffff:10.0.0.1"),
+    () => addr.inet_pton(addr.AF_INET, "192.0.2.1"), () => addr.inet_aton("10.1"),
+  ];
+  const held = calls.map((call) => call());
+  const want = held.map((b) => Array.from(b));
+  for (const call of calls) call().fill(0xee);
+  held.forEach((b, i) => assert.equal(Array.from(b), want[i]));
+  assert.ok(held.every((b) => b.byteOffset === 0 && b.buffer.byteLength === b.length));
+});
+
 props.run();
 
 const pkg = suite("package");

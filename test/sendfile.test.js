@@ -40,7 +40,7 @@ writeFileSync(PATHS.empty, new Uint8Array(0));
 
 // Cases replayed once more with the file given another way (each also runs with the fd number).
 const AS_FILEHANDLE = ["default arguments", "offset and count", "offset beyond EOF", "empty file", "count 0"];
-const AS_FILENO = ["default arguments", "offset and count keywords"];
+const AS_FILENO = ["default arguments", "offset and count keywords", "offset and count", "offset beyond EOF", "count 0"];
 
 /** The peer: a node:net server in a worker thread, reporting per client port. */
 function startPeer() {
@@ -95,9 +95,32 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-/** The file argument for `kind` ("fd", "filehandle", "fileno") in the case's state. */
+/** A file object over `fd` as Python's has it: fileno(), and seek()/tell() of a position that
+ * only seek() moves (sendfile reads at explicit offsets). */
+function fileObject(fd, extra = {}) {
+  let position = 0;
+  return { fileno: () => fd, seek: (p) => { position = p; }, tell: () => position, ...extra };
+}
+
+/** io.BytesIO over the data: read(), seek() and tell(), and no descriptor. */
+function bytesIO() {
+  let position = 0;
+  return {
+    read(n) {
+      const out = data.slice(position, position + n);
+      position += out.length;
+      return out;
+    },
+    seek: (p) => { position = p; },
+    tell: () => position,
+  };
+}
+
+/** The file argument for `kind` ("fd", "filehandle", "fileno", "bytesio", "text") in the case's
+ * state. */
 async function openFile(c, kind) {
-  const path = PATHS[c.file];
+  if (kind === "bytesio") return { arg: bytesIO(), close: () => {} };
+  const path = PATHS[c.file === "text" ? "data" : c.file];
   if (kind === "filehandle") {
     const fh = await open(path, "r");
     if (c.state === "closed_file") await fh.close();
@@ -108,7 +131,8 @@ async function openFile(c, kind) {
     closeSync(fd);
     return { arg: fd, close: () => {} };
   }
-  return { arg: kind === "fileno" ? { fileno: () => fd } : fd, close: () => closeSync(fd) };
+  const arg = kind === "fileno" ? fileObject(fd) : kind === "text" ? fileObject(fd, { mode: "r" }) : fd;
+  return { arg, close: () => closeSync(fd) };
 }
 
 /** sendfile's JS arguments: keywords become positions, undefined filling a gap. */
@@ -154,6 +178,10 @@ async function runCase(c, mod, facade, peer, kind) {
     a.close();
   }
   problems.push(...compareOutcome(outcome, c.outcome, mod));
+  // Only a file object can have its position moved: Node has no lseek for an fd number.
+  if (typeof file?.arg?.tell === "function" && c.position !== null && file.arg.tell() !== c.position) {
+    problems.push(`the file's position is ${file.arg.tell()}, expected ${c.position}`);
+  }
   if (port !== null) {
     const got = await withTimeout(peer.wait("done", port), 10000, "peer EOF");
     if (got.error) problems.push(`the peer failed: ${got.error}`);
@@ -167,7 +195,7 @@ async function runCase(c, mod, facade, peer, kind) {
 function caseSuite(mod, facade, peer) {
   const test = suite(`sendfile against CPython ${fixture.python} (${facade.name})`);
   for (const c of fixture.cases) {
-    const kinds = c.state === "closed_file" ? ["filehandle"] : ["fd"];
+    const kinds = c.state === "closed_file" ? ["filehandle"] : c.file === "bytesio" || c.file === "text" ? [c.file] : ["fd"];
     if (c.state !== "closed_file" && AS_FILEHANDLE.includes(c.name)) kinds.push("filehandle");
     if (AS_FILENO.includes(c.name)) kinds.push("fileno");
     for (const kind of kinds) {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as socket from "pysocket";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -16,13 +16,6 @@ const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "
 const { scenarios } = read("./scenarios/socket_core.json");
 const fixtures = read("./fixtures/scenarios_socket_core.json");
 const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
-
-// API.md: the calls of the Promise facade that can block; every other call returns a plain value.
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
-  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn",
-]);
 
 /** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
 function fail(message) {

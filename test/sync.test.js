@@ -103,7 +103,7 @@ test("a Python program: echo server in a thread, client here with timeouts", asy
     "echo world",
     "TimeoutError: timed out",
     "eof []",
-    "<socket.socket [closed] fd=-1, family=2, type=1, proto=0>",
+    "<socket.socket [closed] fd=-1, family=2, type=1, proto=6>",
   ]);
   assert.ok(waited >= 195 && waited < 2000, `recv waited ${waited} ms`);
   assert.ok(err instanceof socket.TimeoutError && err instanceof socket.OSError && err instanceof Error);

@@ -127,6 +127,27 @@ function isSubsequence(names, of) {
   return i === names.length;
 }
 
+/** An ExceptionGroup against its recording: Python's `message` attribute is `message`, str(e)
+ * is what String(e) carries after the name, and each of `exceptions` is compared in turn. */
+function groupProblems(e, want, classes) {
+  const problems = [];
+  if (e.name !== want.type || e.message !== want.group_message || String(e) !== `${want.type}: ${want.message}`) {
+    problems.push(`expected ${want.type}: ${want.message} (message ${JSON.stringify(want.group_message)}), got ${String(e)} (message ${JSON.stringify(e.message)})`);
+  }
+  for (const base of want.mro) {
+    if (typeof classes[base] === "function" && !(e instanceof classes[base])) problems.push(`not an instance of ${base}`);
+  }
+  const subs = Array.isArray(e.exceptions) ? e.exceptions : [];
+  if (subs.length !== want.exceptions.length) {
+    problems.push(`${subs.length} exceptions, expected ${want.exceptions.length}`);
+    return problems;
+  }
+  want.exceptions.forEach((w, i) => {
+    for (const p of compareOutcome({ error: subs[i] }, { error: w }, classes)) problems.push(`exceptions[${i}]: ${p}`);
+  });
+  return problems;
+}
+
 /**
  * Compares an outcome from `capture` with a recorded case's `result` or `error`. Returns the
  * differences as sentences, none when they agree. `classes` maps Python class names to the JS
@@ -155,6 +176,7 @@ export function compareOutcome(outcome, recorded, classes = {}) {
     problems.push(`expected ${want.type}: ${want.message}, got a thrown non-Error ${String(e)}`);
     return problems;
   }
+  if ("exceptions" in want) return problems.concat(groupProblems(e, want, classes));
   if (e.name !== want.type || e.message !== want.message) {
     problems.push(`expected ${want.type}: ${want.message}, got ${e.name}: ${e.message}`);
   }

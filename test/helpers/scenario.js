@@ -9,21 +9,33 @@
 //   {"op": "recv_exactly", "on": "s", "args": [n]} recv until n bytes or b'': (length, sha256 hex)
 //   {"op": "bytearray", "args": [n]}              a zeroed writable buffer (JS: Uint8Array)
 //   {"op": "bytes", "args": [buf]}                a copy of a buffer's contents
-// with optional "store": "name" (the result) or ["a", "b"] (the items of a tuple result), and
-// "unprivileged": true where the recorder asks as uid nobody (JS runs the step as it is).
+//   {"op": "str", "args": [v]}                    str(v); in JS String(v)
+// with optional "store": "name" (the result) or ["a", "b"] (the items of a tuple result),
+// "kwargs": {name: tagged} (Python's keyword arguments; JS passes them as a trailing options
+// object), and "unprivileged": true where the recorder asks as uid nobody (JS runs the step as
+// it is).
 // Arguments are tagged Python values (test/helpers/pyvalue.js) plus {"ref": name} for a stored
 // value, {"const": "AF_INET"} for a module constant and {"pattern": {"len", "seed"}} for
 // deterministic bytes. Each recorded step is {"result": tagged} or {"error": {...}}.
 //
 // What differs between runs is replaced by numbered placeholders, numbered by first appearance
 // within a scenario, on both sides alike: the int results of fileno()/detach() ({"fd": n}),
-// nonzero ports in address tuples ({"port": n}), and "fd=N" and ports in strings ("<fd n>",
-// "<port n>"). Socket results are {"object": "socket"}.
+// nonzero ports in address tuples ({"port": n}), "fd=N" and "name=N" and ports in strings
+// ("<fd n>", "<port n>"), a string that is a port seen before ("<port n>"), and object addresses
+// in reprs (" at <address>>"). Socket results are {"object": "socket"}, makefile() files
+// {"object": "file"}.
 
 import { createHash } from "node:crypto";
 import { compareOutcome, decode, encode, repr } from "./pyvalue.js";
 
 export const STEP_LIMIT_MS = 5000;
+
+// API.md: the calls of the Promise facade that can block; every other call returns a plain value.
+export const PROMISE_CALLS = new Set([
+  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
+  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
+  "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn",
+]);
 const RECV_CHUNK = 65536;
 const FD_RESULTS = new Set(["fileno", "detach"]);
 
@@ -72,13 +84,15 @@ class Normalizer {
       return items;
     }
     if (typeof v === "string") return this.text(v);
-    if (isSocket(v)) return new Placeholder("object", "socket");
+    if (isSocket(v)) return new Placeholder("object", typeof v.makefile === "function" ? "socket" : "file");
     return v;
   }
 
   text(s) {
+    if (/^\d+$/.test(s) && this.ports.has(s)) return `<port ${this.number(this.ports, s)}>`;
     return s
-      .replace(/fd=(\d+)/g, (_, n) => `fd=<fd ${this.number(this.fds, n)}>`)
+      .replace(/\b(fd|name)=(\d+)/g, (_, key, n) => `${key}=<fd ${this.number(this.fds, n)}>`)
+      .replace(/ at 0x[0-9a-f]+>/g, " at <address>>")
       .replace(/(\('[^']*', )(\d+)(?=[,)])/g, (_, head, n) => head + (n === "0" ? n : `<port ${this.number(this.ports, n)}>`));
   }
 
@@ -152,7 +166,8 @@ function showError(e) {
 export function describeStep(step) {
   const args = (step.args ?? []).map(show).join(", ");
   let call;
-  if ("call" in step) call = `${"on" in step ? `${step.on}.` : ""}${step.call}(${args})`;
+  const kwargs = Object.entries(step.kwargs ?? {}).map(([k, v]) => `${k}=${show(v)}`);
+  if ("call" in step) call = `${"on" in step ? `${step.on}.` : ""}${step.call}(${[args, ...kwargs].filter(Boolean).join(", ")})`;
   else if ("get" in step) call = `${step.on}.${step.get}`;
   else call = `${step.op}(${[step.on, args].filter(Boolean).join(", ")})`;
   if (step.store !== undefined) call += ` -> ${[].concat(step.store).join(", ")}`;
@@ -191,6 +206,9 @@ async function recvExactly(sock, n) {
 /** Starts a step; returns what the call returned (a Promise or a plain value). */
 function start(step, env, module) {
   const args = (step.args ?? []).map((a) => argument(a, env, module));
+  if (step.kwargs) {
+    args.push(Object.fromEntries(Object.entries(step.kwargs).map(([k, v]) => [k, argument(v, env, module)])));
+  }
   if ("call" in step) {
     const target = "on" in step ? stored(env, step.on) : module;
     if (typeof target?.[step.call] !== "function") {
@@ -204,6 +222,7 @@ function start(step, env, module) {
     case "recv_exactly": return recvExactly(stored(env, step.on), args[0]);
     case "bytearray": return new Uint8Array(args[0]);
     case "bytes": return Uint8Array.from(args[0]);
+    case "str": return String(args[0]);
   }
   throw new HarnessProblem(`unknown step ${JSON.stringify(step)}`);
 }
