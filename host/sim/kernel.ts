@@ -18,6 +18,7 @@ import { UnixSock } from "./unix.js";
 import { resolveOn, lookupOn } from "./dns.js";
 
 const EACCES = 13;
+const POLLNVAL = 0x20;
 const EADDRNOTAVAIL = 99;
 const ECONNREFUSED = 111;
 const ENOENT = 2;
@@ -95,7 +96,9 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     return new Promise<boolean>((resolve) => {
       const w = { resolve, interest, timer: null as Timer | null };
       if (timeout >= 0) {
-        w.timer = this.after(timeout * 1e9, () => {
+        // Rounded up, and at least 1 ns: the waiting wrapper waits again while its deadline (in
+        // float seconds) is not reached, so the timer must never end a hair early.
+        w.timer = this.after(Math.max(1, Math.ceil(timeout * 1e9)), () => {
           const i = s.waiters.indexOf(w);
           if (i >= 0) s.waiters.splice(i, 1);
           resolve(false);
@@ -116,7 +119,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** time.sleep on this host: never settles once the host is down. */
   sleep(seconds: number): Promise<null> {
     if (this.down) return new Promise(() => {});
-    return new Promise((resolve) => this.after(seconds * 1e9, () => resolve(null)));
+    return new Promise((resolve) => this.after(Math.ceil(seconds * 1e9), () => resolve(null)));
   }
 
   /** The waits with no timeout, for SimNetwork.blocked(). */
@@ -605,6 +608,16 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     s.options.set((level << 16) | name, value);
     if (s instanceof UdpSock && level === SOL_SOCKET && name === SO_RCVBUF) s.rules.rcvbuf = value;
     return 0;
+  }
+
+  /** Readiness as poll(2)'s revents: host/kernel's tcp_poll, unix_poll and datagram_poll. */
+  sock_poll(h: number): number {
+    const s = this.socks.get(h);
+    if (!s) return POLLNVAL;
+    if (s instanceof UdpSock) return s.rules.poll(true);
+    if (s instanceof UnixSock) return s.rules.poll(s.writable(), s.acceptq.length);
+    const t = s as TcpSock;
+    return t.rules.poll(t.writable(), t.acceptq.length);
   }
 
   sock_error(h: number): number {

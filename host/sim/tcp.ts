@@ -463,6 +463,11 @@ export class TcpSock extends SimSocket {
     return n;
   }
 
+  /** Room in the send buffer (sk_stream_is_writeable). */
+  writable(): boolean {
+    return this.state === "open" && this.sndq.length < this.sndbuf();
+  }
+
   /** shutdown(2): the rules decide; the transport sends the FIN or disconnects. */
   shutdown(how: number): number {
     const r = this.rules.shut(how);

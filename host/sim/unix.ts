@@ -53,6 +53,11 @@ export class UnixSock extends SimSocket {
     return n;
   }
 
+  /** Room on the peer's receive queue (unix_writable). */
+  writable(): boolean {
+    return this.peer !== null && this.peer.rules.queued < CAPACITY;
+  }
+
   /** unix_shutdown: the peer's opposite side is shut too. */
   shutdown(how: number): number {
     if (this.listening) {
