@@ -21,6 +21,17 @@ async function untilBlocked(net) {
   for (let i = 0; i < 10000 && net.blocked().length === 0; i++) await new Promise((r) => setImmediate(r));
 }
 
+/** Hosts db and app, a server on db:7000, and a connection from app: its two ends. */
+async function connected(options) {
+  const net = new SimNetwork(options);
+  const db = net.host("db");
+  const app = net.host("app");
+  const srv = await db.create_server(["", 7000]);
+  const cli = await app.create_connection(["db", 7000]);
+  const [conn] = await srv.accept();
+  return { net, db, app, srv, cli, conn };
+}
+
 const hosts = suite("hosts, addresses and names");
 
 hosts("default addresses are the lowest free 10.0.0.N and fd00::N; repeats are ValueError", () => {
@@ -54,6 +65,27 @@ hosts("every host's name resolves on every host: IPv4 then IPv6; localhost; unkn
   assert.is(err.name, "gaierror");
   assert.is(err.errno, -2);
   assert.is(err.message, "[Errno -2] Name or service not known");
+});
+
+hosts("an exception escaping main surfaces as an unhandled rejection; unknown names are ValueError", async () => {
+  const seen = [];
+  const listener = (reason) => seen.push(reason);
+  process.on("unhandledRejection", listener);
+  const net = new SimNetwork();
+  net.host("db", {
+    main() {
+      throw new Error("boom");
+    },
+  });
+  const app = net.host("app");
+  await app.time.sleep(1);
+  await new Promise((r) => setImmediate(r));
+  process.off("unhandledRejection", listener);
+  assert.equal(seen.map((e) => e.message), ["boom"]);
+  for (const call of [() => net.restart("nobody"), () => net.link("app", "nobody"), () => net.partition("app", ["nobody"])]) {
+    assert.throws(call, (e) => e.name === "ValueError");
+  }
+  assert.throws(() => net.link("app", "db", { loss: 2 }), (e) => e.name === "ValueError");
 });
 
 const tcp = suite("TCP between hosts");
@@ -154,12 +186,7 @@ tcp("loss is latency: 1 MiB crosses a lossy, jittery link intact", async () => {
 });
 
 tcp("a connection whose segments all vanish fails with [Errno 110] after tcp_retries2", async () => {
-  const net = new SimNetwork({ latency: 0.001 });
-  const db = net.host("db");
-  const app = net.host("app");
-  const srv = await db.create_server(["", 7000]);
-  const cli = await app.create_connection(["db", 7000]);
-  const [conn] = await srv.accept();
+  const { net, srv, cli, conn } = await connected({ latency: 0.001 });
   net.partition("app", "db");
   await cli.send(enc("lost"));
   const t0 = net.now();
@@ -175,12 +202,7 @@ tcp("a connection whose segments all vanish fails with [Errno 110] after tcp_ret
 });
 
 tcp("back-pressure: a non-blocking send is short, then BlockingIOError, and sendall waits", async () => {
-  const net = new SimNetwork({ latency: 0.001 });
-  const db = net.host("db");
-  const app = net.host("app");
-  const srv = await db.create_server(["", 7000]);
-  const cli = await app.create_connection(["db", 7000]);
-  const [conn] = await srv.accept();
+  const { app, srv, cli, conn } = await connected({ latency: 0.001 });
   cli.setsockopt(app.SOL_SOCKET, app.SO_SNDBUF, 65536);
   cli.setblocking(false);
   const big = bytes(1 << 20);
@@ -359,12 +381,7 @@ local("AF_UNIX stream sockets meet by path in the host's namespace", async () =>
 });
 
 local("blocked() names the host, fd and call of a wait that nothing can end", async () => {
-  const net = new SimNetwork();
-  const db = net.host("db");
-  const app = net.host("app");
-  const srv = await db.create_server(["", 7000]);
-  const cli = await app.create_connection(["db", 7000]);
-  const [conn] = await srv.accept();
+  const { net, srv, cli, conn } = await connected();
   const pending = conn.recv(10).catch((e) => e);
   await untilBlocked(net);
   assert.equal(net.blocked(), [{ host: "db", fd: conn.fileno(), call: "recv" }]);
