@@ -45,6 +45,8 @@ export interface TcpKernel extends KernelTimers {
   transmit(p: Packet): void;
   /** Virtual time in nanoseconds. */
   ns(): number;
+  /** The core keeps a failed connect's error itself (a core without sock_poll). */
+  readonly coreKeepsConnectError: boolean;
   /** Whether `ip` is this host (loopback or its own address). */
   isLocal(ip: string): boolean;
   /** The connection's 4-tuple starts (or stops) naming it for arriving segments. */
@@ -522,11 +524,12 @@ export class TcpSock extends SimSocket {
     this.maybeDone();
   }
 
-  /** sock_finish for a connect: the rules' outcome; a failure moves to the core, which keeps
-   * the pending error from then on. */
+  /** sock_finish for a connect: the rules' outcome. The error stays pending in sk_err, where a
+   * core with sock_poll reads it with SO_ERROR (as CPython's internal_connect does); a core
+   * without keeps its own copy of the finish result, so sk_err is taken here for it. */
   connectResult(): number {
     const r = this.rules.connectResult();
-    if (r < 0 && r !== -EAGAIN) this.rules.takeError();
+    if (r < 0 && r !== -EAGAIN && this.k.coreKeepsConnectError) this.rules.takeError();
     return r;
   }
 
