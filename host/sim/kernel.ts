@@ -11,7 +11,7 @@ import { ANY4, ANY6, canonicalIp, isAny, isLoopback, isV4 } from "./addr.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Random } from "./random.js";
 import { ACK, RST, SYN, type NetHost, type Network, type Packet } from "./network.js";
-import type { SimSocket } from "./socket.js";
+import { READ, type SimSocket } from "./socket.js";
 import { TcpSock } from "./tcp.js";
 import { UdpSock } from "./udp.js";
 import { UnixSock } from "./unix.js";
@@ -38,6 +38,25 @@ const UNPRIVILEGED_PORT_START = 1024;
 
 type InetSock = TcpSock | UdpSock;
 
+/** poll(2) over many handles (select, poll, epoll), as host/types.ts's PollRequest: what counts
+ * as ready per handle (POLL* bits), and for edge-triggered epoll the wake count it last saw. */
+export interface PollRequest {
+  handles: Int32Array;
+  events: Int32Array;
+  since: Int32Array | null;
+  /** Seconds; 0 answers at once, < 0 waits for ever. */
+  timeout: number;
+}
+
+/** Each handle's readiness mask and its count of wake-ups that concern its events. */
+export interface PollReport {
+  masks: Int32Array;
+  wakes: Int32Array;
+}
+
+const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
+const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
+
 /** The world a kernel lives in: the network, its host's entry, its clock and port stream. */
 export interface KernelEnv {
   net: Network;
@@ -52,6 +71,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   private socks = new Map<number, SimSocket>();
   private nextHandle = 1;
   private timers = new Set<Timer>();
+  /** Polls waiting with no timeout. */
+  private polls = new Set<PollRequest>();
   private conns = new Map<string, TcpSock>();
   private bindings = new Map<string, InetSock[]>();
   private view = new Uint8Array(0);
@@ -124,12 +145,72 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     return new Promise((resolve) => this.after(Math.ceil(seconds * 1e9), () => resolve(null)));
   }
 
+  /** poll(2): ready at once, or when a change on one of the handles makes one so. Changes of
+   * one instant are looked at together (in the next batch of events), so one answer reports
+   * every socket that became ready then, as epoll_wait's does. */
+  pollWait(req: PollRequest): Promise<PollReport> {
+    if (this.down) return new Promise<PollReport>(() => {});
+    const now = this.pollNow(req);
+    if (now || req.timeout === 0) return Promise.resolve(now ?? this.pollReport(req));
+    return new Promise<PollReport>((resolve) => {
+      const socks: SimSocket[] = [];
+      for (const h of req.handles) {
+        const s = this.socks.get(h);
+        if (s) socks.push(s);
+      }
+      let check: Timer | null = null;
+      let timer: Timer | null = null;
+      const finish = (r: PollReport) => {
+        this.cancel(timer);
+        this.cancel(check);
+        this.polls.delete(req);
+        for (const s of socks) s.pollers.delete(onWake);
+        resolve(r);
+      };
+      const onWake = () => {
+        check ??= this.after(0, () => {
+          check = null;
+          const r = this.pollNow(req);
+          if (r) finish(r);
+        });
+      };
+      if (req.timeout > 0) timer = this.after(Math.max(1, Math.ceil(req.timeout * 1e9)), () => finish(this.pollReport(req)));
+      else this.polls.add(req);
+      for (const s of socks) s.pollers.add(onWake);
+    });
+  }
+
+  /** The report when some handle is ready, else null. */
+  private pollNow(req: PollRequest): PollReport | null {
+    const r = this.pollReport(req);
+    for (let i = 0; i < req.handles.length; i++) {
+      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
+    }
+    return null;
+  }
+
+  private pollReport(req: PollRequest): PollReport {
+    const n = req.handles.length;
+    const masks = new Int32Array(n);
+    const wakes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = req.handles[i];
+      masks[i] = this.sock_poll(h);
+      const s = this.socks.get(h);
+      const ev = req.events[i];
+      if (s) wakes[i] = ((ev & POLLIN_SET ? s.readWakes : 0) + (ev & POLLOUT_SET ? s.writeWakes : 0)) | 0;
+    }
+    return { masks, wakes };
+  }
+
   /** The waits with no timeout, for SimNetwork.blocked(). */
   blocked(): Array<{ fd: number; call: string }> {
+    const fd = (h: number) => (this.fdOf ? this.fdOf(h) : h);
     const out: Array<{ fd: number; call: string }> = [];
     for (const [h, s] of this.socks) {
-      for (const w of s.waiters) if (!w.timer) out.push({ fd: this.fdOf ? this.fdOf(h) : h, call: s.waitingFor(w.interest) });
+      for (const w of s.waiters) if (!w.timer) out.push({ fd: fd(h), call: s.waitingFor(w.interest) });
     }
+    for (const req of this.polls) for (const h of req.handles) out.push({ fd: fd(h), call: "poll" });
     return out;
   }
 
@@ -157,6 +238,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     this.timers.clear();
     this.conns.clear();
     this.socks.clear();
+    this.polls.clear();
     // Abstract names vanish with their sockets; a path stays, naming nobody (ECONNREFUSED).
     for (const [path, s] of this.env.paths) {
       if (path.startsWith("\0")) this.env.paths.delete(path);
@@ -503,7 +585,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     c.path = l.path;
     UnixSock.link(s, c);
     l.acceptq.push(c);
-    l.wake();
+    l.wake(READ);
     return 0;
   }
 

@@ -16,7 +16,7 @@ import { StreamSocket } from "../kernel/index.js";
 import { ByteQueue } from "./bytes.js";
 import type { Timer } from "./clock.js";
 import { ACK, FIN, RST, SYN, type Packet } from "./network.js";
-import { SimSocket, type KernelTimers } from "./socket.js";
+import { READ, SimSocket, WRITE, type KernelTimers } from "./socket.js";
 
 const ETIMEDOUT = 110;
 const NS = 1e9;
@@ -219,7 +219,7 @@ export class TcpSock extends SimSocket {
       const parent = this.parent!;
       parent.synq.delete(this);
       parent.acceptq.push(this);
-      parent.wake();
+      parent.wake(READ);
     }
     if (this.state !== "open") return;
     if (p.flags & SYN) return this.sendAck();
@@ -269,7 +269,7 @@ export class TcpSock extends SimSocket {
       this.retries = 0;
       this.shift = 0;
       this.rtoAt = 0;
-      this.wake();
+      this.wake(WRITE);
     }
     this.output();
     if (this.finAcked) this.maybeDone();
@@ -293,7 +293,7 @@ export class TcpSock extends SimSocket {
       this.take(next);
     }
     for (const seq of this.ofo.keys()) if (seq < this.rcvNxt) this.ofo.delete(seq);
-    this.wake();
+    this.wake(READ);
     if (this.local || this.peerFin || this.ofo.size > 0 || ++this.unacked >= 2) this.sendAck();
     else {
       this.ackDue = true;

@@ -3,7 +3,7 @@
 // DatagramSocket); this file holds the socket's addresses and hears its packets.
 
 import { DatagramSocket } from "../kernel/index.js";
-import { SimSocket, type KernelTimers } from "./socket.js";
+import { READ, SimSocket, type KernelTimers } from "./socket.js";
 
 const ECONNREFUSED = 111;
 
@@ -28,7 +28,7 @@ export class UdpSock extends SimSocket {
 
   /** A datagram arrived for this socket (dropped when the receive buffer is full). */
   deliver(data: Uint8Array, from: Source): void {
-    if (this.rules.received(data, from)) this.wake();
+    if (this.rules.received(data, from)) this.wake(READ);
   }
 
   /** An ICMP port unreachable for a datagram this socket sent to ip:port. */

@@ -5,7 +5,7 @@
 
 import { EAGAIN } from "../errno.js";
 import { SEND_SHUTDOWN, StreamSocket } from "../kernel/index.js";
-import { SimSocket, type KernelTimers } from "./socket.js";
+import { READ, SimSocket, WRITE, type KernelTimers } from "./socket.js";
 
 /** What one direction holds before send() waits (net.core.wmem_default). */
 const CAPACITY = 212992;
@@ -37,7 +37,7 @@ export class UnixSock extends SimSocket {
 
   recv(into: Uint8Array, at: number, len: number, flags: number): number {
     const n = this.rules.recv(into.subarray(at, at + len), flags);
-    if (n > 0) this.peer?.wake();
+    if (n > 0) this.peer?.wake(WRITE);
     return n;
   }
 
@@ -49,7 +49,7 @@ export class UnixSock extends SimSocket {
     if (room <= 0) return -EAGAIN;
     const n = Math.min(room, len);
     p.rules.received(from.slice(at, at + n));
-    p.wake();
+    p.wake(READ);
     return n;
   }
 
