@@ -12,7 +12,7 @@ import { seedWords } from "../host/sim/random.js";
 import { Trace } from "../host/sim/trace.js";
 import type { UnixSock } from "../host/sim/unix.js";
 import { ValueError } from "./errors.js";
-import { asyncModule } from "./facade_async.js";
+import { Socket, asyncModule } from "./facade_async.js";
 import * as names from "./names.js";
 export { Socket, Socket as SocketType } from "./facade_async.js";
 
@@ -46,7 +46,11 @@ export interface SimTime {
   time(): number;
 }
 
-export type SimHostModule = typeof names & ReturnType<typeof asyncModule> & { time: SimTime };
+export type SimHostModule = typeof names & ReturnType<typeof asyncModule> & {
+  Socket: typeof Socket;
+  SocketType: typeof Socket;
+  time: SimTime;
+};
 
 interface HostRecord extends NetHost {
   kernel: SimKernel | null;
@@ -123,7 +127,7 @@ export class SimNetwork {
       monotonic: () => clock.now(),
       time: () => epoch + clock.now(),
     };
-    Object.assign(rec.module, names, asyncModule(kernel), { time });
+    Object.assign(rec.module, names, asyncModule(kernel), { Socket, SocketType: Socket, time });
     const main = rec.main;
     if (main) kernel.after(0, () => void Promise.resolve(rec.module).then(main));
   }

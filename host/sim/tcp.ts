@@ -465,9 +465,9 @@ export class TcpSock extends SimSocket {
     return n;
   }
 
-  /** Room in the send buffer (sk_stream_is_writeable). */
+  /** Room in the send buffer (sk_stream_is_writeable; a fresh socket has all of it). */
   writable(): boolean {
-    return this.state === "open" && this.sndq.length < this.sndbuf();
+    return this.sndq.length < this.sndbuf();
   }
 
   /** shutdown(2): the rules decide; the transport sends the FIN or disconnects. */
