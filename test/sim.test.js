@@ -4,6 +4,7 @@
 import { realSockets } from "./helpers/sim_guard.js";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import * as pysocket from "pysocket";
 import { SimNetwork } from "pysocket/sim";
 import { bytes, dec, enc, faultyUpload as scenario, recvAll, sha } from "./helpers/sim_programs.js";
 
@@ -49,6 +50,13 @@ hosts("default addresses are the lowest free 10.0.0.N and fd00::N; repeats are V
   assert.equal(lines.map((e) => [e.host, e.ip, e.ip6]), [
     ["db", "10.0.0.2", "fd00::1"], ["app", "10.0.0.1", "fd00::2"], ["web", "10.0.0.3", "fd00::3"],
   ]);
+});
+
+hosts("a host's module has every name of pysocket, and time", () => {
+  const h = new SimNetwork().host("h");
+  assert.equal(Object.keys(pysocket).filter((k) => !(k in h)), []);
+  assert.equal(Object.keys(h).filter((k) => !(k in pysocket)), ["time"]);
+  assert.ok(h.socket() instanceof h.Socket);
 });
 
 hosts("every host's name resolves on every host: IPv4 then IPv6; localhost; unknown is gaierror -2", async () => {
