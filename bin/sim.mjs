@@ -1,6 +1,7 @@
 // `pysocket sim`: runs a scenario on a fresh SimNetwork for each seed. A seed fails when the
 // scenario throws, rejects, leaves an unhandled rejection, or waits for ever (the simulation
-// went idle with the scenario still pending: the blocked calls are listed). Each failing seed
+// went idle with the scenario still pending: the blocked calls are listed), or runs past
+// --max-time virtual seconds (a day by default). Each failing seed
 // is printed with the command that replays it; --check runs every seed twice and names the
 // first event where the two traces differ.
 import { writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { traceSvg } from "./svg.mjs";
 
 /** Parses the arguments; throws a message for bad ones. */
 function parse(args) {
-  const o = { file: null, from: 0n, to: 0n, check: false, trace: null, svg: null };
+  const o = { file: null, from: 0n, to: 0n, check: false, trace: null, svg: null, maxTime: 86400 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -26,6 +27,9 @@ function parse(args) {
       o.from = bigint(m[1]);
       o.to = bigint(m[2]);
       if (o.to < o.from) throw "--seeds A..B needs A <= B";
+    } else if (a === "--max-time") {
+      o.maxTime = Number(value());
+      if (!(o.maxTime > 0)) throw "--max-time takes a positive number of virtual seconds";
     } else if (a === "--check") {
       o.check = true;
     } else if (a === "--trace") {
@@ -57,7 +61,7 @@ const loose = { errors: [] };
 process.on("unhandledRejection", (reason) => loose.errors.push(reason));
 
 /** Runs the scenario once on seed `seed`: {net, error}. */
-async function runOnce(scenario, options, seed) {
+async function runOnce(scenario, options, seed, maxTime) {
   const net = new SimNetwork({ ...options, seed });
   loose.errors = [];
   let settled = false;
@@ -73,6 +77,10 @@ async function runOnce(scenario, options, seed) {
       if (net.idle()) {
         const blocked = net.blocked().map((b) => `${b.host} fd ${b.fd} ${b.call}`);
         error = new Error(`the scenario waits for ever at t=${net.now()}s${blocked.length ? `: blocked in ${blocked.join(", ")}` : ""}`);
+        return resolveWait();
+      }
+      if (net.now() > maxTime) {
+        error = new Error(`the scenario is still running after ${maxTime} virtual seconds (--max-time)`);
         return resolveWait();
       }
       setTimeout(poll, 20);
@@ -149,10 +157,10 @@ export async function main(args) {
   let kept = null;
   progress.draw();
   for (let seed = o.from; seed <= o.to; seed++) {
-    const first = await runOnce(scenario, options, seed);
+    const first = await runOnce(scenario, options, seed, o.maxTime);
     let problem = first.error ? describe(first.error) : null;
     if (!problem && o.check) {
-      const second = await runOnce(scenario, options, seed);
+      const second = await runOnce(scenario, options, seed, o.maxTime);
       const d = firstDifference(first.net.trace(), second.net.trace());
       if (d) problem = `not deterministic: the traces differ at event ${d.line}\n    first run:  ${d.first}\n    second run: ${d.second}`;
       else if (second.error) problem = `the second run failed: ${describe(second.error)}`;

@@ -2,6 +2,7 @@
 // clock. Expected values come from Linux's documented rules (shared/linux-rules.md: SYN retries
 // 1+2+4+8+16+32+64 s, tcp_retries2 = 15) and from the network's own parameters, not from runs.
 import { realSockets } from "./helpers/sim_guard.js";
+import { spawnSync } from "node:child_process";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as pysocket from "pysocket";
@@ -282,18 +283,41 @@ tcp("crash: no FIN, the peer's calls time out; restart: the old connection draws
   net.crash("db");
 });
 
-tcp("a crashed host's sleep never settles, and connecting to it times out", async () => {
+tcp("a crashed host's calls never settle, old or new, and connecting to it times out", async () => {
   const net = new SimNetwork();
   const db = net.host("db");
   const app = net.host("app");
-  let woke = false;
-  db.time.sleep(1).then(() => { woke = true; });
+  const u = db.socket(db.AF_INET, db.SOCK_DGRAM);
+  await u.bind(["", 9000]);
+  let settled = 0;
+  db.time.sleep(1).then(() => settled++);
   net.crash("db");
   net.crash("db");
-  const err = await rejection(app.create_connection(["db", 7000], 3));
+  u.settimeout(1);
+  u.recv(10).then(() => settled++, () => settled++);
+  db.create_connection(["app", 80], 1).then(() => settled++, () => settled++);
+  const err = await rejection(app.create_connection(["db", 9000], 3));
   assert.is(err.name, "TimeoutError");
   await app.time.sleep(10);
-  assert.is(woke, false);
+  assert.is(settled, 0);
+});
+
+tcp("a program that ends while its kernel still probes a zero window exits", () => {
+  const program = `
+    import { SimNetwork } from "pysocket/sim";
+    const net = new SimNetwork();
+    const db = net.host("db");
+    const app = net.host("app");
+    const srv = await db.create_server(["", 7000]);
+    const cli = await app.create_connection(["db", 7000]);
+    await srv.accept();
+    cli.setblocking(false);
+    let sent = 0;
+    try { for (;;) sent += await cli.send(new Uint8Array(1 << 20)); } catch (e) { console.log(e.name, sent > 0); }
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", program], { encoding: "utf8", timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), "BlockingIOError true");
 });
 
 const udp = suite("UDP between hosts");
@@ -437,7 +461,6 @@ determinism("the same seed gives the same digest, twice in one process; another 
 });
 
 determinism("the same seed gives the same digest in another process", async () => {
-  const { spawnSync } = await import("node:child_process");
   const here = new URL("./helpers/sim_digest.js", import.meta.url);
   const run = () => spawnSync(process.execPath, [here.pathname, "42"], { encoding: "utf8" });
   const first = run();

@@ -108,10 +108,27 @@ export default async function (net) {
   assert.match(r.out, /seed 1 failed: Error: the scenario waits for ever at t=[\d.]+s: blocked in app fd 3 recv/);
 });
 
+cli("a scenario that keeps the clock running without end stops at --max-time", () => {
+  const flooding = scenario("flooding.mjs", `
+export default async function (net) {
+  const db = net.host("db");
+  const app = net.host("app");
+  const srv = await db.create_server(["", 7000]);
+  const c = await app.create_connection(["db", 7000]);
+  await srv.accept();
+  await c.sendall(new Uint8Array(64 << 20));
+}
+`);
+  const r = run(flooding, "--seed", "2", "--max-time", "1000");
+  assert.is(r.status, 1);
+  assert.match(r.out, "seed 2 failed: Error: the scenario is still running after 1000 virtual seconds (--max-time)");
+});
+
 cli("bad arguments", () => {
   assert.is(run().status, 2);
   assert.is(run(flaky, "--seeds", "5..1").status, 2);
   assert.is(run(flaky, "--bogus").status, 2);
+  assert.is(run(flaky, "--max-time", "0").status, 2);
 });
 
 cli.after(() => rmSync(dir, { recursive: true, force: true }));

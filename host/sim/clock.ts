@@ -27,6 +27,9 @@ export class Clock {
   /** Events scheduled for the current instant, in order. */
   private due: Timer[] = [];
   private turnPending = false;
+  private immediate: ReturnType<typeof setImmediate> | null = null;
+  /** Simulated calls waiting (their Promises pending). */
+  private holds = 0;
   private microPending = false;
   private batches = 0;
   private live = 0;
@@ -92,11 +95,24 @@ export class Clock {
   private kick(): void {
     if (this.turnPending || this.live === 0) return;
     this.turnPending = true;
-    setImmediate(this.turn);
+    this.immediate = setImmediate(this.turn);
+    if (this.holds === 0) this.immediate.unref();
+  }
+
+  /** A simulated call starts waiting: the clock keeps the process alive. */
+  hold(): void {
+    if (this.holds++ === 0) this.immediate?.ref();
+  }
+
+  /** `n` waiting calls settled (or will never settle). */
+  release(n = 1): void {
+    this.holds -= n;
+    if (this.holds === 0) this.immediate?.unref();
   }
 
   private runTurn(): void {
     this.turnPending = false;
+    this.immediate = null;
     this.batches = 0;
     if (this.due.length === 0) {
       while (this.heap.length > 0 && this.heap[0].fn === null) {

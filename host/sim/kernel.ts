@@ -71,6 +71,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   private socks = new Map<number, SimSocket>();
   private nextHandle = 1;
   private timers = new Set<Timer>();
+  /** Calls of this kernel waiting (see held). */
+  private holds = 0;
   /** Polls waiting with no timeout. */
   private polls = new Set<PollRequest>();
   private conns = new Map<string, TcpSock>();
@@ -112,11 +114,27 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     return this.env.host.name;
   }
 
+  /** `resolve`, counted as a waiting call of the clock until it is called. */
+  private held<T>(resolve: (v: T) => void): (v: T) => void {
+    this.env.clock.hold();
+    this.holds++;
+    let done = false;
+    return (v: T) => {
+      if (!done && !this.down) {
+        this.holds--;
+        this.env.clock.release();
+      }
+      done = true;
+      resolve(v);
+    };
+  }
+
   wait(h: number, interest: number, timeout: number): Promise<boolean> {
     if (this.down) return new Promise<boolean>(() => {});
     const s = this.socks.get(h);
     if (!s) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
+    return new Promise<boolean>((settle) => {
+      const resolve = this.held(settle);
       const w = { resolve, interest, timer: null as Timer | null };
       if (timeout >= 0) {
         // Rounded up, and at least 1 ns: the waiting wrapper waits again while its deadline (in
@@ -142,7 +160,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** time.sleep on this host: never settles once the host is down. */
   sleep(seconds: number): Promise<null> {
     if (this.down) return new Promise(() => {});
-    return new Promise((resolve) => this.after(Math.ceil(seconds * 1e9), () => resolve(null)));
+    return new Promise((settle) => {
+      const resolve = this.held(settle);
+      this.after(Math.ceil(seconds * 1e9), () => resolve(null));
+    });
   }
 
   /** poll(2): ready at once, or when a change on one of the handles makes one so. Changes of
@@ -152,7 +173,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     if (this.down) return new Promise<PollReport>(() => {});
     const now = this.pollNow(req);
     if (now || req.timeout === 0) return Promise.resolve(now ?? this.pollReport(req));
-    return new Promise<PollReport>((resolve) => {
+    return new Promise<PollReport>((settle) => {
+      const resolve = this.held(settle);
       const socks: SimSocket[] = [];
       for (const h of req.handles) {
         const s = this.socks.get(h);
@@ -234,10 +256,11 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** net.crash: sockets vanish without a word; pending waits and sleeps never settle. */
   crash(): void {
     this.down = true;
+    this.env.clock.release(this.holds);
+    this.holds = 0;
     for (const t of this.timers) this.env.clock.cancel(t);
     this.timers.clear();
     this.conns.clear();
-    this.socks.clear();
     this.polls.clear();
     // Abstract names vanish with their sockets; a path stays, naming nobody (ECONNREFUSED).
     for (const [path, s] of this.env.paths) {
@@ -525,6 +548,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   sock_connect(h: number, sa: number, salen: number): number {
+    if (this.down) return -EAGAIN;
     const s = this.sock(h);
     if (s instanceof UnixSock) return this.connectUnix(s, readSockAddr(this.mem(), sa, salen).address);
     const { ip, port } = this.inetAddr(s, sa, salen);
@@ -590,11 +614,13 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   sock_finish(h: number): number {
+    if (this.down) return -EAGAIN;
     const s = this.sock(h);
     return s instanceof TcpSock ? s.connectResult() : 0;
   }
 
   sock_accept(h: number): number {
+    if (this.down) return -EAGAIN;
     const s = this.sock(h);
     if (s instanceof UnixSock || s instanceof TcpSock) {
       const c = s.acceptq.shift();
@@ -606,10 +632,12 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   sock_recv(h: number, buf: number, len: number, flags: number): number {
+    if (this.down) return -EAGAIN;
     return this.recv(this.sock(h), buf, len, flags, -1);
   }
 
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
+    if (this.down) return -EAGAIN;
     return this.recv(this.sock(h), buf, len, flags, sa);
   }
 
@@ -622,12 +650,14 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   sock_send(h: number, buf: number, len: number): number {
+    if (this.down) return -EAGAIN;
     const s = this.sock(h);
     if (s instanceof UdpSock) return this.sendUdp(s, buf, len, null);
     return (s as TcpSock | UnixSock).send(this.mem(), buf, len);
   }
 
   sock_send_to(h: number, buf: number, len: number, _flags: number, sa: number, salen: number): number {
+    if (this.down) return -EAGAIN;
     const s = this.sock(h);
     if (!(s instanceof UdpSock)) return this.sock_send(h, buf, len);
     return this.sendUdp(s, buf, len, this.inetAddr(s, sa, salen));
