@@ -57,27 +57,30 @@ export function traceSvg(trace, { title = "pysocket sim" } = {}) {
       body.push(`<text x="6" y="${y(row)}" class="t">${time(e.t)}</text>`);
       continue;
     }
-    if (e.from === e.to || e.from === undefined) continue;
     if (e.ev === "send" || e.ev === "duplicate") {
+      // A duplicate is a second copy of its original's send.
+      const send = e.ev === "send" ? e : sent.get(e.of)?.e;
+      if (!send || send.from === send.to || send.to === undefined) continue;
       row++;
-      sent.set(e.p, { row, e });
+      sent.set(e.p, { row, e: send, dup: e.ev === "duplicate" });
       body.push(`<text x="6" y="${y(row)}" class="t">${time(e.t)}</text>`);
     } else if (e.ev === "deliver") {
       const s = sent.get(e.p);
       if (!s) continue;
       row++;
-      const [x1, y1, x2, y2] = [x(e.from), y(s.row), x(e.to), y(row)];
+      const [x1, y1, x2, y2] = [x(s.e.from), y(s.row), x(s.e.to), y(row)];
       body.push(`<text x="6" y="${y(row)}" class="t">${time(e.t)}</text>`);
-      body.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" class="${s.e.ev === "duplicate" ? "dup" : "pkt"}" marker-end="url(#arrow)"/>`);
-      body.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 3}" text-anchor="middle" class="l">${esc(label(e))}</text>`);
+      body.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" class="${s.dup ? "dup" : "pkt"}" marker-end="url(#arrow)"/>`);
+      body.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 3}" text-anchor="middle" class="l">${esc(label(s.e))}</text>`);
     } else if (e.ev === "drop") {
       const s = sent.get(e.p);
-      const r = s ? s.row : ++row;
-      const x1 = x(e.from);
-      const x2 = e.to ? (x1 + x(e.to)) / 2 : x1 + LANE / 3;
+      if (!s) continue;
+      const x1 = x(s.e.from);
+      const x2 = s.e.to ? (x1 + x(s.e.to)) / 2 : x1 + LANE / 3;
+      const r = s.row;
       body.push(`<line x1="${x1}" y1="${y(r)}" x2="${x2}" y2="${y(r) + 6}" class="drop"/>`);
       body.push(`<text x="${x2}" y="${y(r) + 10}" text-anchor="middle" fill="#c00">✕ ${esc(e.reason)}</text>`);
-      body.push(`<text x="${(x1 + x2) / 2}" y="${y(r) - 3}" text-anchor="middle" class="l">${esc(label(e))}</text>`);
+      body.push(`<text x="${(x1 + x2) / 2}" y="${y(r) - 3}" text-anchor="middle" class="l">${esc(label(s.e))}</text>`);
     }
   }
   const height = y(row) + 40;

@@ -156,12 +156,16 @@ export class Network {
     this.trace.add(this.clock.ns, { ev, ...fields });
   }
 
-  /** A packet's trace line, built by hand: this runs for every packet twice. */
-  private traceOf(ev: string, p: Packet, from: string, to: string | null, extra = ""): void {
-    let line = `{"t":${this.clock.ns},"ev":"${ev}","p":${p.id},"proto":"${p.proto}","from":${this.quote(from)},"to":${this.quote(to)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
+  /** A packet's send line, built by hand (this runs for every packet): everything about it. */
+  private traceSend(p: Packet, from: string, to: string | null): void {
+    let line = `{"t":${this.clock.ns},"ev":"send","p":${p.id},"proto":"${p.proto}","from":${this.quote(from)},"to":${this.quote(to)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
     if (p.proto === "tcp") line += `,"flags":"${flagText(p)}","seq":${p.seq},"ack":${p.ack},"wnd":${p.wnd}`;
-    line += `,"len":${p.data ? p.data.length : 0}${extra}}\n`;
-    this.trace.line(line);
+    this.trace.line(`${line},"len":${p.data ? p.data.length : 0}}\n`);
+  }
+
+  /** What became of packet `p` (deliver, drop, duplicate): its number names the send line. */
+  private traceFate(ev: string, p: Packet, extra = ""): void {
+    this.trace.line(`{"t":${this.clock.ns},"ev":"${ev}","p":${p.id}${extra}}\n`);
   }
 
   /** The host a packet from `from` to `ip` reaches: itself for loopback and its own addresses. */
@@ -174,20 +178,20 @@ export class Network {
   send(from: NetHost, pkt: Packet): void {
     pkt.id = this.nextId++;
     const to = this.route(from, pkt.dst);
-    this.traceOf("send", pkt, from.name, to ? to.name : null);
+    this.traceSend(pkt, from.name, to ? to.name : null);
     if (to === from) {
       this.local.push([from, pkt]);
       if (!this.delivering) this.drainLocal();
       return;
     }
-    if (!to) return this.traceOf("drop", pkt, from.name, null, ',"reason":"no route"');
-    if (this.separated(from.name, to.name)) return this.traceOf("drop", pkt, from.name, to.name, ',"reason":"partition"');
+    if (!to) return this.traceFate("drop", pkt, ',"reason":"no route"');
+    if (this.separated(from.name, to.name)) return this.traceFate("drop", pkt, ',"reason":"partition"');
     const { link, rng } = this.pair(from, to);
-    if (link.loss > 0 && rng.float() < link.loss) return this.traceOf("drop", pkt, from.name, to.name, ',"reason":"loss"');
+    if (link.loss > 0 && rng.float() < link.loss) return this.traceFate("drop", pkt, ',"reason":"loss"');
     this.schedule(from, to, pkt, link, rng);
     if (link.duplicate > 0 && rng.float() < link.duplicate) {
       const copy = { ...pkt, id: this.nextId++ };
-      this.traceOf("duplicate", copy, from.name, to.name, `,"of":${pkt.id}`);
+      this.traceFate("duplicate", copy, `,"of":${pkt.id}`);
       this.schedule(from, to, copy, link, rng);
     }
   }
@@ -196,8 +200,8 @@ export class Network {
     const delay = link.latency + (link.jitter > 0 ? link.jitter * rng.float() : 0);
     this.clock.after(delay * 1e9, () => {
       const k = to.kernel;
-      if (!k) return this.traceOf("drop", pkt, from.name, to.name, ',"reason":"host down"');
-      this.traceOf("deliver", pkt, from.name, to.name);
+      if (!k) return this.traceFate("drop", pkt, ',"reason":"host down"');
+      this.traceFate("deliver", pkt);
       k.receive(pkt);
     });
   }
@@ -210,7 +214,7 @@ export class Network {
         const [h, pkt] = this.local.shift()!;
         const k = h.kernel;
         if (!k) continue;
-        this.traceOf("deliver", pkt, h.name, h.name);
+        this.traceFate("deliver", pkt);
         k.receive(pkt);
       }
     } finally {
