@@ -13,6 +13,7 @@ export const EPROTONOSUPPORT: i32 = 93;
 export const ESOCKTNOSUPPORT: i32 = 94;
 export const EOPNOTSUPP: i32 = 95;
 export const EAFNOSUPPORT: i32 = 97;
+export const ECONNABORTED: i32 = 103;
 export const EISCONN: i32 = 106;
 export const ENOTCONN: i32 = 107;
 export const EALREADY: i32 = 114;

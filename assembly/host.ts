@@ -72,3 +72,7 @@ export declare function sock_set_option(h: i32, level: i32, name: i32, value: i3
 /** The pending socket error (SO_ERROR), cleared by reading it: 0 or a positive errno. */
 @external("pysocket_host", "sock_error")
 export declare function sock_error(h: i32): i32;
+
+/** Readiness as poll(2)'s revents (Linux's POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP...). */
+@external("pysocket_host", "sock_poll")
+export declare function sock_poll(h: i32): i32;

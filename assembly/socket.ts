@@ -2,11 +2,14 @@
 // wasmtime's crates/wasi/src/sockets). Each state names its exits; a failed transition leaves the
 // state as it was; bind, listen and connect are start/finish pairs because a host may complete
 // them later. A call in the wrong state returns the errno Linux gives (see shared/cpython-linux.md).
+// The core owns the fd table, this state machine, Linux's sock->state (what connect() answers)
+// and the options record. What a connection's recv, send, shutdown and getpeername answer, and
+// the pending error (sk_err), are the host's kernel layer's (host/kernel): the core asks it.
 
 import * as host from "./host";
 import {
-  EAGAIN, EALREADY, EBADF, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOPROTOOPT,
-  ENOTCONN, EOPNOTSUPP, EPIPE, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
+  EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
+  ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
 } from "./errno";
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
 import { sockaddrAny } from "./sockaddr";
@@ -21,6 +24,7 @@ const SOCK_TYPE_MASK: i32 = 0xf;
 const SOCK_MAX: i32 = 11;
 const SOCK_NONBLOCK: i32 = 0x800;
 const SOCK_CLOEXEC: i32 = 0x80000;
+const MSG_OOB: i32 = 0x1;
 const IPPROTO_TCP: i32 = 6;
 const IPPROTO_UDP: i32 = 17;
 
@@ -34,22 +38,32 @@ const LISTENING: i32 = 5;
 const CONNECTING: i32 = 6;
 const CONNECTED: i32 = 7;
 
-// Shutdown flags.
-const SHUT_RD_FLAG: i32 = 1;
-const SHUT_WR_FLAG: i32 = 2;
+// Linux's sock->state (include/uapi/linux/net.h), which __inet_stream_connect answers from.
+const SS_UNCONNECTED: u8 = 1;
+const SS_CONNECTING: u8 = 2;
+const SS_CONNECTED: u8 = 3;
 
-/** fds are 3..MAX_FD-1, as Linux's default RLIMIT_NOFILE of 1024 allows; then EMFILE. */
-const MAX_FD: i32 = 1024;
+/** The most fds the table holds. The process's limit (RLIMIT_NOFILE, sock_set_fd_limit) is
+ * at most this; past it, EMFILE. */
+const MAX_FD: i32 = 65536;
 const FIRST_FD: i32 = 3;
+/** Linux's default soft RLIMIT_NOFILE, until the host tells the real one. */
+let fdLimit: i32 = 1024;
+/** No fd below this is free: allocFd's search starts here. */
+let lowestFree: i32 = FIRST_FD;
 
-// Fields per fd, struct-of-arrays in static data.
-const STATE = memory.data(MAX_FD * 4);
-const PREV = memory.data(MAX_FD * 4); // the state to return to if a pending operation fails
-const FAMILY = memory.data(MAX_FD * 4);
-const TYPE = memory.data(MAX_FD * 4);
+// Fields per fd, struct-of-arrays in static data: bytes where a byte holds the value.
+const STATE = memory.data(MAX_FD);
+const PREV = memory.data(MAX_FD); // the state to return to if a pending operation fails
+const FAMILY = memory.data(MAX_FD);
+const TYPE = memory.data(MAX_FD);
+const SOCK_STATE = memory.data(MAX_FD); // SS_*: what connect() has told its caller
+const SHARED = memory.data(MAX_FD); // 1 when another fd may name the same handle (dup)
 const PROTO = memory.data(MAX_FD * 4);
 const HANDLE = memory.data(MAX_FD * 4);
-const SHUT = memory.data(MAX_FD * 4);
+/** The outcome of a bind or listen the host finished later (Linux's are synchronous): -errno
+ * for sock_finish to report once. A connect's error is the kernel's sk_err, not kept here. */
+const OP_ERROR = memory.data(MAX_FD * 4);
 
 // @ts-ignore: decorator
 @inline function get(field: usize, fd: i32): i32 {
@@ -59,26 +73,56 @@ const SHUT = memory.data(MAX_FD * 4);
 @inline function set(field: usize, fd: i32, v: i32): void {
   store<i32>(field + (<usize>fd << 2), v);
 }
-
-function isOpen(fd: i32): bool {
-  return fd >= FIRST_FD && fd < MAX_FD && get(STATE, fd) != FREE;
+// @ts-ignore: decorator
+@inline function getb(field: usize, fd: i32): i32 {
+  return <i32>load<u8>(field + <usize>fd);
+}
+// @ts-ignore: decorator
+@inline function setb(field: usize, fd: i32, v: i32): void {
+  store<u8>(field + <usize>fd, <u8>v);
 }
 
-function allocFd(family: i32, type: i32, proto: i32, handle: i32, state: i32): i32 {
-  for (let fd = FIRST_FD; fd < MAX_FD; fd++) {
-    if (get(STATE, fd) == FREE) {
-      set(STATE, fd, state);
-      set(PREV, fd, state);
-      set(FAMILY, fd, family);
-      set(TYPE, fd, type);
-      set(PROTO, fd, proto);
-      set(HANDLE, fd, handle);
-      set(SHUT, fd, 0);
-      clearOptions(fd);
+function isOpen(fd: i32): bool {
+  return fd >= FIRST_FD && fd < MAX_FD && getb(STATE, fd) != FREE;
+}
+
+/** The lowest free fd (get_unused_fd_flags), or -EMFILE at the process's limit. */
+function freeFd(): i32 {
+  for (let fd = lowestFree; fd < fdLimit; fd++) {
+    if (getb(STATE, fd) == FREE) {
+      lowestFree = fd;
       return fd;
     }
   }
   return -EMFILE;
+}
+
+/** Takes fd `fd` (from freeFd) for a socket. */
+function useFd(fd: i32, family: i32, type: i32, proto: i32, handle: i32, state: i32): i32 {
+  setb(STATE, fd, state);
+  setb(PREV, fd, state);
+  setb(FAMILY, fd, family);
+  setb(TYPE, fd, type);
+  setb(SOCK_STATE, fd, state == CONNECTED ? SS_CONNECTED : SS_UNCONNECTED);
+  setb(SHARED, fd, 0);
+  set(PROTO, fd, proto);
+  set(HANDLE, fd, handle);
+  set(OP_ERROR, fd, 0);
+  clearOptions(fd);
+  lowestFree = fd + 1;
+  return fd;
+}
+
+function freeFdSlot(fd: i32): void {
+  setb(STATE, fd, FREE);
+  clearOptions(fd);
+  if (fd < lowestFree) lowestFree = fd;
+}
+
+/** Sets the process's descriptor limit (RLIMIT_NOFILE), at most the table's size. */
+export function sock_set_fd_limit(n: i32): i32 {
+  fdLimit = n < FIRST_FD + 1 ? FIRST_FD + 1 : n > MAX_FD ? MAX_FD : n;
+  return fdLimit;
 }
 
 /** socket(2): validates as Linux does, opens a host socket, returns the lowest free fd. */
@@ -100,11 +144,11 @@ export function sock_socket(family: i32, type: i32, proto: i32): i32 {
     const want = base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (proto != 0 && proto != want) return -EPROTONOSUPPORT;
   }
+  const fd = freeFd();
+  if (fd < 0) return fd;
   const h = host.sock_open(family, base, proto == 0 && family != AF_UNIX ? (base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP) : proto);
   if (h < 0) return h;
-  const fd = allocFd(family, base, proto, h, UNBOUND);
-  if (fd < 0) host.sock_close(h);
-  return fd;
+  return useFd(fd, family, base, proto, h, UNBOUND);
 }
 
 /** socketpair(2): two connected AF_UNIX stream sockets; their fds at the scratch start. */
@@ -117,18 +161,17 @@ export function sock_socketpair(family: i32, type: i32, proto: i32): i32 {
   if (base != SOCK_STREAM && base != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
   if (proto != 0) return -EPROTONOSUPPORT;
   const out = scratchBase();
+  // Both fds are found before the pair is made (__sys_socketpair).
+  const a = freeFd();
+  if (a < 0) return a;
+  setb(STATE, a, CONNECTED);
+  const fb = freeFd();
+  setb(STATE, a, FREE);
+  if (fb < 0) return fb;
   const r = host.sock_pair(family, base, proto, out);
   if (r < 0) return r;
-  const ha = load<i32>(out);
-  const hb = load<i32>(out, 4);
-  const a = allocFd(family, base, proto, ha, CONNECTED);
-  const b = a < 0 ? a : allocFd(family, base, proto, hb, CONNECTED);
-  if (b < 0) {
-    if (a >= 0) set(STATE, a, FREE);
-    host.sock_close(ha);
-    host.sock_close(hb);
-    return b;
-  }
+  useFd(a, family, base, proto, load<i32>(out), CONNECTED);
+  const b = useFd(fb, family, base, proto, load<i32>(out, 4), CONNECTED);
   store<i32>(out, a);
   store<i32>(out, b, 4);
   return 0;
@@ -137,155 +180,176 @@ export function sock_socketpair(family: i32, type: i32, proto: i32): i32 {
 /** dup(2): a new fd for the same socket; the socket closes with its last fd. */
 export function sock_dup(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  const nfd = allocFd(get(FAMILY, fd), get(TYPE, fd), get(PROTO, fd), get(HANDLE, fd), get(STATE, fd));
+  const nfd = freeFd();
   if (nfd < 0) return nfd;
-  set(PREV, nfd, get(PREV, fd));
-  set(SHUT, nfd, get(SHUT, fd));
-  memory.copy(OPTS + <usize>(nfd * OPT_SLOTS * OPT_SIZE), OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE), <usize>(OPT_SLOTS * OPT_SIZE));
-  return nfd;
+  useFd(nfd, getb(FAMILY, fd), getb(TYPE, fd), get(PROTO, fd), get(HANDLE, fd), getb(STATE, fd));
+  setb(PREV, nfd, getb(PREV, fd));
+  setb(SOCK_STATE, nfd, getb(SOCK_STATE, fd));
+  set(OP_ERROR, nfd, get(OP_ERROR, fd));
+  setb(SHARED, fd, 1);
+  setb(SHARED, nfd, 1);
+  return copyOptions(fd, nfd) ? nfd : -ENOMEM;
 }
 
 /** The protocol the kernel picked: proto 0 means the family's default for the type. */
 function effectiveProto(fd: i32): i32 {
   const p = get(PROTO, fd);
-  if (p != 0 || get(FAMILY, fd) == AF_UNIX) return p;
-  return get(TYPE, fd) == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+  if (p != 0 || getb(FAMILY, fd) == AF_UNIX) return p;
+  return getb(TYPE, fd) == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
-export function sock_family(fd: i32): i32 { return isOpen(fd) ? get(FAMILY, fd) : -EBADF; }
-export function sock_type(fd: i32): i32 { return isOpen(fd) ? get(TYPE, fd) : -EBADF; }
+export function sock_family(fd: i32): i32 { return isOpen(fd) ? getb(FAMILY, fd) : -EBADF; }
+export function sock_type(fd: i32): i32 { return isOpen(fd) ? getb(TYPE, fd) : -EBADF; }
 export function sock_proto(fd: i32): i32 { return isOpen(fd) ? get(PROTO, fd) : -EBADF; }
 
 /** Completes a pending bind, listen or connect if the host has finished it. */
 function settle(fd: i32): void {
-  const st = get(STATE, fd);
+  const st = getb(STATE, fd);
   if (st != BINDING && st != LISTEN_STARTED && st != CONNECTING) return;
   const r = host.sock_finish(get(HANDLE, fd));
   if (r == -EAGAIN) return;
   if (r == 0) {
-    set(STATE, fd, st == BINDING ? BOUND : st == LISTEN_STARTED ? LISTENING : CONNECTED);
+    setb(STATE, fd, st == BINDING ? BOUND : st == LISTEN_STARTED ? LISTENING : CONNECTED);
   } else {
-    set(STATE, fd, get(PREV, fd));
-    setPendingError(fd, -r);
+    setb(STATE, fd, getb(PREV, fd));
+    if (st != CONNECTING) set(OP_ERROR, fd, r);
   }
 }
 
 /** Starts state `pending` through host result `r`: 0 = done (state `done`), -EINPROGRESS = pending. */
 function begin(fd: i32, r: i32, pending: i32, done: i32): i32 {
   if (r == 0) {
-    set(STATE, fd, done);
+    setb(STATE, fd, done);
   } else if (r == -EINPROGRESS) {
-    set(PREV, fd, get(STATE, fd));
-    set(STATE, fd, pending);
+    setb(PREV, fd, getb(STATE, fd));
+    setb(STATE, fd, pending);
   }
   return r;
 }
 
-/** The outcome of the operation begun by bind, listen or connect: 0, -EAGAIN while pending, -errno. */
+/** The outcome of the operation begun by bind, listen or connect: 0, -EAGAIN while pending,
+ * -errno. A connect's is what CPython's internal_connect reads with getsockopt(SO_ERROR): the
+ * pending error, taken. */
 export function sock_finish(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  const st = get(STATE, fd);
-  if (st != BINDING && st != LISTEN_STARTED && st != CONNECTING) return takePendingError(fd);
   settle(fd);
-  const now = get(STATE, fd);
-  if (now == st) return -EAGAIN;
-  return takePendingError(fd);
+  const st = getb(STATE, fd);
+  if (st == BINDING || st == LISTEN_STARTED || st == CONNECTING) return -EAGAIN;
+  if (getb(SOCK_STATE, fd) == SS_CONNECTING) {
+    if (st == CONNECTED) {
+      setb(SOCK_STATE, fd, SS_CONNECTED);
+      return 0;
+    }
+    setb(SOCK_STATE, fd, SS_UNCONNECTED);
+    return -host.sock_error(get(HANDLE, fd));
+  }
+  const r = get(OP_ERROR, fd);
+  set(OP_ERROR, fd, 0);
+  return r;
 }
 
 /** bind(2) with the sockaddr at the scratch start. */
 export function sock_bind(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  if (get(STATE, fd) != UNBOUND) return -EINVAL;
+  if (getb(STATE, fd) != UNBOUND) return -EINVAL;
   return begin(fd, host.sock_bind(get(HANDLE, fd), scratchBase(), salen), BINDING, BOUND);
 }
 
 /** listen(2); an unbound socket is bound to an ephemeral port first, as Linux does. */
 export function sock_listen(fd: i32, backlog: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (get(TYPE, fd) != SOCK_STREAM) return -EOPNOTSUPP;
+  if (getb(TYPE, fd) != SOCK_STREAM) return -EOPNOTSUPP;
   settle(fd);
-  const st = get(STATE, fd);
+  const st = getb(STATE, fd);
   if (st == LISTENING) return host.sock_listen(get(HANDLE, fd), backlog);
   if (st != UNBOUND && st != BOUND) return -EINVAL;
+  // unix_listen: "No listens on an unbound socket" (TCP binds an ephemeral port instead).
+  if (st == UNBOUND && getb(FAMILY, fd) == AF_UNIX) return -EINVAL;
   return begin(fd, host.sock_listen(get(HANDLE, fd), backlog), LISTEN_STARTED, LISTENING);
 }
 
-/** connect(2) with the sockaddr at the scratch start. */
+/** connect(2) with the sockaddr at the scratch start. A stream socket answers as
+ * __inet_stream_connect from sock->state: a connect in progress is EALREADY; the first call
+ * after it completed returns 0 (or its error, once), later ones EISCONN. */
 export function sock_connect(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
+  // unix_validate_addr: a sockaddr_un with no name at all (only bind autobinds with it).
+  if (getb(FAMILY, fd) == AF_UNIX && salen <= 2) return -EINVAL;
   settle(fd);
-  const st = get(STATE, fd);
-  if (get(TYPE, fd) == SOCK_STREAM) {
-    if (st == CONNECTING) return -EALREADY;
+  const st = getb(STATE, fd);
+  if (getb(TYPE, fd) == SOCK_STREAM) {
+    const ss = getb(SOCK_STATE, fd);
+    if (ss == SS_CONNECTED) return -EISCONN;
+    if (ss == SS_CONNECTING) {
+      if (st == CONNECTING) return -EALREADY;
+      if (st == CONNECTED) {
+        setb(SOCK_STATE, fd, SS_CONNECTED);
+        return 0;
+      }
+      setb(SOCK_STATE, fd, SS_UNCONNECTED);
+      const err = host.sock_error(get(HANDLE, fd));
+      return err != 0 ? -err : -ECONNABORTED;
+    }
     if (st == CONNECTED || st == LISTENING) return -EISCONN;
     if (st != UNBOUND && st != BOUND) return -EINVAL;
-    // A pending error from an earlier failed attempt is consumed by the new one.
-    takePendingError(fd);
+    const r = begin(fd, host.sock_connect(get(HANDLE, fd), scratchBase(), salen), CONNECTING, CONNECTED);
+    if (r == 0) setb(SOCK_STATE, fd, SS_CONNECTED);
+    else if (r == -EINPROGRESS) setb(SOCK_STATE, fd, SS_CONNECTING);
+    return r;
   } else if (st == BINDING || st == CONNECTING) {
     return -EALREADY;
   }
   return begin(fd, host.sock_connect(get(HANDLE, fd), scratchBase(), salen), CONNECTING, CONNECTED);
 }
 
-/** accept(2): a new fd for a pending connection, or -EAGAIN. */
+/** accept(2): a new fd for a pending connection, or -EAGAIN. The fd is found before the
+ * connection is taken (__sys_accept4), so at EMFILE the connection stays queued. */
 export function sock_accept(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (get(TYPE, fd) != SOCK_STREAM) return -EOPNOTSUPP;
+  if (getb(TYPE, fd) != SOCK_STREAM) return -EOPNOTSUPP;
   settle(fd);
-  if (get(STATE, fd) != LISTENING) return -EINVAL;
+  if (getb(STATE, fd) != LISTENING) return -EINVAL;
+  const nfd = freeFd();
+  if (nfd < 0) return nfd;
   const h = host.sock_accept(get(HANDLE, fd));
   if (h < 0) return h;
-  const nfd = allocFd(get(FAMILY, fd), get(TYPE, fd), get(PROTO, fd), h, CONNECTED);
-  if (nfd < 0) host.sock_close(h);
-  return nfd;
+  return useFd(nfd, getb(FAMILY, fd), getb(TYPE, fd), get(PROTO, fd), h, CONNECTED);
 }
 
-function connectedStream(fd: i32): bool {
-  return get(TYPE, fd) == SOCK_STREAM && get(STATE, fd) == CONNECTED;
-}
-
-/** recv(2) into the input area: the count (0 at end of stream), or -errno. */
+/** recv(2) into the input area: the count (0 at end of stream), or -errno. A stream's answer
+ * in any state is the kernel layer's (tcp_recvmsg). */
 export function sock_recv(fd: i32, len: i32, flags: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   // A zero-length read returns at once, whatever the state, and consumes nothing.
   if (len == 0) return 0;
   settle(fd);
-  const stream = get(TYPE, fd) == SOCK_STREAM;
-  if (stream && get(STATE, fd) == CONNECTING) return -EAGAIN;
-  if (stream && !connectedStream(fd)) return -ENOTCONN;
-  const r = host.sock_recv(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
-  if (r == -EAGAIN && (get(SHUT, fd) & SHUT_RD_FLAG) != 0) return 0;
-  return r;
+  return host.sock_recv(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
 }
 
 /** recvfrom(2): as sock_recv, and the source sockaddr at SA_OUT. */
 export function sock_recv_from(fd: i32, len: i32, flags: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (get(TYPE, fd) == SOCK_STREAM) {
+  if (getb(TYPE, fd) == SOCK_STREAM) {
     // A stream's recvfrom names no source (addrlen 0), and CPython returns None for it.
     store<u16>(scratchBase() + SA_OUT, 0);
     return sock_recv(fd, len, flags);
   }
-  const r = host.sock_recv_from(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase() + SA_OUT);
-  if (r == -EAGAIN && (get(SHUT, fd) & SHUT_RD_FLAG) != 0) return 0;
-  return r;
+  return host.sock_recv_from(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase() + SA_OUT);
 }
 
-/** send(2) from the input area: the count accepted, or -errno. */
+/** send(2) from the input area: the count accepted, or -errno (the kernel layer's, as
+ * tcp_sendmsg's, for a stream in any state). */
 export function sock_send(fd: i32, len: i32, flags: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  const st = get(STATE, fd);
-  if ((get(SHUT, fd) & SHUT_WR_FLAG) != 0) return -EPIPE;
-  if (get(TYPE, fd) == SOCK_STREAM) {
-    if (st == CONNECTING) return -EAGAIN;
-    if (st != CONNECTED) return -EPIPE;
-    return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
-  }
+  const st = getb(STATE, fd);
+  if (getb(TYPE, fd) == SOCK_STREAM) return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
+  // udp_sendmsg: "Mirror BSD error message compatibility".
+  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
   // A datagram socket is bound by its first send, even one that fails (EDESTADDRREQ).
   const r = host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
-  if (st == UNBOUND) set(STATE, fd, BOUND);
+  if (st == UNBOUND) setb(STATE, fd, BOUND);
   return r;
 }
 
@@ -293,15 +357,12 @@ export function sock_send(fd: i32, len: i32, flags: i32): i32 {
 export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  const st = get(STATE, fd);
-  if (get(TYPE, fd) == SOCK_STREAM) {
-    // Linux's TCP ignores the address of a connected socket and is not connected otherwise.
-    if (st == CONNECTED) return sock_send(fd, len, flags);
-    return -EPIPE;
-  }
-  if ((get(SHUT, fd) & SHUT_WR_FLAG) != 0) return -EPIPE;
+  const st = getb(STATE, fd);
+  // Linux's TCP ignores the address.
+  if (getb(TYPE, fd) == SOCK_STREAM) return sock_send(fd, len, flags);
+  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
-  if (st == UNBOUND) set(STATE, fd, BOUND);
+  if (st == UNBOUND) setb(STATE, fd, BOUND);
   return r;
 }
 
@@ -311,28 +372,32 @@ export function sock_shutdown(fd: i32, how: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   if (how < 0 || how > 2) return -EINVAL;
   settle(fd);
-  const flags = how + 1; // SHUT_RD -> RCV_SHUTDOWN (1), SHUT_WR -> SEND_SHUTDOWN (2), both (3)
-  const st = get(STATE, fd);
-  if (st == LISTENING) {
-    if ((flags & SHUT_RD_FLAG) == 0) return 0;
-    const r = host.sock_shutdown(get(HANDLE, fd), how);
-    if (r == 0) set(STATE, fd, BOUND);
-    return r;
-  }
-  set(SHUT, fd, get(SHUT, fd) | flags);
-  if (st != CONNECTED) return -ENOTCONN;
-  return host.sock_shutdown(get(HANDLE, fd), how);
+  const st = getb(STATE, fd);
+  const r = host.sock_shutdown(get(HANDLE, fd), how);
+  // SHUT_RD (0) or SHUT_RDWR (2) disconnects a listener.
+  if (st == LISTENING && how != 1 && r == 0) setb(STATE, fd, BOUND);
+  return r;
 }
 
 /** close(2): frees the fd; its number may be handed out again. */
 export function sock_close(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  set(STATE, fd, FREE);
   const h = get(HANDLE, fd);
-  for (let other = FIRST_FD; other < MAX_FD; other++) {
-    if (get(STATE, other) != FREE && get(HANDLE, other) == h) return 0;
+  const shared = getb(SHARED, fd) != 0;
+  freeFdSlot(fd);
+  if (shared) {
+    for (let other = FIRST_FD; other < fdLimit; other++) {
+      if (getb(STATE, other) != FREE && get(HANDLE, other) == h) return 0;
+    }
   }
   return host.sock_close(h);
+}
+
+/** poll(2)'s revents for fd: the kernel layer's readiness mask, POLLNVAL (0x20) if not open. */
+export function sock_poll(fd: i32): i32 {
+  if (!isOpen(fd)) return 0x20;
+  settle(fd);
+  return host.sock_poll(get(HANDLE, fd));
 }
 
 /** The host handle behind an fd, for readiness waits. */
@@ -344,9 +409,9 @@ export function sock_handle(fd: i32): i32 {
 export function sock_addr_local(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  const st = get(STATE, fd);
+  const st = getb(STATE, fd);
   const sa = scratchBase() + SA_OUT;
-  if (st == UNBOUND || st == BINDING) return sockaddrAny(sa, get(FAMILY, fd));
+  if (st == UNBOUND || st == BINDING) return sockaddrAny(sa, getb(FAMILY, fd));
   return host.sock_addr_local(get(HANDLE, fd), sa);
 }
 
@@ -354,7 +419,7 @@ export function sock_addr_local(fd: i32): i32 {
 export function sock_addr_remote(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  if (get(STATE, fd) != CONNECTED) return -ENOTCONN;
+  if (getb(STATE, fd) != CONNECTED) return -ENOTCONN;
   return host.sock_addr_remote(get(HANDLE, fd), scratchBase() + SA_OUT);
 }
 
@@ -373,24 +438,62 @@ const SO_SNDBUF: i32 = 7;
 const SO_RCVBUF: i32 = 8;
 
 const SO_LINGER: i32 = 13;
-const OPT_SLOTS: i32 = 12;
-const OPT_SIZE: i32 = 16; // key, value, second value (struct linger's l_linger), used
-const OPTS = memory.data(MAX_FD * OPT_SLOTS * OPT_SIZE);
-const PENDING_ERROR = memory.data(MAX_FD * 4);
+const TCP_MAXSEG: i32 = 2;
+/** include/net/tcp.h: the smallest MSS and the largest window TCP_MAXSEG accepts. */
+const TCP_MIN_MSS: i32 = 88;
+const MAX_TCP_WINDOW: i32 = 32767;
+
+// The options set, as a list per fd of 16-byte slots (key, value, second value: struct
+// linger's l_linger, next slot + 1) from one pool, so that a socket that sets none costs nothing.
+const OPT_SIZE: i32 = 16;
+const POOL_SLOTS: i32 = 131072;
+const POOL = memory.data(POOL_SLOTS * OPT_SIZE);
+const OPT_HEAD = memory.data(MAX_FD * 4); // first slot + 1, 0 for none
+/** Slots handed out so far, and the list of those given back (slot + 1). */
+let poolUsed: i32 = 0;
+let poolFree: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function slotAt(i: i32): usize {
+  return POOL + <usize>((i - 1) * OPT_SIZE);
+}
 
 function clearOptions(fd: i32): void {
-  memory.fill(OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE), 0, <usize>(OPT_SLOTS * OPT_SIZE));
-  set(PENDING_ERROR, fd, 0);
+  let i = get(OPT_HEAD, fd);
+  while (i != 0) {
+    const slot = slotAt(i);
+    const next = load<i32>(slot, 12);
+    store<i32>(slot, poolFree, 12);
+    poolFree = i;
+    i = next;
+  }
+  set(OPT_HEAD, fd, 0);
 }
 
-function setPendingError(fd: i32, errno: i32): void {
-  set(PENDING_ERROR, fd, errno);
+/** A new slot at the head of fd's list; 0 when the pool is spent. */
+function newSlot(fd: i32, key: i32): usize {
+  let i = poolFree;
+  if (i != 0) poolFree = load<i32>(slotAt(i), 12);
+  else if (poolUsed < POOL_SLOTS) i = ++poolUsed;
+  else return 0;
+  const slot = slotAt(i);
+  store<i32>(slot, key);
+  store<i32>(slot, 0, 4);
+  store<i32>(slot, 0, 8);
+  store<i32>(slot, get(OPT_HEAD, fd), 12);
+  set(OPT_HEAD, fd, i);
+  return slot;
 }
 
-function takePendingError(fd: i32): i32 {
-  const e = get(PENDING_ERROR, fd);
-  set(PENDING_ERROR, fd, 0);
-  return -e;
+/** Gives fd `to` a copy of fd `from`'s options; false if the pool is spent. */
+function copyOptions(from: i32, to: i32): bool {
+  for (let i = get(OPT_HEAD, from); i != 0; i = load<i32>(slotAt(i), 12)) {
+    const slot = newSlot(to, load<i32>(slotAt(i)));
+    if (slot == 0) return false;
+    store<i32>(slot, load<i32>(slotAt(i), 4), 4);
+    store<i32>(slot, load<i32>(slotAt(i), 8), 8);
+  }
+  return true;
 }
 
 function optKey(level: i32, name: i32): i32 {
@@ -409,10 +512,10 @@ function isBoolOption(level: i32, name: i32): bool {
 /** Whether the socket's protocol stack handles option `level` at all. Linux answers other
  * levels with EOPNOTSUPP from ip_getsockopt and ENOPROTOOPT from ip_setsockopt. */
 function knownLevel(fd: i32, level: i32): bool {
-  const family = get(FAMILY, fd);
+  const family = getb(FAMILY, fd);
   if (level == SOL_SOCKET) return true;
-  if (level == IPPROTO_TCP) return get(TYPE, fd) == SOCK_STREAM && family != AF_UNIX;
-  if (level == IPPROTO_UDP) return get(TYPE, fd) == SOCK_DGRAM && family != AF_UNIX;
+  if (level == IPPROTO_TCP) return getb(TYPE, fd) == SOCK_STREAM && family != AF_UNIX;
+  if (level == IPPROTO_UDP) return getb(TYPE, fd) == SOCK_DGRAM && family != AF_UNIX;
   if (level == IPPROTO_IP) return family == AF_INET || family == AF_INET6;
   if (level == IPPROTO_IPV6) return family == AF_INET6;
   return false;
@@ -420,7 +523,7 @@ function knownLevel(fd: i32, level: i32): bool {
 
 /** Linux's value for an option nobody set, or -ENOPROTOOPT for options it does not know. */
 function defaultOption(fd: i32, level: i32, name: i32): i32 {
-  const stream = get(TYPE, fd) == SOCK_STREAM;
+  const stream = getb(TYPE, fd) == SOCK_STREAM;
   if (isBoolOption(level, name)) return 0;
   if (level == SOL_SOCKET) {
     if (name == SO_SNDBUF) return stream ? 16384 : 212992;
@@ -432,27 +535,20 @@ function defaultOption(fd: i32, level: i32, name: i32): i32 {
     if (name == 4) return 7200; // TCP_KEEPIDLE
     if (name == 5) return 75; // TCP_KEEPINTVL
     if (name == 6) return 9; // TCP_KEEPCNT
-  } else if (level == IPPROTO_IP && get(FAMILY, fd) != AF_UNIX) {
+  } else if (level == IPPROTO_IP && getb(FAMILY, fd) != AF_UNIX) {
     if (name == 2) return 64; // IP_TTL
     if (name == 1) return 0; // IP_TOS
-  } else if (level == IPPROTO_IPV6 && get(FAMILY, fd) == AF_INET6) {
+  } else if (level == IPPROTO_IPV6 && getb(FAMILY, fd) == AF_INET6) {
     if (name == 16) return 64; // IPV6_UNICAST_HOPS
   }
   return -ENOPROTOOPT;
 }
 
 function optSlot(fd: i32, key: i32, create: bool): usize {
-  const base = OPTS + <usize>(fd * OPT_SLOTS * OPT_SIZE);
-  for (let i = 0; i < OPT_SLOTS; i++) {
-    const slot = base + <usize>(i * OPT_SIZE);
-    if (load<i32>(slot, 12) != 0 && load<i32>(slot) == key) return slot;
+  for (let i = get(OPT_HEAD, fd); i != 0; i = load<i32>(slotAt(i), 12)) {
+    if (load<i32>(slotAt(i)) == key) return slotAt(i);
   }
-  if (!create) return 0;
-  for (let i = 0; i < OPT_SLOTS; i++) {
-    const slot = base + <usize>(i * OPT_SIZE);
-    if (load<i32>(slot, 12) == 0) return slot;
-  }
-  return 0;
+  return create ? newSlot(fd, key) : 0;
 }
 
 /** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
@@ -465,6 +561,10 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
     return -ENOPROTOOPT;
   }
   if (defaultOption(fd, level, name) == -ENOPROTOOPT) return -ENOPROTOOPT;
+  // struct linger is two ints (sock_setsockopt: optlen < sizeof(ling) is EINVAL).
+  if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
+  // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.
+  if (level == IPPROTO_TCP && name == TCP_MAXSEG && value != 0 && (value < TCP_MIN_MSS || value > MAX_TCP_WINDOW)) return -EINVAL;
   let stored = value;
   if (isBoolOption(level, name)) stored = value != 0 ? 1 : 0;
   // Linux doubles buffer sizes for its bookkeeping (socket(7)), with minimums.
@@ -472,11 +572,9 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   else if (level == SOL_SOCKET && name == SO_RCVBUF) stored = max(value * 2, 2304);
   const key = optKey(level, name);
   const slot = optSlot(fd, key, true);
-  if (slot == 0) return -ENOPROTOOPT;
-  store<i32>(slot, key);
+  if (slot == 0) return -ENOMEM;
   store<i32>(slot, stored, 4);
   store<i32>(slot, value2, 8);
-  store<i32>(slot, 1, 12);
   // The host hears SO_LINGER as -1 (off) or the linger time (0: reset on close).
   const forHost = level == SOL_SOCKET && name == SO_LINGER ? (value != 0 ? value2 : -1) : stored;
   return host.sock_set_option(get(HANDLE, fd), level, name, forHost);
@@ -488,14 +586,11 @@ export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   if (!knownLevel(fd, level)) return -EOPNOTSUPP;
   settle(fd);
   if (level == SOL_SOCKET) {
-    if (name == SO_TYPE) return get(TYPE, fd);
-    if (name == SO_DOMAIN) return get(FAMILY, fd);
+    if (name == SO_TYPE) return getb(TYPE, fd);
+    if (name == SO_DOMAIN) return getb(FAMILY, fd);
     if (name == SO_PROTOCOL) return effectiveProto(fd);
-    if (name == SO_ACCEPTCONN) return get(STATE, fd) == LISTENING ? 1 : 0;
-    if (name == SO_ERROR) {
-      const e = -takePendingError(fd);
-      return e != 0 ? e : host.sock_error(get(HANDLE, fd));
-    }
+    if (name == SO_ACCEPTCONN) return getb(STATE, fd) == LISTENING ? 1 : 0;
+    if (name == SO_ERROR) return host.sock_error(get(HANDLE, fd));
   }
   const slot = optSlot(fd, optKey(level, name), false);
   if (slot != 0) return load<i32>(slot, 4);

@@ -7,6 +7,7 @@ const bySymbol = new Map<string, number>(ERRNO_LINUX.map(([n, symbol]) => [symbo
 export const ENOENT = 2;
 export const EIO = 5;
 export const EAGAIN = 11;
+export const EACCES = 13;
 export const EINVAL = 22;
 export const EMFILE = 24;
 export const EPIPE = 32;

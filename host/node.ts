@@ -1,6 +1,9 @@
 // The Node backend: the core's socket syscalls over node:net and node:dgram. Everything is
-// non-blocking: data arrives by events into per-socket queues, and the syscalls read those
-// queues or answer -EAGAIN; `wait` reports readiness. Node realities (shared/DESIGN.md):
+// non-blocking: Node's events are fed to each socket's kernel socket (host/kernel), which owns
+// Linux's state and answers the syscalls as Linux would (this file decides no Python-visible
+// answer); -EAGAIN means "wait", and `wait` reports readiness. UDP is host/node_udp.ts, stream
+// events host/node_stream.ts, the per-socket record host/node_entry.ts. Node realities
+// (shared/DESIGN.md):
 // - A TCP socket cannot be bound without listening, so bind() reserves the port with a real
 //   listener that resets connections until listen(), and connect() hands the port over.
 // - Node opens its handles lazily and finishes bind/listen/connect asynchronously: those return
@@ -8,210 +11,42 @@
 // - Handles are unref'd unless someone waits on them, so a program that ends with sockets open
 //   exits, as a Python program does.
 
-import * as dgram from "node:dgram";
 import * as dns from "node:dns";
+import { readFileSync } from "node:fs";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
+import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, EPIPE,
-  eaiOf, errnoOf,
-} from "./errno.js";
-import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
+  type Waiter,
+} from "./node_entry.js";
+import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
+import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
+import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
-import { after, type Deadline } from "./timer.js";
 import {
-  READ, WRITE, type AsyncHost, type LookupResult, type ResolveAnswer, type ResolveRequest,
+  READ, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  type ResolveRequest,
 } from "./types.js";
+import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
 
-const SOCK_STREAM = 1;
-const MSG_PEEK = 2;
-const MSG_WAITALL = 0x100;
-
-/** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
-const RECV_HIGH_WATER = 4 * 1024 * 1024;
-/** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
-const SEND_HIGH_WATER = 4 * 1024 * 1024;
-/** Linux's default UDP receive buffer (net.core.rmem_default): datagrams past it are dropped. */
-const UDP_RCVBUF = 212992;
-const UDP_MAX_PAYLOAD = [0, 0, 65507, 0, 0, 0, 0, 0, 0, 0, 65527];
-
-interface Datagram {
-  data: Buffer;
-  address: string;
-  port: number;
-}
-
-interface Waiter {
-  resolve(ready: boolean): void;
-  timer: Deadline | null;
-}
-
-/** One host socket. */
-class Entry {
-  readonly family: number;
-  readonly type: number;
-  // TCP: the listener (a bind reservation until `listening`), or the connection.
-  server: net.Server | null = null;
-  listening = false;
-  backlog: net.Socket[] = [];
-  stream: net.Socket | null = null;
-  // UDP.
-  udp: dgram.Socket | null = null;
-  udpBound = false;
-  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
-  shared: { address: string; port: number } | null = null;
-  /** The last datagram source written and destination read (see writeSource). */
-  sourceCache: { address: string; port: number; bytes: Uint8Array } | null = null;
-  destinationCache: { addr: SockAddr; bytes: Uint8Array } | null = null;
-  /** A connected datagram went out and no refusal has been seen since (see soError). */
-  unanswered = false;
-  /** Refusals reported by soError ahead of Node's own 'error' event for them. */
-  refusalsReported = 0;
-  /** The far end of a socketpair() is not yet accepted: I/O waits, on this listener. */
-  linking = false;
-  pairing: net.Server | null = null;
-  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
-  refd: boolean | null = null;
-  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
-  unixLocal = "";
-  unixRemote = "";
-  /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
-  binding = false;
-  udpConnected = false;
-  datagrams: Datagram[] = [];
-  datagramBytes = 0;
-  // Incoming TCP data.
-  chunks: Buffer[] = [];
-  /** Bytes of chunks[0] already read. */
-  head = 0;
-  queued = 0;
-  eof = false;
-  /** The connection was reset (RST): recv gives b'', send EPIPE, getpeername ENOTCONN. */
-  dead = false;
-  /** An error to report once, by the next recv or send or SO_ERROR (Linux's sk_err). */
-  error = 0;
-  /** This connection's key in NodeHost.connections, while it is registered, and its peer's. */
-  key = "";
-  peerKey = "";
-  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  pending = 0;
-  readers: Waiter[] = [];
-  writers: Waiter[] = [];
-  options = new Map<number, number>();
-
-  constructor(family: number, type: number) {
-    this.family = family;
-    this.type = type;
-  }
-
-  option(level: number, name: number): number {
-    return this.options.get((level << 16) | name) ?? 0;
-  }
-
-  /** The Node handles that keep the event loop alive while someone waits on this socket. */
-  handles(): Array<{ ref(): unknown; unref(): unknown }> {
-    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
-    if (this.server) hs.push(this.server);
-    if (this.stream) hs.push(this.stream);
-    if (this.udp) hs.push(this.udp);
-    if (this.pairing) hs.push(this.pairing);
-    return hs;
-  }
-
-  updateRef(): void {
-    const waiting = this.readers.length + this.writers.length > 0;
-    if (waiting === this.refd) return;
-    this.refd = waiting;
-    for (const h of this.handles()) {
-      if (waiting) h.ref();
-      else h.unref();
-    }
-  }
-
-  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
-  adopt(h: { ref(): unknown; unref(): unknown }): void {
-    h.unref();
-    this.refd = null;
-    this.updateRef();
-  }
-
-  wake(interest: number): void {
-    const list = interest === READ ? this.readers : this.writers;
-    if (list.length === 0) return;
-    const ws = list.splice(0);
-    for (const w of ws) {
-      w.timer?.cancel();
-      w.resolve(true);
-    }
-    this.updateRef();
-  }
-
-  wakeAll(): void {
-    this.wake(READ);
-    this.wake(WRITE);
-  }
-
-  /** Forgets a previous connection's data and errors, before a new connect(). */
-  clearStream(): void {
-    this.error = 0;
-    this.eof = false;
-    this.chunks = [];
-    this.head = 0;
-    this.queued = 0;
-  }
-
-  /** The error to report once (Linux's sock_error): clears it. */
-  takeError(): number {
-    const err = this.error;
-    this.error = 0;
-    return err;
-  }
-
-  /** The peer reset the connection: tcp_reset() reports EPIPE if the peer had already sent FIN
-   * (CLOSE_WAIT), ECONNRESET otherwise, and the socket is closed from then on. */
-  reset(): void {
-    if (this.dead) return;
-    this.error = this.eof ? EPIPE : ECONNRESET;
-    this.dead = true;
-    this.wakeAll();
-  }
-}
-
-/** A dns.lookup for numeric addresses that answers synchronously (the core passes only
- * numeric ones), so that node:dgram binds within bind(). */
-function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  cb(null, host, net.isIPv6(host) ? 6 : 4);
-}
-
-/** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
-function sameHost(a: string, b: string): boolean {
-  return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
-}
-
-function bindKey(address: string, port: number): string {
-  return `${address}|${port}`;
-}
-
-function endpoint(address: string | undefined, port: number | undefined): string {
-  const a = address ?? "";
-  return `${a.startsWith("::ffff:") ? a.slice(7) : a}|${port ?? 0}`;
-}
-
-function anyAddress(family: number): string {
-  return family === AF_INET6 ? "::" : "0.0.0.0";
-}
+/** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
+ * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
+const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
+const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
-  /** Open TCP connections of this process by "local|port>remote|port". Loopback delivers
+  /** Open TCP connections of this process by connKey(local port, remote port). Loopback delivers
    * inside the sending syscall on Linux, so a peer in this process learns of a reset at once,
    * as it would there, rather than after Node's next read. */
-  private connections = new Map<string, Entry>();
+  private connections = new Map<number, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
-  private closedKeys = new Set<string>();
+  private closedKeys = new Set<number>();
   /** TCP bind reservations by "address|port", for SO_REUSEADDR sharing. */
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
@@ -219,6 +54,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
+  private readonly pairTag = Math.random().toString(36).slice(2, 10);
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
 
@@ -274,11 +110,79 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** Whether stream `e`'s peer is a socket of this process, which ends with it: bytes for it
    * need no flushing (Linux discards them as the process's sockets close). */
   private peerHere(e: Entry): boolean {
-    if (e.family !== AF_UNIX) return e.key !== "" && this.connections.has(e.peerKey);
+    if (e.peer) return true;
+    if (e.family !== AF_UNIX) return e.key >= 0 && this.connections.has(e.peerKey);
     // A socketpair() end has neither name; an accepted one has its listener's.
     if (e.unixRemote === "") return e.unixLocal === "";
-    for (const x of this.entries.values()) if (x.server && String(x.server.address()) === e.unixRemote) return true;
+    for (const x of this.entries.values()) if (x.server && x.unixLocal === e.unixRemote) return true;
     return false;
+  }
+
+  /** poll(2) over handles: ready at once, or when a wake-up on one of them makes it so. */
+  pollWait(req: PollRequest): Promise<PollReport> {
+    const report = this.pollNow(req);
+    if (report || req.timeout === 0) return Promise.resolve(report ?? this.pollReport(req));
+    return new Promise<PollReport>((resolve) => {
+      const entries: Entry[] = [];
+      for (const h of req.handles) {
+        const e = this.entries.get(h);
+        if (e) entries.push(e);
+      }
+      let done = false;
+      let scheduled = false;
+      const finish = (r: PollReport) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(timer);
+        for (const e of entries) e.pollers.delete(onWake);
+        resolve(r);
+      };
+      // A wake-up is looked at after the I/O callbacks of this turn of the event loop, so that
+      // one answer reports every socket that became ready in it, as epoll_wait's does.
+      const check = () => {
+        scheduled = false;
+        const r = this.pollNow(req);
+        if (r) finish(r);
+      };
+      const onWake = () => {
+        if (scheduled || done) return;
+        scheduled = true;
+        setImmediate(check);
+      };
+      // The wait keeps the process alive, as a blocking poll(2) does, with one timer rather than
+      // by ref'ing every socket's handles.
+      const timer = req.timeout > 0
+        ? setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000)
+        : setInterval(() => {}, 1 << 30);
+      for (const e of entries) e.pollers.add(onWake);
+    });
+  }
+
+  /** The report when some handle is ready, else null. */
+  private pollNow(req: PollRequest): PollReport | null {
+    const r = this.pollReport(req);
+    for (let i = 0; i < req.handles.length; i++) {
+      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
+    }
+    return null;
+  }
+
+  private pollReport(req: PollRequest): PollReport {
+    const n = req.handles.length;
+    const masks = new Int32Array(n);
+    const wakes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.entries.get(req.handles[i]);
+      if (!e) {
+        masks[i] = POLLNVAL;
+        continue;
+      }
+      masks[i] = this.poll(req.handles[i]);
+      const ev = req.events[i];
+      wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+    }
+    return { masks, wakes };
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -310,6 +214,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return hostnameOnNode();
   }
 
+  /** RLIMIT_NOFILE's soft value, from /proc (Node has no getrlimit); Linux's default without it. */
+  fdLimit(): number {
+    try {
+      const m = /^Max open files\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+      if (m) return Number(m[1]);
+    } catch {
+      // No /proc: not Linux, or sandboxed.
+    }
+    return 1024;
+  }
+
   // The syscalls (host/syscalls.ts).
   sock_open(family: number, type: number): number { return this.open(family, type); }
   sock_pair(family: number, type: number, _proto: number, out: number): number { return this.pair(family, type, out); }
@@ -328,6 +243,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   sock_addr_remote(h: number, sa: number): number { return this.addrRemote(this.entry(h), sa); }
   sock_set_option(h: number, level: number, name: number, value: number): number { return this.setOption(this.entry(h), level, name, value); }
   sock_error(h: number): number { return this.soError(this.entry(h)); }
+  sock_poll(h: number): number { return this.poll(h); }
 
   private open(family: number, type: number): number {
     if (family !== AF_UNIX && family !== 2 && family !== AF_INET6) return -EAFNOSUPPORT;
@@ -339,16 +255,21 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** socketpair(): Node has none, so the pair meets through a one-off listener on an abstract
-   * AF_UNIX name. Both ends are connected at once as far as callers can tell: the second end
-   * answers EAGAIN until Node has accepted it. */
+   * AF_UNIX name. Both ends are connected at once, as each queues what the other sends within
+   * the send; the second end's own sends wait for Node to accept it before they go out. */
   private pair(family: number, type: number, out: number): number {
     if (type !== SOCK_STREAM) return -ESOCKTNOSUPPORT;
     const ha = this.open(family, type);
     const hb = this.open(family, type);
     const a = this.entries.get(ha)!;
     const b = this.entries.get(hb)!;
+    a.k!.established();
+    b.k!.established();
+    a.peer = b;
+    b.peer = a;
     b.linking = true;
-    const name = `\0pysocket-pair-${process.pid}-${ha}`;
+    // Unique per host: a process may run several (pysocket and pysocket/sync's worker).
+    const name = `\0pysocket-pair-${process.pid}-${this.pairTag}-${ha}`;
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     server.once("connection", (c) => {
       server.close();
@@ -359,13 +280,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       this.attachStream(b, c);
       b.linking = false;
+      for (const data of b.early.splice(0)) c.write(data);
+      if (b.k!.shutdown & SEND_SHUTDOWN) c.end();
       c.resume();
       b.wakeAll();
     });
     server.on("error", (err) => {
       b.linking = false;
-      b.error = errnoOf(err);
-      b.dead = true;
+      b.k!.failed(errnoOf(err));
       b.wakeAll();
     });
     server.listen(name);
@@ -386,6 +308,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const done = (err?: unknown) => {
       if (e.pending !== -EAGAIN) return;
       e.pending = err ? -errnoOf(err) : 0;
+      // A listen that failed leaves the socket as it was.
+      if (err && e.k?.state === TCP_LISTEN) e.k.state = TCP_CLOSE;
       e.wakeAll();
     };
     try {
@@ -400,31 +324,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private bind(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
-    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address, false);
+    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
-    return this.bindUdp(e, addr.address, addr.port);
-  }
-
-  /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
-   * binds inside bind() and reports a failure as a synchronous 'error' event. */
-  private bindUdp(e: Entry, address: string, port: number): number {
-    const udp = this.udpSocket(e);
-    let failure = 0;
-    const onError = (err: unknown) => {
-      failure = errnoOf(err);
-    };
-    e.binding = true;
-    udp.once("error", onError);
-    try {
-      udp.bind({ address, port, exclusive: true });
-    } finally {
-      udp.removeListener("error", onError);
-      e.binding = false;
-    }
-    if (failure) return -failure;
-    e.udpBound = true;
-    this.applyUdpOptions(e);
-    return 0;
+    return bindUdp(e, addr.address, addr.port);
   }
 
   /** A TCP listener: the bind reservation, or the listening socket itself. */
@@ -452,15 +354,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** An AF_UNIX listener on a path (or an abstract name): the bind reservation or the
    * listening socket. Node unlinks the path when it closes it, where Linux leaves it. */
   private reserveUnix(e: Entry, path: string, listening: boolean): number {
+    e.unixLocal = path;
     return this.start(e, (done) => {
       const server = this.server(e, listening);
       const failed = (err: unknown) => {
         e.server = null;
+        e.unixLocal = "";
         this.owners.delete(server);
-        done(err);
+        done(unixError(err, path));
       };
       server.once("error", failed);
-      server.listen({ path, backlog: 4096 }, () => {
+      server.listen({ path: nodePipePath(path), backlog: 4096 }, () => {
         server.removeListener("error", failed);
         done();
       });
@@ -514,6 +418,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private listen(e: Entry): number {
+    const r = this.startListening(e);
+    if (r === 0 || r === -EINPROGRESS) e.k!.listening();
+    return r;
+  }
+
+  private startListening(e: Entry): number {
     if (e.shared) return this.listenShared(e, e.shared);
     if (e.server) {
       e.listening = true;
@@ -522,15 +432,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
     // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
     // reports the family's any-address.
-    if (e.family === AF_UNIX) {
-      // unix(7) autobind: an abstract name of five hex digits.
-      const name = "\0" + (0x10000 + this.nextHandle * 0x9e3 % 0xfffff).toString(16).slice(-5);
-      return this.reserveUnix(e, name, true);
-    }
+    // unix_listen: "No listens on an unbound socket" (the core answers it first).
+    if (e.family === AF_UNIX) return -EINVAL;
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
-      e.error = errnoOf(err);
+      e.k!.failed(errnoOf(err));
       e.wakeAll();
     });
     server.listen({ port: 0, exclusive: true, ipv6Only: v6only, backlog: 4096 });
@@ -543,7 +450,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
     // Linux refuses port 0 on loopback; Node would throw instead.
     if (addr.port === 0) return -ECONNREFUSED;
-    e.clearStream();
+    e.k!.connecting();
+    this.unlink(e);
     return this.start(e, (done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
@@ -554,105 +462,106 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
+      const failed = (err: unknown) => {
+        e.k!.failed(errnoOf(err));
+        done(err);
+      };
       s.once("connect", () => {
-        this.register(e);
+        s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
+        e.k!.established();
+        // Only a connection to a listener of this process can have its peer here.
+        if (this.listensOn(addr.port)) this.register(e);
         done();
       });
-      s.once("error", done);
+      s.once("error", failed);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
   private connectUnix(e: Entry, path: string): number {
-    e.clearStream();
+    e.k!.connecting();
     return this.start(e, (done) => {
       const s = new net.Socket({ allowHalfOpen: true });
       this.attachStream(e, s);
       e.unixRemote = path;
-      s.once("connect", () => done());
-      s.once("error", done);
-      s.connect({ path });
+      const failed = (err: unknown) => {
+        e.k!.failed(errnoOf(err));
+        done(err);
+      };
+      s.once("connect", () => {
+        s.removeListener("error", failed);
+        // Closed while connecting: the connection is no one's.
+        if (e.stream !== s) return;
+        e.k!.established();
+        done();
+      });
+      s.once("error", failed);
+      s.connect({ path: nodePipePath(path) });
     });
   }
 
   private connectUdp(e: Entry, address: string, port: number): number {
     return this.start(e, (done) => {
-      const udp = this.udpSocket(e);
+      const udp = udpSocket(e);
       if (e.udpConnected) udp.disconnect();
       e.udpConnected = false;
+      e.d!.connected(false);
       udp.once("error", done);
       udp.connect(port, address, () => {
         udp.removeListener("error", done);
         e.udpBound = true;
         e.udpConnected = true;
-        this.applyUdpOptions(e);
+        e.d!.connected(true);
+        applyUdpOptions(e);
         done();
       });
     });
   }
 
-  /** SO_ERROR. On Linux a datagram sent to a closed loopback port is refused (ICMP) within
-   * the send; Node reports it later. So when nothing is pending and a connected datagram went
-   * out since the last look, ask the port: if it can be bound, nobody listens on it. */
+  /** SO_ERROR: the pending error, taken. */
   private soError(e: Entry): number {
-    if (e.error || !e.unanswered || !e.udp) return e.takeError();
-    e.unanswered = false;
-    const peer = e.udp.remoteAddress();
-    const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
-    let free = true;
-    probe.once("error", () => {
-      free = false;
-    });
-    probe.bind({ address: peer.address, port: peer.port, exclusive: true });
-    probe.close();
-    if (!free) return 0;
-    // Node's own report of the same refusal comes later; it is this one.
-    e.refusalsReported++;
-    return ECONNREFUSED;
+    return e.k ? e.k.takeError() : udpError(e);
   }
 
   private register(e: Entry): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    const local = endpoint(s.localAddress, s.localPort);
-    const remote = endpoint(s.remoteAddress, s.remotePort);
-    e.key = `${local}>${remote}`;
-    e.peerKey = `${remote}>${local}`;
+    e.remote = { address: s.remoteAddress!, port: s.remotePort! };
+    e.key = s.localPort! * 65536 + s.remotePort!;
+    e.peerKey = s.remotePort! * 65536 + s.localPort!;
     this.connections.set(e.key, e);
+    const peer = this.connections.get(e.peerKey);
+    // Ports alone make the key: the peer's addresses must match too.
+    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, s.remoteAddress)) {
+      e.peer = peer;
+      peer.peer = e;
+    }
   }
 
+  /** Whether a listener of this process serves TCP port `port`. */
+  private listensOn(port: number): boolean {
+    for (const [server, e] of this.owners) {
+      if (e.listening && (server.address() as net.AddressInfo | null)?.port === port) return true;
+    }
+    return false;
+  }
+
+  /** Forgets the peer in this process (a new connect, a close). */
+  private unlink(e: Entry): void {
+    if (e.peer?.peer === e) e.peer.peer = null;
+    e.peer = null;
+    e.sent = 0;
+    e.got = 0;
+    e.skip = 0;
+  }
+
+  /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
   private attachStream(e: Entry, s: net.Socket): void {
     e.stream = s;
-    s.on("data", (b: Buffer) => {
-      if (e.stream !== s) return;
-      e.chunks.push(b);
-      e.queued += b.length;
-      if (e.queued >= RECV_HIGH_WATER) s.pause();
-      e.wake(READ);
-    });
-    s.on("end", () => {
-      if (e.stream !== s) return;
-      e.eof = true;
-      e.wake(READ);
-    });
-    s.on("drain", () => {
-      if (e.stream === s) e.wake(WRITE);
-    });
-    s.on("error", (err) => {
-      if (e.stream !== s || e.pending === -EAGAIN) return;
-      const errno = errnoOf(err);
-      if (errno === ECONNRESET || errno === EPIPE) e.reset();
-      else {
-        e.error = errno;
-        e.wakeAll();
-      }
-    });
-    s.on("close", () => {
-      if (e.stream !== s) return;
-      e.eof = true;
-      e.wakeAll();
-    });
+    feedKernel(e, s);
     e.adopt(s);
   }
 
@@ -661,247 +570,171 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    for (const [k, v] of e.options) n.options.set(k, v);
+    // Options are inherited; the record is shared until either socket sets one (setOption).
+    if (e.options) {
+      n.options = e.options;
+      n.optionsShared = e.optionsShared = true;
+    }
     this.entries.set(h, n);
+    n.k!.established();
     this.attachStream(n, c);
-    this.register(n);
-    if (n.family === AF_UNIX) n.unixLocal = String(e.server?.address() ?? "");
+    // Its peer can be here only if a socket of this process connected to one of its listeners
+    // (those register themselves); otherwise Node is not asked for the addresses at all.
+    if (this.connections.size > 0) this.register(n);
+    if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
   }
 
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    if (e.type !== SOCK_STREAM) return this.recvDatagram(e, buf, len, flags, sa);
-    const peek = (flags & MSG_PEEK) !== 0;
-    if (e.error) return -e.takeError();
-    const waitAll = (flags & MSG_WAITALL) !== 0 && !e.eof && !e.dead;
-    if (e.queued > 0 && !(waitAll && e.queued < len)) return this.take(e, buf, len, peek);
-    if (e.eof || e.dead) return e.queued > 0 ? this.take(e, buf, len, peek) : 0;
-    return -EAGAIN;
-  }
-
-  /** Copies queued stream bytes into the core's memory. */
-  private take(e: Entry, buf: number, len: number, peek: boolean): number {
-    const mem = this.mem();
-    const chunks = e.chunks;
-    let n = 0;
-    let i = 0;
-    let off = e.head;
-    while (n < len && i < chunks.length) {
-      const c = chunks[i];
-      const k = Math.min(c.length - off, len - n);
-      c.copy(mem, buf + n, off, off + k);
-      n += k;
-      off += k;
-      if (off === c.length) {
-        i++;
-        off = 0;
-      }
-    }
-    if (!peek) {
-      if (i > 0) chunks.splice(0, i);
-      e.head = off;
-      e.queued -= n;
-      if (e.stream?.isPaused() && e.queued < RECV_HIGH_WATER / 2) e.stream.resume();
-    }
-    return n;
-  }
-
-
-  private recvDatagram(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    const d = e.datagrams[0];
-    if (!d) return e.error ? -e.takeError() : -EAGAIN;
-    const n = Math.min(len, d.data.length);
-    const mem = this.mem();
-    mem.set(d.data.subarray(0, n), buf);
-    if ((flags & MSG_PEEK) === 0) {
-      e.datagrams.shift();
-      e.datagramBytes -= d.data.length;
-    }
-    if (sa >= 0) this.writeSource(e, mem, sa, d);
-    return n;
+    if (e.d) return recvDatagram(e, this.mem(), buf, len, flags, sa);
+    const k = e.k!;
+    const r = k.recv(this.mem().subarray(buf, buf + len), flags);
+    if (r > 0 && (flags & MSG_PEEK) === 0 && e.stream?.isPaused() && k.queued < RECV_HIGH_WATER / 2) e.stream.resume();
+    return r;
   }
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.type !== SOCK_STREAM) return this.sendDatagram(e, buf, len, sa);
-    if (e.error) return -e.takeError();
-    if (e.linking) return -EAGAIN;
+    if (e.d) return sendDatagram(e, this.mem(), buf, len, sa);
+    const k = e.k!;
     const s = e.stream;
-    if (!s || e.dead || s.destroyed || s.writableEnded) return -EPIPE;
-    const room = SEND_HIGH_WATER - s.writableLength;
+    // A write the peer's reset refused fails inside write() (libuv tries it at once): the
+    // kernel hears of the reset before this send answers, as Linux's loopback would have it.
+    if (s?.errored && e.pending !== -EAGAIN) transportError(e, errnoOf(s.errored));
+    const err = k.sendError();
+    if (err < 0) return err;
+    if (!s && !e.linking) return -EPIPE;
+    const room = SEND_HIGH_WATER - (s ? s.writableLength : 0);
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
-    s.write(Buffer.from(this.mem().subarray(buf, buf + n)));
-    // Writing to a connection its peer has closed draws a reset (tcp_reset in CLOSE_WAIT).
-    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) e.reset();
+    const data = Buffer.from(this.mem().subarray(buf, buf + n));
+    const p = e.direct();
+    if (p) {
+      p.skip += n;
+      p.deliver(data);
+    }
+    e.sent += n;
+    if (!s) {
+      e.early.push(data);
+      return n;
+    }
+    s.write(data);
+    if (s.errored) {
+      transportError(e, errnoOf(s.errored));
+      const late = k.sendError();
+      if (late < 0) return late;
+    }
+    // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
+    // CLOSE_WAIT), within the send.
+    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
+      k.reset();
+      e.wakeAll();
+    }
     return n;
   }
 
   /** How many bytes sock_send would take whole from stream handle `h` now, with no error and no
    * other effect (a reset it would draw): 0 when it would do otherwise. The worker host answers
-   * such a send before making it, so that its caller runs on while Node writes. */
+   * such a send before making it, so that its caller runs on while Node writes. A socket whose
+   * peer has sent FIN may draw a reset, so it is never answered ahead. */
   sendRoom(h: number): number {
     const e = this.entries.get(h);
     const s = e?.stream;
-    if (!e || !s || e.type !== SOCK_STREAM || e.error || e.linking || e.dead || s.destroyed || s.writableEnded) return 0;
+    if (!e || !s || !e.k || e.linking || s.destroyed || s.writableEnded || s.errored) return 0;
+    if (e.k.err || e.k.state !== TCP_ESTABLISHED || e.k.shutdown !== 0) return 0;
     if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) return 0;
     return Math.max(0, SEND_HIGH_WATER - s.writableLength);
   }
 
-  private sendDatagram(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.error) return -e.takeError();
-    // Linux binds an unbound socket to an ephemeral port on its first send, even one that
-    // then fails for want of a destination or a valid port.
-    if (!e.udpBound) {
-      const r = this.bindUdp(e, anyAddress(e.family), 0);
-      if (r < 0) return r;
-    }
-    if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
-    if (len > UDP_MAX_PAYLOAD[e.family]) return -EMSGSIZE;
-    const udp = e.udp!;
-    const data = Buffer.from(this.mem().subarray(buf, buf + len));
-    const onSent = (err: Error | null) => {
-      if (err) {
-        e.error = errnoOf(err);
-        e.wakeAll();
-      }
-    };
-    if (sa < 0) {
-      udp.send(data, onSent);
-      e.unanswered = true;
-      return len;
-    }
-    const addr = this.readDestination(e, sa);
-    if (addr.port === 0) return -EINVAL;
-    if (!e.udpConnected) {
-      udp.send(data, addr.port, addr.address, onSent);
-      return len;
-    }
-    // Linux lets a connected datagram socket send elsewhere; Node does not, so step out of the
-    // connection for this one datagram.
-    const peer = udp.remoteAddress();
-    if (peer.port === addr.port && sameHost(peer.address, addr.address)) {
-      udp.send(data, onSent);
-    } else {
-      udp.disconnect();
-      udp.send(data, addr.port, addr.address, onSent);
-      udp.connect(peer.port, peer.address);
-    }
-    return len;
-  }
-
-  // A datagram socket mostly talks to one peer: keep its last sockaddr both ways, so that
-  // recvfrom and sendto do not parse and format the same address for every datagram.
-
-  private writeSource(e: Entry, mem: Uint8Array, sa: number, d: Datagram): void {
-    const c = e.sourceCache;
-    if (c && c.port === d.port && c.address === d.address) {
-      mem.set(c.bytes, sa);
-      return;
-    }
-    const len = writeSockAddr(mem, sa, e.family, d.address, d.port);
-    e.sourceCache = { address: d.address, port: d.port, bytes: mem.slice(sa, sa + len) };
-  }
-
-  private readDestination(e: Entry, sa: number): SockAddr {
-    const mem = this.mem();
-    const len = e.family === AF_INET6 ? 28 : 16;
-    const c = e.destinationCache;
-    if (c) {
-      let same = true;
-      for (let i = 0; i < len && same; i++) same = mem[sa + i] === c.bytes[i];
-      if (same) return c.addr;
-    }
-    const addr = readSockAddr(mem, sa);
-    e.destinationCache = { addr, bytes: mem.slice(sa, sa + len) };
-    return addr;
-  }
-
-  private udpSocket(e: Entry): dgram.Socket {
-    if (e.udp) return e.udp;
-    const udp = dgram.createSocket({
-      type: e.family === AF_INET6 ? "udp6" : "udp4",
-      lookup: numericLookup,
-      ipv6Only: e.option(41, 26) !== 0,
-      reuseAddr: e.option(1, 2) !== 0,
-    });
-    e.udp = udp;
-    udp.on("message", (data, rinfo) => {
-      if (e.datagramBytes + data.length > UDP_RCVBUF) return;
-      e.datagrams.push({ data, address: rinfo.address, port: rinfo.port });
-      e.datagramBytes += data.length;
-      e.wake(READ);
-    });
-    udp.on("error", (err) => {
-      if (e.pending === -EAGAIN || e.binding) return;
-      const errno = errnoOf(err);
-      if (errno === ECONNREFUSED) {
-        e.unanswered = false;
-        if (e.refusalsReported > 0) {
-          e.refusalsReported--;
-          return;
-        }
-      }
-      e.error = errno;
-      e.wakeAll();
-    });
-    e.adopt(udp);
-    return udp;
-  }
-
-  private applyUdpOptions(e: Entry): void {
-    const udp = e.udp!;
-    if (e.option(1, 6)) udp.setBroadcast(true);
-    if (e.options.has((0 << 16) | 2)) udp.setTTL(e.option(0, 2));
-  }
-
-  private shutdown(e: Entry, how: number): number {
-    if (e.type !== SOCK_STREAM) return e.udpConnected ? 0 : -ENOTCONN;
+  /** Readiness (poll(2)'s revents) of handle `h`, as Linux's tcp_poll or datagram_poll. */
+  private poll(h: number): number {
+    const e = this.entries.get(h);
+    if (!e) return POLLNVAL;
+    if (e.d) return e.d.poll(true);
+    const k = e.k!;
+    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog.length : 0);
     const s = e.stream;
-    if (!s) {
-      // A listener shut for reading stops listening: queued and new connections are reset.
-      if (!e.server) return -ENOTCONN;
+    const writable = s ? !s.destroyed && s.writableLength < SEND_HIGH_WATER : true;
+    return k.poll(writable);
+  }
+
+  /** shutdown(2): the kernel records it and says what to do: send FIN, or stop listening (a
+   * listener shut for reading resets its queued connections) or abort a connect. */
+  private shutdown(e: Entry, how: number): number {
+    if (e.d) return e.d.shut(how);
+    const k = e.k!;
+    const listening = k.state === TCP_LISTEN;
+    const r = k.shut(how);
+    if (r.disconnect && listening) {
       e.listening = false;
       for (const c of e.backlog) c.resetAndDestroy();
       e.backlog = [];
-      e.wakeAll();
-      return 0;
+    } else if (r.disconnect) {
+      // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
+      if (e.stream) abort(e.stream);
+      k.failed(ECONNRESET);
+      if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
-    if (how !== 0 && !s.writableEnded) s.end();
-    return 0;
+    if (r.fin) this.sendFin(e);
+    e.wakeAll();
+    return r.result;
   }
 
+  /** Ends this side's stream: the peer in this process sees end of stream at once when it has
+   * every byte, as Linux's loopback and AF_UNIX deliver the FIN within the call. */
+  private sendFin(e: Entry): void {
+    const s = e.stream;
+    if (s && !s.writableEnded) s.end();
+    const p = e.peer;
+    if (p && p.got === e.sent) {
+      p.k!.fin();
+      p.wakeAll();
+    }
+  }
+
+  /** close(2). Linux resets a TCP connection closed with unread data (here, or still on its
+   * way from a peer in this process) or with SO_LINGER {on, 0}; otherwise the bytes sent are
+   * still delivered, then FIN (an orphaned socket: the loop stays alive until they are out). */
   private close(h: number): number {
     const e = this.entries.get(h);
     if (!e) return 0;
     this.entries.delete(h);
     const s = e.stream;
-    if (e.key) {
-      this.connections.delete(e.key);
+    const k = e.k;
+    const p = e.peer;
+    if (e.key >= 0) {
+      if (this.connections.get(e.key) === e) this.connections.delete(e.key);
       this.closedKeys.delete(e.peerKey);
     }
-    if (s && !s.destroyed) {
-      const peer = e.key ? this.connections.get(e.peerKey) : undefined;
-      // Linux resets a connection closed with unread data (here, or still on its way from a
-      // peer in this process) or with SO_LINGER {on, 0}; otherwise it flushes, then sends FIN.
-      const unread = e.queued > 0 || (peer?.stream !== undefined && peer.stream!.bytesWritten > s.bytesRead);
-      if (!e.dead && e.family !== AF_UNIX && (unread || e.options.get((1 << 16) | 13) === 0)) {
-        s.resetAndDestroy();
-        peer?.reset();
-      } else {
-        if (peer && !e.dead) this.closedKeys.add(e.key);
-        // With nothing left to write, closing the handle is Linux's close(): it sends FIN.
-        if (s.writableLength === 0 || s.pending) s.destroy();
-        else {
-          if (!this.peerHere(e)) {
-            this.closing.add(s);
-            s.once("close", () => this.closing.delete(s));
-          }
-          s.end(() => s.destroy());
+    if (k && (s || e.linking) && k.state !== TCP_LISTEN) {
+      const unread = k.queued > 0 || (p !== null && p.sent > e.got);
+      const reset = k.state !== TCP_CLOSE && (unread || e.options?.get((1 << 16) | 13) === 0);
+      const delivered = p !== null && p.got === e.sent;
+      if (k.unix) {
+        if (p && delivered) {
+          p.k!.peerClosed(unread);
+          p.wakeAll();
+        }
+      } else if (reset) {
+        if (s && !s.destroyed) abort(s);
+        if (p) {
+          // The peer's connection is over (tcp_reset purges its send queue too); its Node
+          // handle goes now, as libuv would otherwise poll a reset socket it no longer reads.
+          p.k!.reset();
+          p.stream?.destroy();
+          p.wakeAll();
+        }
+      } else if (p && k.state !== TCP_CLOSE) {
+        this.closedKeys.add(e.key);
+        if (delivered) {
+          p.k!.fin();
+          p.wakeAll();
         }
       }
+      if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
+    this.unlink(e);
     this.dropServer(e);
     for (const c of e.backlog) c.resetAndDestroy();
     if (e.udp) e.udp.close();
@@ -910,6 +743,23 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.backlog = [];
     e.wakeAll();
     return 0;
+  }
+
+  /** A closed socket's stream: with nothing left to write, closing the handle is Linux's
+   * close() (FIN); otherwise its bytes still go, then FIN. For a peer in another process the
+   * handle is kept ref'd until they are out, as the kernel keeps an orphaned socket sending
+   * after the process ends (flushed() waits for it); a peer in this process ends with it. */
+  private orphan(e: Entry, s: net.Socket): void {
+    if (s.writableLength === 0 && !s.connecting) {
+      s.destroy();
+      return;
+    }
+    if (!this.peerHere(e)) {
+      this.closing.add(s);
+      s.ref();
+      s.once("close", () => this.closing.delete(s));
+    }
+    s.end(() => s.destroy());
   }
 
   private dropServer(e: Entry): void {
@@ -927,10 +777,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private addrLocal(e: Entry, sa: number): number {
     const mem = this.mem();
     if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
-    if (e.family === AF_UNIX) {
-      const name = e.server ? String(e.server.address() ?? "") : e.unixLocal;
-      return writeSockAddr(mem, sa, AF_UNIX, name, 0);
-    }
+    if (e.family === AF_UNIX) return writeSockAddr(mem, sa, AF_UNIX, e.unixLocal, 0);
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
@@ -946,13 +793,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private addrRemote(e: Entry, sa: number): number {
-    if (e.dead) return -ENOTCONN;
-    if (e.family === AF_UNIX) {
-      if (!e.linking && !e.stream) return -ENOTCONN;
-      return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
-    }
-    if (e.stream && e.stream.remotePort !== undefined) {
-      return writeSockAddr(this.mem(), sa, e.family, e.stream.remoteAddress!, e.stream.remotePort);
+    if (e.k) {
+      const r = e.k.peerName();
+      if (r < 0) return r;
+      if (e.family === AF_UNIX) return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
+      const remote = e.remote ?? (e.stream?.remotePort !== undefined ? { address: e.stream.remoteAddress!, port: e.stream.remotePort } : null);
+      return remote ? writeSockAddr(this.mem(), sa, e.family, remote.address, remote.port) : -ENOTCONN;
     }
     if (e.udp && e.udpConnected) {
       const a = e.udp.remoteAddress();
@@ -962,7 +808,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
-    e.options.set((level << 16) | name, value);
+    if (e.optionsShared) {
+      e.options = new Map(e.options);
+      e.optionsShared = false;
+    }
+    (e.options ??= new Map()).set((level << 16) | name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);
       else if (level === 1 && name === 9) e.stream?.setKeepAlive(value !== 0);

@@ -24,6 +24,7 @@ export interface Syscalls {
   sock_addr_remote(h: number, sa: number): number;
   sock_set_option(h: number, level: number, name: number, value: number): number;
   sock_error(h: number): number;
+  sock_poll(h: number): number;
 }
 
 export type SyscallName = keyof Syscalls;
@@ -32,7 +33,7 @@ export type SyscallName = keyof Syscalls;
 export const SYSCALLS = [
   "sock_open", "sock_pair", "sock_bind", "sock_listen", "sock_connect", "sock_finish", "sock_accept",
   "sock_recv", "sock_recv_from", "sock_send", "sock_send_to", "sock_shutdown", "sock_close",
-  "sock_addr_local", "sock_addr_remote", "sock_set_option", "sock_error",
+  "sock_addr_local", "sock_addr_remote", "sock_set_option", "sock_error", "sock_poll",
 ] as const satisfies readonly SyscallName[];
 
 export type HostImports = Record<SyscallName, (...args: number[]) => number>;
@@ -74,4 +75,6 @@ export class BaseSyscalls implements Syscalls {
   sock_addr_remote(_h: number, _sa: number): number { return -EOPNOTSUPP; }
   sock_set_option(_h: number, _level: number, _name: number, _value: number): number { return 0; }
   sock_error(_h: number): number { return 0; }
+  /** POLLNVAL: a backend that cannot tell readiness says the handle is not one it polls. */
+  sock_poll(_h: number): number { return 0x20; }
 }

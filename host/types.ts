@@ -17,6 +17,9 @@ export interface Host extends Syscalls {
   hostname(): string;
   /** The errno for an exception that escaped a syscall; EIO when absent. */
   errnoOf?(err: unknown): number;
+  /** The process's descriptor limit (RLIMIT_NOFILE's soft value): the core hands out fds below
+   * it, then EMFILE. Absent: Linux's default, 1024. */
+  fdLimit?(): number;
 }
 
 /** A name lookup's answer: addresses in the resolver's order, or a glibc EAI_* code. */
@@ -33,6 +36,25 @@ export interface ResolveRequest {
  * (herror). */
 export type ResolveAnswer = { value: unknown } | { eai: number } | { herrno: number };
 
+/** poll(2) over many host handles, for select, poll and epoll. `events[i]` is what counts as ready
+ * for `handles[i]` (Linux POLL* bits); `since`, when given, holds a wake count per handle (or -1):
+ * a handle whose count is still that is not ready (edge-triggered epoll). */
+export interface PollRequest {
+  handles: Int32Array;
+  events: Int32Array;
+  since: Int32Array | null;
+  /** Seconds; 0 answers at once, < 0 waits for ever. */
+  timeout: number;
+}
+
+/** Each handle's readiness mask now (tcp_poll's bits; POLLNVAL for a handle that is not open)
+ * and its count of wake-ups that concern its `events` (data, FIN, errors for reading; room and
+ * connects for writing). */
+export interface PollReport {
+  masks: Int32Array;
+  wakes: Int32Array;
+}
+
 /** A host whose callers wait with Promises (the `pysocket` facade and the simulator). */
 export interface AsyncHost extends Host {
   /** Resolves true once handle `h` may be ready for `interest` (the caller retries), or false
@@ -42,6 +64,9 @@ export interface AsyncHost extends Host {
   lookup(host: string, family: number): Promise<LookupResult>;
   /** Answers a resolver query. Never rejects. */
   resolve(req: ResolveRequest): Promise<ResolveAnswer>;
+  /** Answers once some handle is ready for its events (see PollRequest), or when the timeout
+   * passes, with the masks of all. Never rejects. A host without it has no select. */
+  pollWait?(req: PollRequest): Promise<PollReport>;
 }
 
 /** A host whose callers block the thread (the `pysocket/sync` facade). */
@@ -52,4 +77,6 @@ export interface SyncHost extends Host {
   lookupSync(host: string, family: number): LookupResult;
   /** As AsyncHost.resolve, blocking the calling thread. */
   resolveSync(req: ResolveRequest): ResolveAnswer;
+  /** As AsyncHost.pollWait, blocking the calling thread. */
+  pollWaitSync?(req: PollRequest): PollReport;
 }

@@ -29,7 +29,10 @@
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
-import { READ, WRITE, type LookupResult, type ResolveAnswer, type ResolveRequest, type SyncHost } from "./types.js";
+import {
+  READ, WRITE, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer, type ResolveRequest,
+  type SyncHost,
+} from "./types.js";
 
 function atomicsWaitAllowed(): boolean {
   if (typeof SharedArrayBuffer !== "function") return false;
@@ -53,7 +56,7 @@ const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:work
 
 const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
-  ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR,
+  ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR, POLL,
 ] = SYSCALLS.keys();
 export { ACCEPT, CLOSE, CONNECT, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
@@ -69,6 +72,8 @@ export const CONSUME = SEND_AHEAD + 1;
 /** [id, FLUSH]: answered once Node has handed the kernel every byte sends accepted, on open and
  * closed streams alike; the calling thread asks as it ends (see WorkerHost.start). */
 export const FLUSH = CONSUME + 1;
+/** [id, POLL_WAIT, PollRequest]; the PollReport comes as a message. */
+export const POLL_WAIT = FLUSH + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -346,6 +351,9 @@ export class WorkerHost implements SyncHost {
   sock_error(h: number): number {
     return this.call([0, ERROR, h]);
   }
+  sock_poll(h: number): number {
+    return this.call([0, POLL, h]);
+  }
 
   /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
    * ring and posts them, unanswered. */
@@ -453,6 +461,16 @@ export class WorkerHost implements SyncHost {
 
   resolveSync(req: ResolveRequest): ResolveAnswer {
     return this.ask([0, RESOLVE, req]) as ResolveAnswer;
+  }
+
+  /** poll(2), waited for in the worker: one message, one wake-up. Once the worker is gone every
+   * handle reads as not open. */
+  pollWaitSync(req: PollRequest): PollReport {
+    this.again = null;
+    if (!this.exchange([0, POLL_WAIT, req])) {
+      return { masks: new Int32Array(req.handles.length).fill(0x20), wakes: new Int32Array(req.handles.length) };
+    }
+    return receiveMessageOnPort(this.port!)!.message as PollReport;
   }
 
   /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM, and so for

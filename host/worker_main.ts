@@ -8,10 +8,10 @@ import { EAGAIN } from "./errno.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
-import { READ, WRITE, type ResolveRequest } from "./types.js";
+import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } from "./types.js";
 import {
   ACCEPT, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
-  PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
@@ -73,6 +73,16 @@ function arm(h: number, interest: number): Armed {
   armed.set(key, a);
   if (interest === READ) Atomics.store(quiet, slot, h);
   return a;
+}
+
+/** A poll's report as the caller sees its streams: an error this worker took and holds is still
+ * pending (POLLERR), and a readable stream is not QUIET. */
+function polled(req: PollRequest, report: PollReport): void {
+  for (let i = 0; i < req.handles.length; i++) {
+    const h = req.handles[i];
+    if (taken.has(h)) report.masks[i] |= 0x8;
+    if (report.masks[i] & 0x19) Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
+  }
 }
 
 /** Keeps the first error taken for a stream, as Linux keeps one pending error (sk_err). */
@@ -267,6 +277,15 @@ function handle(m: Request): void {
     const [, , h, interest, timeout, ...retry] = m as number[];
     // A wait that throws is answered ready: the caller's retry then meets the error itself.
     wait(id, h, interest, timeout, retry).catch(() => reply(id, 0, 1));
+  } else if (code === POLL_WAIT) {
+    const req = m[2] as PollRequest;
+    // An error held here is a pending one, which every poll counts as ready.
+    if (req.handles.some((h) => taken.has(h))) req.timeout = 0;
+    void host.pollWait(req).then((report) => {
+      polled(req, report);
+      port.postMessage(report);
+      reply(id, 0, 1);
+    });
   } else if (code === LOOKUP || code === RESOLVE) {
     void (async () => (code === LOOKUP ? host.lookup(m[2] as string, m[3] as number) : host.resolve(m[2] as ResolveRequest)))()
       .catch(() => ({ eai: EAI_SYSTEM }))

@@ -220,8 +220,9 @@ def run_scenario(scenario):
     return {"name": scenario["name"], "results": results}
 
 
-def record(name):
-    with open(os.path.join(ROOT, "test", "scenarios", name + ".json")) as f:
+def record(name, folder="scenarios"):
+    """Records test/FOLDER/NAME.json into test/fixtures/scenarios_NAME.json."""
+    with open(os.path.join(ROOT, "test", folder, name + ".json")) as f:
         scenarios = json.load(f)["scenarios"]
     names = [s["name"] for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})

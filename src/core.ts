@@ -42,6 +42,8 @@ export interface CoreExports {
   sock_setsockopt(fd: number, level: number, name: number, value: number, value2: number, optlen: number): number;
   sock_getsockopt(fd: number, level: number, name: number): number;
   sock_getsockopt2(fd: number, level: number, name: number): number;
+  sock_poll(fd: number): number;
+  sock_set_fd_limit(n: number): number;
 }
 
 /** Where the core writes sockaddrs, from the scratch start (assembly/scratch.ts SA_OUT). */
@@ -162,6 +164,8 @@ export function coreWithHost(host: Host): Core {
   const instance = new WebAssembly.Instance(coreModule, { pysocket_host: syscallImports(host, host.errnoOf) });
   const core = new Core(instance);
   host.attach(core.exports.memory, core.exports);
+  const limit = host.fdLimit?.();
+  if (limit !== undefined) core.exports.sock_set_fd_limit(limit);
   return core;
 }
 

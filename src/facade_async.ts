@@ -9,6 +9,8 @@ import { gethostnameWith } from "./resolve.js";
 import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
+import { selectNamespaces } from "./selectors.js";
+import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> {
@@ -31,5 +33,6 @@ export function asyncModule(host: AsyncHost, files?: Files) {
   return {
     ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op())),
     gethostname: gethostnameWith(() => host.hostname()),
+    ...selectNamespaces<true>({ core: stack.core, now: stack.now, run: (op) => runAsync(host, op()) }),
   };
 }

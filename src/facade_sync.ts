@@ -8,6 +8,8 @@ import { makeModule } from "./module.js";
 import type { Files } from "./sendfile.js";
 import { runSync, type Op } from "./sockcall.js";
 import { SocketBase, type Stack } from "./socket.js";
+import { selectNamespaces } from "./selectors.js";
+import "./sendmsg.js";
 
 /** A socket of the `pysocket/sync` facade: its blocking methods return plain values. */
 export class Socket extends SocketBase<false> {}
@@ -23,5 +25,8 @@ export function syncModule(host: SyncHost, files?: Files) {
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
     files,
   };
-  return makeModule(stack, Socket, <T>(op: () => Op<T>) => runSync(host, op()));
+  return {
+    ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runSync(host, op())),
+    ...selectNamespaces<false>({ core: stack.core, now: stack.now, run: (op) => runSync(host, op()) }),
+  };
 }

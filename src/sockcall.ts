@@ -5,6 +5,8 @@
 // `pysocket` facade and the simulator's virtual clock), `runSync` blocks the thread.
 
 import { fromErrno, timedOut } from "./errors.js";
+
+const EOPNOTSUPP = 95;
 import type { AsyncHost, SyncHost } from "../host/types.js";
 
 export const EAGAIN = 11;
@@ -26,7 +28,8 @@ export interface Lookup {
 }
 
 export type { LookupResult, ResolveAnswer, ResolveRequest } from "../host/types.js";
-import type { ResolveRequest } from "../host/types.js";
+import type { PollRequest, ResolveRequest } from "../host/types.js";
+export type { PollReport, PollRequest } from "../host/types.js";
 
 /** A resolver query (getaddrinfo with hints, getnameinfo, reverse lookups). */
 export interface Resolve {
@@ -34,7 +37,13 @@ export interface Resolve {
   req: ResolveRequest;
 }
 
-export type Yielded = Wait | Lookup | Resolve;
+/** poll(2) over many handles (select, poll, epoll): one wait, answered with a PollReport. */
+export interface Poll {
+  kind: "poll";
+  req: PollRequest;
+}
+
+export type Yielded = Wait | Lookup | Resolve | Poll;
 export type Op<T> = Generator<Yielded, T, unknown>;
 
 /** What sockCall needs of a socket. */
@@ -78,11 +87,16 @@ export function check(r: number): number {
 
 function asyncAnswer(host: AsyncHost, y: Yielded): Promise<unknown> {
   if (y.kind === "wait") return host.wait(y.handle, y.interest, y.timeout);
+  if (y.kind === "poll") return host.pollWait ? host.pollWait(y.req) : Promise.reject(fromErrno(EOPNOTSUPP));
   return y.kind === "lookup" ? host.lookup(y.host, y.family) : host.resolve(y.req);
 }
 
 function syncAnswer(host: SyncHost, y: Yielded): unknown {
   if (y.kind === "wait") return host.waitSync(y.handle, y.interest, y.timeout);
+  if (y.kind === "poll") {
+    if (!host.pollWaitSync) throw fromErrno(EOPNOTSUPP);
+    return host.pollWaitSync(y.req);
+  }
   return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
 

@@ -14,7 +14,7 @@ const { nodeFiles } = await import("../host/files.js");
 export const {
   socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
   close, dup, fromfd, socketpair, getaddrinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getnameinfo,
-  getfqdn,
+  getfqdn, select, selectors,
 } = syncModule(host, nodeFiles);
 
 /** The machine's name, from the worker (this thread may not load node:os: see host/worker.ts). */

@@ -80,6 +80,8 @@ export class StreamSocket implements PollState {
   /** connect() started: a new connection, nothing of an earlier one kept (tcp_disconnect). */
   connecting(): void {
     this.state = TCP_SYN_SENT;
+    // tcp_disconnect after a failed attempt opens both directions again.
+    this.shutdown = 0;
     this.err = 0;
     this.done = false;
     this.chunks = [];
@@ -124,8 +126,7 @@ export class StreamSocket implements PollState {
   /** The transport gave up with `errno` (tcp_write_err, a refused or timed-out connect). */
   failed(errno: number): void {
     this.err = errno;
-    if (this.paired) this.close();
-    else this.state = TCP_CLOSE;
+    this.close();
   }
 
   /** unix_release_sock on the peer: no more reads or writes; a reset if it left data unread. */

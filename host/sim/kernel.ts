@@ -6,7 +6,7 @@
 import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, ESOCKTNOSUPPORT } from "../errno.js";
 import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
-import type { AsyncHost, LookupResult, ResolveAnswer, ResolveRequest } from "../types.js";
+import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
 import { ANY4, ANY6, canonicalIp, isAny, isLoopback, isV4 } from "./addr.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Random } from "./random.js";
@@ -37,22 +37,6 @@ const EPHEMERAL_HIGH = 60999;
 const UNPRIVILEGED_PORT_START = 1024;
 
 type InetSock = TcpSock | UdpSock;
-
-/** poll(2) over many handles (select, poll, epoll), as host/types.ts's PollRequest: what counts
- * as ready per handle (POLL* bits), and for edge-triggered epoll the wake count it last saw. */
-export interface PollRequest {
-  handles: Int32Array;
-  events: Int32Array;
-  since: Int32Array | null;
-  /** Seconds; 0 answers at once, < 0 waits for ever. */
-  timeout: number;
-}
-
-/** Each handle's readiness mask and its count of wake-ups that concern its events. */
-export interface PollReport {
-  masks: Int32Array;
-  wakes: Int32Array;
-}
 
 const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
 const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;

@@ -203,9 +203,11 @@ async function recvExactly(sock, n) {
   return [total, hash.digest("hex")];
 }
 
-/** Starts a step; returns what the call returned (a Promise or a plain value). */
-function start(step, env, module) {
+/** Starts a step; returns what the call returned (a Promise or a plain value). `ops`: more
+ * ops, by name, as (args, step, env) => value (see test/helpers/rules_ops.js). */
+function start(step, env, module, ops) {
   const args = (step.args ?? []).map((a) => argument(a, env, module));
+  if (ops && Object.hasOwn(ops, step.op)) return ops[step.op](args, step, { get: (name) => stored(env, name) });
   if (step.kwargs) {
     args.push(Object.fromEntries(Object.entries(step.kwargs).map(([k, v]) => [k, argument(v, env, module)])));
   }
@@ -252,11 +254,12 @@ function collectSockets(v, into) {
  * Runs `scenario` on `module` (pysocket, pysocket/sync or a simulated host) and compares each
  * step with `recorded` (the fixture's results for it). Every call's result is awaited, so a
  * blocking facade works too. Options: `promiseCalls`, a Set of call names that must return a
- * Promise while every other call must not (omit it for a blocking facade); `stepLimitMs`.
+ * Promise while every other call must not (omit it for a blocking facade); `stepLimitMs`; `ops`,
+ * more ops by name (see start).
  * Returns the mismatches: [{step, call, expected, actual, details}]; none when all agree.
  * Closes every socket the scenario made, and resets the default timeout, whatever happened.
  */
-export async function runScenario(module, scenario, recorded, { promiseCalls, stepLimitMs = STEP_LIMIT_MS } = {}) {
+export async function runScenario(module, scenario, recorded, { promiseCalls, stepLimitMs = STEP_LIMIT_MS, ops } = {}) {
   const env = new Map();
   const opened = new Set();
   const norm = new Normalizer();
@@ -270,7 +273,7 @@ export async function runScenario(module, scenario, recorded, { promiseCalls, st
       let returned;
       let threw = false;
       try {
-        returned = start(step, env, module);
+        returned = start(step, env, module, ops);
       } catch (error) {
         threw = true;
         outcome = { error };

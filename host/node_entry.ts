@@ -1,0 +1,208 @@
+// The Node backend's record of one socket (host/node.ts): its Node handles, the kernel socket
+// that owns its Linux state (host/kernel), the waiters for its readiness, and the small helpers
+// that translate between Node's and Linux's names for addresses.
+
+import * as dgram from "node:dgram";
+import { existsSync } from "node:fs";
+import * as net from "node:net";
+import { dirname } from "node:path";
+import { EACCES, errnoOf } from "./errno.js";
+import { DatagramSocket, RCV_SHUTDOWN, StreamSocket } from "./kernel/index.js";
+import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
+import type { Deadline } from "./timer.js";
+import { READ, WRITE } from "./types.js";
+
+export const SOCK_STREAM = 1;
+
+/** Bytes a socket buffers for reading before it pauses its Node stream (back-pressure). */
+export const RECV_HIGH_WATER = 4 * 1024 * 1024;
+/** Bytes Node may hold unsent before send() says EAGAIN, as a full kernel buffer would. */
+export const SEND_HIGH_WATER = 4 * 1024 * 1024;
+
+export const EMPTY = new Uint8Array(0);
+
+/** A datagram's source, as Node reports it. */
+export interface Source {
+  address: string;
+  port: number;
+}
+
+export interface Waiter {
+  resolve(ready: boolean): void;
+  timer: Deadline | null;
+}
+
+/** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
+export class Entry {
+  readonly family: number;
+  readonly type: number;
+  /** Linux's state of a stream socket (host/kernel/stream.ts). */
+  readonly k: StreamSocket | null;
+  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
+  readonly d: DatagramSocket<Source> | null;
+  // TCP: the listener (a bind reservation until `listening`), or the connection.
+  server: net.Server | null = null;
+  listening = false;
+  backlog: net.Socket[] = [];
+  stream: net.Socket | null = null;
+  // UDP.
+  udp: dgram.Socket | null = null;
+  udpBound = false;
+  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
+  shared: { address: string; port: number } | null = null;
+  /** The last datagram source written and destination read (see writeSource). */
+  sourceCache: { address: string; port: number; bytes: Uint8Array } | null = null;
+  destinationCache: { addr: SockAddr; bytes: Uint8Array } | null = null;
+  /** A connected datagram went out and no refusal has been seen since (see soError). */
+  unanswered = false;
+  /** Refusals reported by soError ahead of Node's own 'error' event for them. */
+  refusalsReported = 0;
+  /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
+  linking = false;
+  early: Buffer[] = [];
+  pairing: net.Server | null = null;
+  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
+  refd: boolean | null = null;
+  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
+  unixLocal = "";
+  unixRemote = "";
+  /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
+  binding = false;
+  udpConnected = false;
+  /** This connection's key in NodeHost.connections (-1: none), and its peer's. */
+  key = -1;
+  peerKey = -1;
+  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
+   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
+  peer: Entry | null = null;
+  /** Bytes this end has sent, and bytes it has queued for reading from its peer; `skip`: bytes
+   * queued directly that Node's stream still brings and that are dropped when they come. */
+  sent = 0;
+  got = 0;
+  skip = 0;
+  /** The peer's address, kept for getpeername after Node's handle is gone. */
+  remote: Source | null = null;
+  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
+  pending = 0;
+  readers: Waiter[] = [];
+  writers: Waiter[] = [];
+  options: Map<number, number> | null = null;
+  /** `options` is also another socket's (an accepted socket's inherited record). */
+  optionsShared = false;
+
+  constructor(family: number, type: number) {
+    this.family = family;
+    this.type = type;
+    this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
+    this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
+  }
+
+  option(level: number, name: number): number {
+    return this.options?.get((level << 16) | name) ?? 0;
+  }
+
+  /** The Node handles that keep the event loop alive while someone waits on this socket. */
+  handles(): Array<{ ref(): unknown; unref(): unknown }> {
+    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
+    if (this.server) hs.push(this.server);
+    if (this.stream) hs.push(this.stream);
+    if (this.udp) hs.push(this.udp);
+    if (this.pairing) hs.push(this.pairing);
+    return hs;
+  }
+
+  updateRef(): void {
+    const waiting = this.readers.length + this.writers.length > 0;
+    if (waiting === this.refd) return;
+    this.refd = waiting;
+    for (const h of this.handles()) {
+      if (waiting) h.ref();
+      else h.unref();
+    }
+  }
+
+  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
+  adopt(h: { ref(): unknown; unref(): unknown }): void {
+    h.unref();
+    this.refd = null;
+    this.updateRef();
+  }
+
+  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
+  readWakes = 0;
+  writeWakes = 0;
+  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
+  pollers = new Set<() => void>();
+
+  wake(interest: number): void {
+    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
+    else this.writeWakes = (this.writeWakes + 1) | 0;
+    for (const p of this.pollers) p();
+    const list = interest === READ ? this.readers : this.writers;
+    if (list.length === 0) return;
+    const ws = list.splice(0);
+    for (const w of ws) {
+      w.timer?.cancel();
+      w.resolve(true);
+    }
+    this.updateRef();
+  }
+
+  wakeAll(): void {
+    this.wake(READ);
+    this.wake(WRITE);
+  }
+
+  /** Bytes for the kernel's receive queue, from Node's stream or directly from the peer. */
+  deliver(b: Uint8Array): void {
+    this.k!.received(b);
+    this.got += b.length;
+    if (this.k!.queued >= RECV_HIGH_WATER) this.stream?.pause();
+    this.wake(READ);
+  }
+
+  /** Whether bytes sent now to the peer in this process may be queued there within the send:
+   * everything sent before is already queued there, and the peer has room. */
+  direct(): Entry | null {
+    const p = this.peer;
+    if (!p || !p.k || p.got !== this.sent || p.k.queued >= RECV_HIGH_WATER || p.k.shutdown & RCV_SHUTDOWN) return null;
+    return p;
+  }
+}
+
+/** A dns.lookup for numeric addresses that answers synchronously (the core passes only
+ * numeric ones), so that node:dgram binds within bind(). */
+export function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  cb(null, host, net.isIPv6(host) ? 6 : 4);
+}
+
+/** Whether two of Node's address texts name the same host (IPv6 spellings differ). */
+export function sameHost(a: string, b: string): boolean {
+  return a === b || (net.isIPv6(a) && net.isIPv6(b) && new net.SocketAddress({ address: a, family: "ipv6" }).address === new net.SocketAddress({ address: b, family: "ipv6" }).address);
+}
+
+/** unix(7) autobind: an abstract name of five hex digits (unix_autobind). */
+export function autobindName(): string {
+  return "\0" + Math.floor(Math.random() * 0x100000).toString(16).padStart(5, "0");
+}
+
+/** A path as Node's pipes take it: Node reads a name that looks like a number as a port, so a
+ * relative one gets "./", which names the same file. */
+export function nodePipePath(path: string): string {
+  return path.startsWith("\0") || path.includes("/") ? path : `./${path}`;
+}
+
+/** The errno of a failed AF_UNIX bind: libuv reports a missing directory as EACCES
+ * (uv_pipe_bind), where Linux's unix_bind says ENOENT. */
+export function unixError(err: unknown, path: string): unknown {
+  if (errnoOf(err) !== EACCES || path.startsWith("\0") || existsSync(dirname(path))) return err;
+  return { code: "ENOENT" };
+}
+
+export function bindKey(address: string, port: number): string {
+  return `${address}|${port}`;
+}
+
+export function anyAddress(family: number): string {
+  return family === AF_INET6 ? "::" : "0.0.0.0";
+}

@@ -1,0 +1,102 @@
+// The Node backend's stream events, fed to the kernel socket (host/kernel/stream.ts) of the
+// stream's Entry: bytes, end of stream (told apart from a reset libuv hides), errors; and the
+// ways the backend ends a Node stream.
+
+import type * as net from "node:net";
+import { EAGAIN, ECONNRESET, EPIPE, errnoOf } from "./errno.js";
+import type { StreamSocket } from "./kernel/index.js";
+import { EMPTY, type Entry } from "./node_entry.js";
+import { WRITE } from "./types.js";
+
+/** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
+ * IPv4 peer "::ffff:a.b.c.d". */
+export function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
+  const plain = (x: string | undefined) => (x?.startsWith("::ffff:") ? x.slice(7) : x);
+  return a !== undefined && plain(a) === plain(b);
+}
+
+/** Closes a stream with a reset (RST), as Linux's close with unread data does. libuv cannot
+ * reset a stream it has shut for writing (uv_tcp_close_reset refuses one that is shutting, and
+ * the handle is then never closed): that one is closed plainly. */
+export function abort(s: net.Socket): void {
+  if (s.writableEnded) s.destroy();
+  else s.resetAndDestroy();
+}
+
+/** A stream's Entry, kept on the Node socket so that one set of listeners serves every stream
+ * (a closure per event per connection would cost more than the rest of its record). */
+const OWNER = Symbol("pysocket entry");
+type Owned = net.Socket & { [OWNER]?: Entry };
+
+function onData(this: Owned, b: Buffer): void {
+  const e = this[OWNER]!;
+  // Bytes for a socket closed since: Linux answers them with a reset.
+  if (e.stream !== this) {
+    abort(this);
+    return;
+  }
+  if (e.skip > 0) {
+    const n = Math.min(e.skip, b.length);
+    e.skip -= n;
+    if (n === b.length) return;
+    b = b.subarray(n);
+  }
+  e.deliver(b);
+}
+
+function onEnd(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream !== this) return;
+  const k = e.k!;
+  const errno = probeReset(this, k);
+  // libuv reports end of stream for a reset that came with data (a hang-up after a partial
+  // read); the pending error tells them apart: ECONNRESET is a reset without FIN, EPIPE a reset
+  // after it (tcp_reset in CLOSE_WAIT).
+  if (errno !== ECONNRESET) k.fin();
+  if (errno === ECONNRESET || errno === EPIPE) k.reset();
+  else if (errno) k.failed(errno);
+  e.wakeAll();
+}
+
+function onDrain(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream === this) e.wake(WRITE);
+}
+
+function onError(this: Owned, err: Error): void {
+  const e = this[OWNER]!;
+  if (e.stream !== this || e.pending === -EAGAIN) return;
+  transportError(e, errnoOf(err));
+}
+
+function onClose(this: Owned): void {
+  const e = this[OWNER]!;
+  if (e.stream === this) e.wakeAll();
+}
+
+/** The pending error of a TCP stream whose peer's end Node reported, read as tcp_sendmsg
+ * reports it to an empty write; 0 if none (or if it cannot be asked: the write side is shut,
+ * bytes wait to be written, or AF_UNIX, where libuv reads a reset as end of stream). */
+function probeReset(s: net.Socket, k: StreamSocket): number {
+  if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
+  s.write(EMPTY);
+  return s.errored ? errnoOf(s.errored) : 0;
+}
+
+/** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the
+ * peer's reset refused), or another transport failure. */
+export function transportError(e: Entry, errno: number): void {
+  if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
+  else e.k!.failed(errno);
+  e.wakeAll();
+}
+
+/** Makes Node's events on stream `s` feed `e`'s kernel socket. */
+export function feedKernel(e: Entry, s: net.Socket): void {
+  (s as Owned)[OWNER] = e;
+  s.on("data", onData);
+  s.on("end", onEnd);
+  s.on("drain", onDrain);
+  s.on("error", onError);
+  s.on("close", onClose);
+}
