@@ -66,7 +66,6 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** The core's fd for a handle, for blocked(). */
   private fdOf: ((h: number) => number) | null = null;
   down = false;
-  coreKeepsConnectError = false;
 
   constructor(private readonly env: KernelEnv) {
     super();
@@ -76,7 +75,6 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   attach(memory: WebAssembly.Memory, fds?: { sock_handle(fd: number): number }): void {
     this.memory = memory;
-    this.coreKeepsConnectError = fds !== undefined && !("sock_poll" in fds);
     if (fds) {
       this.fdOf = (h) => {
         for (let fd = 3; fd < 1024; fd++) if (fds.sock_handle(fd) === h) return fd;

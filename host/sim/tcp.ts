@@ -45,8 +45,6 @@ export interface TcpKernel extends KernelTimers {
   transmit(p: Packet): void;
   /** Virtual time in nanoseconds. */
   ns(): number;
-  /** The core keeps a failed connect's error itself (a core without sock_poll). */
-  readonly coreKeepsConnectError: boolean;
   /** Whether `ip` is this host (loopback or its own address). */
   isLocal(ip: string): boolean;
   /** The connection's 4-tuple starts (or stops) naming it for arriving segments. */
@@ -524,13 +522,10 @@ export class TcpSock extends SimSocket {
     this.maybeDone();
   }
 
-  /** sock_finish for a connect: the rules' outcome. The error stays pending in sk_err, where a
-   * core with sock_poll reads it with SO_ERROR (as CPython's internal_connect does); a core
-   * without keeps its own copy of the finish result, so sk_err is taken here for it. */
+  /** sock_finish for a connect: the rules' outcome. The error stays pending in sk_err, where
+   * the core reads it with SO_ERROR, as CPython's internal_connect does. */
   connectResult(): number {
-    const r = this.rules.connectResult();
-    if (r < 0 && r !== -EAGAIN && this.k.coreKeepsConnectError) this.rules.takeError();
-    return r;
+    return this.rules.connectResult();
   }
 
   waitingFor(interest: number): string {
