@@ -4,7 +4,7 @@
 // delivers before send() returns; a packet to another host crosses the link's faults, each
 // drawn from that link's own seeded stream. Every packet sent, delivered or dropped is traced.
 
-import { isLoopback, isV4, endpointText } from "./addr.js";
+import { endpointText, isLoopback } from "./addr.js";
 import type { Clock } from "./clock.js";
 import { Random } from "./random.js";
 import type { Trace } from "./trace.js";
@@ -198,6 +198,12 @@ export class Network {
 
   private schedule(from: NetHost, to: NetHost, pkt: Packet, link: LinkParams, rng: Random): void {
     const delay = link.latency + (link.jitter > 0 ? link.jitter * rng.float() : 0);
+    // No delay: delivered inside the sending call, as loopback is.
+    if (delay === 0) {
+      this.local.push([to, pkt]);
+      if (!this.delivering) this.drainLocal();
+      return;
+    }
     this.clock.after(delay * 1e9, () => {
       const k = to.kernel;
       if (!k) return this.traceFate("drop", pkt, ',"reason":"host down"');
@@ -206,14 +212,18 @@ export class Network {
     });
   }
 
-  /** Loopback: each packet is delivered in order, inside the outermost sending call. */
+  /** Loopback and links with no delay: each packet is delivered in order, inside the outermost
+   * sending call. */
   private drainLocal(): void {
     this.delivering = true;
     try {
       while (this.local.length > 0) {
         const [h, pkt] = this.local.shift()!;
         const k = h.kernel;
-        if (!k) continue;
+        if (!k) {
+          this.traceFate("drop", pkt, ',"reason":"host down"');
+          continue;
+        }
         this.traceFate("deliver", pkt);
         k.receive(pkt);
       }
@@ -221,8 +231,4 @@ export class Network {
       this.delivering = false;
     }
   }
-}
-
-export function familyOf(ip: string): 2 | 10 {
-  return isV4(ip) ? 2 : 10;
 }
