@@ -32,11 +32,12 @@ export class ByteQueue {
     return n;
   }
 
-  /** `len` bytes from `offset` as a new array (a segment's payload). */
+  /** `len` bytes from `offset` (a segment's payload): a view when they lie in one chunk, which
+   * nobody writes once queued, else a copy. */
   slice(offset: number, len: number): Uint8Array {
     len = Math.max(0, Math.min(len, this.length - offset));
     const c = this.chunks[0];
-    if (len > 0 && c && this.head + offset + len <= c.length) return c.slice(this.head + offset, this.head + offset + len);
+    if (len > 0 && c && this.head + offset + len <= c.length) return c.subarray(this.head + offset, this.head + offset + len);
     const out = new Uint8Array(len);
     this.copy(offset, len, out, 0);
     return out;
