@@ -72,6 +72,8 @@ export class Network {
   private links = new Map<string, LinkParams>();
   /** Per directed pair: its link record and its random stream (looked up once). */
   private pairs = new Map<NetHost, Map<NetHost, { link: LinkParams; rng: Random }>>();
+  /** The trace's text for the ends of each connection, per sending host (see traceSend). */
+  private heads = new Map<NetHost, Map<string, string>>();
   /** Host names as JSON strings, for trace lines. */
   private quoted = new Map<string, string>();
   private streams = new Map<string, Random>();
@@ -156,9 +158,19 @@ export class Network {
     this.trace.add(this.clock.ns, { ev, ...fields });
   }
 
-  /** A packet's send line, built by hand (this runs for every packet): everything about it. */
-  private traceSend(p: Packet, from: string, to: string | null): void {
-    let line = `{"t":${this.clock.ns},"ev":"send","p":${p.id},"proto":"${p.proto}","from":${this.quote(from)},"to":${this.quote(to)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
+  /** A packet's send line, built by hand (this runs for every packet): everything about it. The
+   * part that names the two ends is kept per sending host and connection. */
+  private traceSend(p: Packet, from: NetHost, to: NetHost | undefined): void {
+    let head = p.flow === undefined ? undefined : this.heads.get(from)?.get(p.flow);
+    if (head === undefined) {
+      head = `"proto":"${p.proto}","from":${this.quote(from.name)},"to":${this.quote(to ? to.name : null)},"src":"${endpointText(p.src, p.sport)}","dst":"${endpointText(p.dst, p.dport)}"`;
+      if (p.flow !== undefined) {
+        let m = this.heads.get(from);
+        if (!m) this.heads.set(from, (m = new Map()));
+        m.set(p.flow, head);
+      }
+    }
+    let line = `{"t":${this.clock.ns},"ev":"send","p":${p.id},${head}`;
     if (p.proto === "tcp") line += `,"flags":"${flagText(p)}","seq":${p.seq},"ack":${p.ack},"wnd":${p.wnd}`;
     this.trace.line(`${line},"len":${p.data ? p.data.length : 0}}\n`);
   }
@@ -178,7 +190,7 @@ export class Network {
   send(from: NetHost, pkt: Packet): void {
     pkt.id = this.nextId++;
     const to = this.route(from, pkt.dst);
-    this.traceSend(pkt, from.name, to ? to.name : null);
+    this.traceSend(pkt, from, to);
     if (to === from) {
       this.local.push([from, pkt]);
       if (!this.delivering) this.drainLocal();
