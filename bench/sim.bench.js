@@ -6,7 +6,7 @@
 //   fleet       1,000 client hosts, one connection each to one server host, 100 request/replies
 //               per connection: wall seconds, creating the hosts included (target < 10 s), and
 //               heap bytes per simulated connection (run with --expose-gc for a steadier number)
-// Each workload runs ROUNDS times (medians quoted); targets print PASS/MISS and never change the
+// Each workload runs ROUNDS times in a row (medians quoted); targets print PASS/MISS and never change the
 // exit status. Environment: ROUNDS (default 5), PINGPONG_N (default 10000), FLEET (default 1000),
 // FLEET_RT (default 100).
 import { performance } from "node:perf_hooks";
@@ -84,7 +84,8 @@ async function hour() {
 }
 
 function heap() {
-  globalThis.gc?.();
+  // Several passes: the first ones may only finalize what a previous round left.
+  for (let i = 0; i < 4; i++) globalThis.gc?.();
   return process.memoryUsage().heapUsed;
 }
 
@@ -132,7 +133,8 @@ await simPingPong(2000);
 await realPingPong(2000);
 
 const rows = { sim: [], real: [], hour: [], fleet: [], mem: [], hosts: [] };
-let virtual = 0;
+// Each workload's rounds run together, so that no ping-pong pays for the garbage of a fleet of
+// 1,000 cores before it.
 for (let r = 0; r < ROUNDS; r++) {
   // Alternate the order so both contenders meet the machine's load alike.
   if (r % 2) {
@@ -142,7 +144,10 @@ for (let r = 0; r < ROUNDS; r++) {
     rows.sim.push(await simPingPong());
     rows.real.push(await realPingPong());
   }
-  rows.hour.push(await hour());
+}
+for (let r = 0; r < ROUNDS; r++) rows.hour.push(await hour());
+let virtual = 0;
+for (let r = 0; r < ROUNDS; r++) {
   const f = await fleet();
   rows.fleet.push(f.seconds);
   rows.mem.push(f.perConnection);
@@ -161,4 +166,5 @@ console.log(`hour        3600 x sleep(1): ${h.toFixed(1)} ms wall   target < 100
 const fs = median(rows.fleet);
 console.log(`fleet       ${FLEET} hosts x ${FLEET_RT} request/replies: ${fs.toFixed(2)} s wall (${virtual.toFixed(3)} s virtual)   target < 10 s: ${verdict(fs < 10)}`);
 console.log(`            of which creating the ${FLEET + 1} hosts (a WASM core each): ${(median(rows.hosts) / 1000).toFixed(2)} s`);
-console.log(`memory      ${(median(rows.mem) / 1024).toFixed(1)} KiB heap per simulated connection (both ends: sockets, TCP state, buffers)${globalThis.gc ? "" : " (run with --expose-gc for a steadier number)"}`);
+// The first fleet's figure: later ones see the previous fleets' 1,000 cores freed meanwhile.
+console.log(`memory      ${(rows.mem[0] / 1024).toFixed(1)} KiB heap per simulated connection (both ends: sockets, TCP state, buffers)${globalThis.gc ? "" : " (run with --expose-gc for a steadier number)"}`);

@@ -59,6 +59,11 @@ interface HostRecord extends NetHost {
   paths: Map<string, UnixSock | null>;
 }
 
+/** The default addresses: 10.0.0.N counts on past 10.0.0.255 into 10.0.1.0 (the network is
+ * 10.0.0.0/8), and fd00::N. */
+const DEFAULT_IP4 = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+const DEFAULT_IP6 = (n: number) => `fd00::${n.toString(16)}`;
+
 function isName(v: unknown): v is string {
   return typeof v === "string" && v !== "";
 }
@@ -81,11 +86,8 @@ export class SimNetwork {
   host(name: string, { address, address6, main }: HostOptions = {}): SimHostModule {
     if (!isName(name)) throw new ValueError("a host needs a name");
     if (this.records.has(name)) throw new ValueError(`host ${name} exists already`);
-    // 10.0.0.N counts on past 10.0.0.255 into 10.0.1.0 (the network is 10.0.0.0/8).
-    const ip4 = address === undefined
-      ? this.freeAddress((n) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`)
-      : this.ownAddress(address, true);
-    const ip6 = address6 === undefined ? this.freeAddress((n) => `fd00::${n.toString(16)}`) : this.ownAddress(address6, false);
+    const ip4 = address === undefined ? this.freeAddress(DEFAULT_IP4) : this.ownAddress(address, true);
+    const ip6 = address6 === undefined ? this.freeAddress(DEFAULT_IP6) : this.ownAddress(address6, false);
     const rec = { name, ip4, ip6, kernel: null, module: {} as SimHostModule, main, paths: new Map() } as HostRecord;
     this.records.set(name, rec);
     this.net.addHost(rec);
@@ -94,10 +96,16 @@ export class SimNetwork {
     return rec.module;
   }
 
+  /** The lowest free N of each default range so far: hosts only come, so none below is free. */
+  private lowest = new Map<(n: number) => string, number>();
+
   private freeAddress(make: (n: number) => string): string {
-    for (let n = 1; ; n++) {
+    for (let n = this.lowest.get(make) ?? 1; ; n++) {
       const ip = canonicalIp(make(n))!;
-      if (!this.net.hostByIp(ip)) return ip;
+      if (!this.net.hostByIp(ip)) {
+        this.lowest.set(make, n);
+        return ip;
+      }
     }
   }
 
