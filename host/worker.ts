@@ -53,6 +53,7 @@ if (!atomicsWaitAllowed()) {
 }
 
 const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
+const { fdLimitOfProcess } = await import("./limits.js");
 
 const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
@@ -453,6 +454,11 @@ export class WorkerHost implements SyncHost {
   }
 
   /** The machine's name, from the worker (this thread may not load node:os). */
+  /** The process's RLIMIT_NOFILE, which the worker's sockets share with this thread's. */
+  fdLimit(): number {
+    return fdLimitOfProcess();
+  }
+
   hostname(): string {
     const answer = this.resolveSync({ op: "gethostname", args: [] });
     if ("value" in answer) return answer.value as string;

@@ -43,6 +43,8 @@ const SELECT_BITS = [POLLIN_SET, POLLOUT_SET, POLLEX_SET];
 const SEQUENCES = "arguments 1-3 must be sequences";
 /** FD_SETSIZE, and the maxevents epoll.poll takes when given -1. */
 const FD_SETSIZE = 1024;
+/** The first epoll fd: past every socket fd the core hands out. */
+const EPOLL_FD_BASE = 65536;
 /** Linux's epoll never clears these from an item's events (epoll_ctl adds them). */
 const EPOLL_ALWAYS = POLLERR | POLLHUP;
 
@@ -281,10 +283,10 @@ export function makeSelect<A extends boolean>(stack: SelectStack<A>) {
     }
   }
 
-  /** Open epoll fds of this facade. They are numbered past the socket fds (3..1023), which
-   * select() cannot take either. */
+  /** Open epoll fds of this facade. They are numbered past the core's socket fds (below
+   * 65,536: assembly/socket.ts MAX_FD), so that no socket fd is ever also an epoll's. */
   const epolls = new Map<number, Interest>();
-  let nextEpollFd = FD_SETSIZE;
+  let nextEpollFd = EPOLL_FD_BASE;
 
   /** select.epoll(sizehint=-1, flags=0). */
   class epoll {

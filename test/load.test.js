@@ -54,6 +54,15 @@ test("the fd table is not capped at 1,021: the process's limit decides", () => {
   for (const s of held) s.close();
 });
 
+test("pysocket/sync's fd table is the process's limit too", async () => {
+  const sync = await import("pysocket/sync");
+  const limit = new NodeHost().fdLimit();
+  const { held, err } = fill(sync);
+  assert.is(limit - held.length, facts.emfile.headroom);
+  assert.equal(err, facts.emfile.error);
+  for (const s of held) s.close();
+});
+
 test("accept() at EMFILE leaves the connection queued", async () => {
   const m = limitedModule(facts.rlimit_nofile);
   const srv = m.socket();

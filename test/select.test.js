@@ -333,3 +333,22 @@ for (const [facade, m, isAsync] of [["pysocket", asyncFacade, true], ["pysocket/
   }
   test.run();
 }
+
+const numbering = suite("epoll fds");
+numbering("an epoll's fileno() is never a socket's, past 1,024 sockets too", () => {
+  const held = [];
+  for (let i = 0; i < 1100; i++) held.push(asyncFacade.socket());
+  const ep = asyncFacade.select.epoll();
+  try {
+    const fds = new Set(held.map((s) => s.fileno()));
+    assert.ok(Math.max(...fds) >= 1024, "the sockets reach past 1,023");
+    assert.not.ok(fds.has(ep.fileno()), `epoll fd ${ep.fileno()} is also a socket's`);
+    const another = asyncFacade.socket();
+    held.push(another);
+    assert.is.not(another.fileno(), ep.fileno());
+  } finally {
+    ep.close();
+    for (const s of held) s.close();
+  }
+});
+numbering.run();
