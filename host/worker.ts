@@ -22,6 +22,9 @@
 //   with unread bytes still resets the connection, as Linux's does.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER. No request ends it: one that throws there is answered with an errno.
+// - A program's own two ends need no worker: socketpair()'s, and a loopback TCP connection whose
+//   both ends are this thread's, which the worker hands over as it answers the accept (MOVED),
+//   are served in this thread by host/inthread.ts, with host/kernel's rules.
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.
@@ -215,7 +218,8 @@ export class WorkerHost implements SyncHost {
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
-  /** socketpair()'s ends, served in this thread (host/inthread.ts). */
+  /** The program's own two ends (socketpair()'s, TCP connections handed over), served in this
+   * thread (host/inthread.ts). */
   private readonly local = new InThreadStreams();
   /** The channel to the worker, once the threads are started (on first use). */
   private port: MessagePort | null = null;
@@ -518,7 +522,6 @@ export class WorkerHost implements SyncHost {
     if (this.local.has(h)) {
       // The call before this wait answered EAGAIN, and only this thread could change that.
       this.again = null;
-      if (!this.local.has(h)) return true;
       this.local.sleep(timeout);
       return false;
     }
@@ -560,9 +563,9 @@ export class WorkerHost implements SyncHost {
     return local.length === 0 ? this.pollWorker(req) : this.pollMixed(req, local);
   }
 
-  /** A poll over in-thread pair ends (entries `local` of the request) and maybe the worker's
-   * sockets: the pair ends cannot change while this thread blocks, so the worker's are polled
-   * for the whole timeout only when no pair end is ready, and not at all when there are none. */
+  /** A poll over in-thread ends (entries `local` of the request) and maybe the worker's sockets:
+   * the in-thread ends cannot change while this thread blocks, so the worker's are polled for the
+   * whole timeout only when no in-thread end is ready, and not at all when there are none. */
   private pollMixed(req: PollRequest, local: number[]): PollReport {
     const n = req.handles.length;
     const report: PollReport = { masks: new Int32Array(n), wakes: new Int32Array(n) };

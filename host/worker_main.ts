@@ -1,7 +1,8 @@
 // The worker thread behind host/worker.ts (started by its watcher thread): it runs the Node host
 // on the shared memory and answers each request: a syscall at once; a wait when the socket is
 // ready or its time is up; a lookup when the resolver answers. Sends ahead and reports of staged
-// bytes taken are carried out in order, unanswered.
+// bytes taken are carried out in order, unanswered. An accepted connection whose peer is the
+// caller's too is handed over to the caller's thread (handOver).
 
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
@@ -10,7 +11,8 @@ import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
 import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
+  LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
   POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
