@@ -111,7 +111,7 @@ for (const file of reachable([join(dist, "src/addr.d.ts")])) {
   mkdirSync(dirname(out), { recursive: true });
   copyFileSync(file, out);
 }
-for (const [entry, name] of [["index", "pysocket"], ["sync", "pysocket/sync"]]) {
+for (const [entry, name] of [["index", "pysocket"], ["sync", "pysocket/sync"], ["sim", "pysocket/sim"]]) {
   writeFileSync(
     join(cjs, `src/${entry}.js`),
     `"use strict";\n// require("${name}"): it is an ES module only (its WASM core and its host load with top-level\n` +

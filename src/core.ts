@@ -145,7 +145,7 @@ export class Core {
 export function coreWithHost(host: Host): Core {
   const instance = new WebAssembly.Instance(coreModule, { pysocket_host: syscallImports(host, host.errnoOf) });
   const core = new Core(instance);
-  host.attach(core.exports.memory);
+  host.attach(core.exports.memory, core.exports);
   const limit = host.fdLimit?.();
   if (limit !== undefined) core.exports.sock_set_fd_limit(limit);
   return core;

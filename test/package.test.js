@@ -69,7 +69,7 @@ Esm("pysocket/sim, once it is exported", () => {
 
 const Cjs = suite("require");
 
-Cjs("pysocket/addr works; pysocket and pysocket/sync fail saying to use import()", () => {
+Cjs("pysocket/addr works; pysocket, pysocket/sync and pysocket/sim fail saying to use import()", () => {
   assert.is(node([join("runtimes", "require.cjs")]), EXPECTED["require.cjs"]);
 });
 

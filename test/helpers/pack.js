@@ -57,6 +57,6 @@ export const EXPECTED = {
   "async.mjs": "hello 1,2,3\n",
   "sync.mjs": "hello 1,2,3\n",
   "require.cjs": "::ffff:1.2.3.4 127.0.0.1 OSError: illegal IP address string passed to inet_pton\n" +
-    ["pysocket", "pysocket/sync"].map((name) =>
+    ["pysocket", "pysocket/sync", "pysocket/sim"].map((name) =>
       `ERR_REQUIRE_ESM: ${name} is an ES module: load it with \`await import("${name}")\` (require works for "pysocket/addr" only)\n`).join(""),
 };
