@@ -44,10 +44,8 @@ const KNOWN_DIFFERENCES = {
  * answers the same every time.
  */
 const TIMING_DEPENDENT = {
-  "BasicSocketPairTest.testRecv[socketpair, non-blocking receiver]": { sync: "recv() right after the other end's send() raises BlockingIOError unless the host worker has already moved the bytes (about 1 run in 4)" },
-  "BasicTCPTest.testRecv[same thread, non-blocking receiver]": { sync: "non-blocking recv() right after the peer's send() or close() raises BlockingIOError unless the host worker has already seen them (about 3 runs in 4)" },
   "NonBlockingTCPTests.testAccept[after the peer's connect returned]": { sync: "non-blocking accept() raises BlockingIOError when the host worker has not yet seen the connection (rarely)" },
-  "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { sync: "non-blocking recv() raises BlockingIOError when the host worker has not yet read the bytes (about 1 run in 20)" },
+  "NonBlockingTCPTests.testRecv[after the peer's sendall returned]": { sync: "non-blocking recv() raises BlockingIOError when the host worker has not yet read the bytes (rarely)" },
 };
 
 // The calls of the Promise facade that can block (API.md), and the harness's that wait.
