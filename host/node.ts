@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, unixError,
   type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
@@ -57,6 +57,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private readonly pairTag = Math.random().toString(36).slice(2, 10);
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
+  /** The bytes of the sock_send under way, or the destination of the sock_recv under way, when
+   * the caller hands them over here rather than through the core's memory (src/socket.ts
+   * DirectBytes): a copy fewer each way. Set only for the length of one syscall. */
+  readonly direct: { src: Uint8Array | null; dst: Uint8Array | null } = { src: null, dst: null };
 
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -73,22 +77,29 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   wait(h: number, interest: number, timeout: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => this.whenReady(h, interest, timeout, resolve));
+  }
+
+  /** As wait, calling `cb` rather than resolving a Promise (src/sockcall.ts's driver). `cb` may
+   * run inside a syscall that wakes the socket: it must only schedule its work. */
+  whenReady(h: number, interest: number, timeout: number, cb: (ready: boolean) => void): void {
     const e = this.entries.get(h);
-    if (!e) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const list = interest === READ ? e.readers : e.writers;
-      const w: Waiter = { resolve, timer: null };
-      if (timeout >= 0) {
-        w.timer = after(timeout, () => {
-          const i = list.indexOf(w);
-          if (i >= 0) list.splice(i, 1);
-          e.updateRef();
-          resolve(false);
-        });
-      }
-      list.push(w);
-      e.updateRef();
-    });
+    if (!e) {
+      queueMicrotask(() => cb(true));
+      return;
+    }
+    const list = interest === READ ? e.readers : e.writers;
+    const w: Waiter = { resolve: cb, timer: null };
+    if (timeout >= 0) {
+      w.timer = after(timeout, () => {
+        const i = list.indexOf(w);
+        if (i >= 0) list.splice(i, 1);
+        e.updateRef();
+        cb(false);
+      });
+    }
+    list.push(w);
+    e.updateRef();
   }
 
   /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
@@ -548,7 +559,6 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.peer = null;
     e.sent = 0;
     e.got = 0;
-    e.skip = 0;
   }
 
   /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
@@ -580,16 +590,30 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return h;
   }
 
+  /** Where the bytes of a recv go: the caller's own buffer, or the core's memory at `buf`. */
+  private recvTarget(buf: number, len: number): Uint8Array {
+    const dst = this.direct.dst;
+    if (dst === null) return this.mem().subarray(buf, buf + len);
+    return dst.length === len ? dst : dst.subarray(0, len);
+  }
+
+  /** The bytes of a send: the caller's own, or those in the core's memory at `buf`. */
+  private sendSource(buf: number, len: number): Uint8Array {
+    const src = this.direct.src;
+    if (src === null) return this.mem().subarray(buf, buf + len);
+    return src.length === len ? src : src.subarray(0, len);
+  }
+
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    if (e.d) return recvDatagram(e, this.mem(), buf, len, flags, sa);
+    if (e.d) return recvDatagram(e, this.recvTarget(buf, len), this.mem(), flags, sa);
     const k = e.k!;
-    const r = k.recv(this.mem().subarray(buf, buf + len), flags);
+    const r = k.recv(this.recvTarget(buf, len), flags);
     if (r > 0 && (flags & MSG_PEEK) === 0 && e.stream?.isPaused() && k.queued < RECV_HIGH_WATER / 2) e.stream.resume();
     return r;
   }
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.d) return sendDatagram(e, this.mem(), buf, len, sa);
+    if (e.d) return sendDatagram(e, this.sendSource(buf, len), this.mem(), sa);
     const k = e.k!;
     const s = e.stream;
     // A write the peer's reset refused fails inside write() (libuv tries it at once): the
@@ -601,22 +625,22 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const room = SEND_HIGH_WATER - (s ? s.writableLength : 0);
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
-    const data = Buffer.from(this.mem().subarray(buf, buf + n));
+    const data = copyOf(this.sendSource(buf, n));
     const p = e.direct();
-    if (p) {
-      p.skip += n;
-      p.deliver(data);
-    }
     e.sent += n;
-    if (!s) {
+    if (p) {
+      // Queued on the peer in this process within the send: Node need not carry them too.
+      p.deliver(data);
+    } else if (!s) {
       e.early.push(data);
       return n;
-    }
-    s.write(data);
-    if (s.errored) {
-      transportError(e, errnoOf(s.errored));
-      const late = k.sendError();
-      if (late < 0) return late;
+    } else {
+      s.write(data);
+      if (s.errored) {
+        transportError(e, errnoOf(s.errored));
+        const late = k.sendError();
+        if (late < 0) return late;
+      }
     }
     // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
     // CLOSE_WAIT), within the send.

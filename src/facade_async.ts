@@ -8,7 +8,7 @@ import { makeModule } from "./module.js";
 import { gethostnameWith } from "./resolve.js";
 import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
-import { SocketBase, type Stack } from "./socket.js";
+import { SocketBase, type DirectBytes, type Stack } from "./socket.js";
 import { selectNamespaces } from "./selectors.js";
 import "./sendmsg.js";
 
@@ -29,6 +29,7 @@ export function asyncModule(host: AsyncHost, files?: Files) {
     },
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
     files,
+    io: (host as { direct?: DirectBytes }).direct,
   };
   return {
     ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op())),

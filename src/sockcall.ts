@@ -100,6 +100,46 @@ function syncAnswer(host: SyncHost, y: Yielded): unknown {
   return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
 
+/** A host that calls back on readiness (NodeHost.whenReady) spares a Promise per wait. */
+interface CallbackHost extends AsyncHost {
+  whenReady?(h: number, interest: number, timeout: number, cb: (ready: boolean) => void): void;
+}
+
+/**
+ * Drives `op` from its first wait `y` to its end, then calls `settle` with the outcome: one
+ * Promise per waiting call (the caller's), not one per wait. A readiness report resumes the
+ * operation in a microtask, never inside the host's own call (a wake-up can come from a
+ * syscall in progress: a send that queues bytes on a peer in this process).
+ */
+function drive<T>(host: CallbackHost, op: Op<T>, y: Yielded, settle: (ok: boolean, v: unknown) => void): void {
+  let answer: unknown;
+  const resume = (): void => {
+    let step: IteratorResult<Yielded, T>;
+    try {
+      step = op.next(answer);
+    } catch (err) {
+      settle(false, err);
+      return;
+    }
+    if (step.done) settle(true, step.value);
+    else dispatch(step.value);
+  };
+  const onReady = (ready: boolean): void => {
+    answer = ready;
+    queueMicrotask(resume);
+  };
+  const onAnswer = (a: unknown): void => {
+    answer = a;
+    resume();
+  };
+  const onError = (err: unknown): void => settle(false, err);
+  const dispatch = (y: Yielded): void => {
+    if (y.kind === "wait" && host.whenReady) host.whenReady(y.handle, y.interest, y.timeout, onReady);
+    else asyncAnswer(host, y).then(onAnswer, onError);
+  };
+  dispatch(y);
+}
+
 /** Drives an operation with Promises. It runs synchronously until its first wait, so an
  * operation that needs no waiting settles without a trip through the event loop's I/O phase. */
 export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
@@ -110,10 +150,10 @@ export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
     return Promise.reject(err);
   }
   if (step.done) return Promise.resolve(step.value);
-  return (async () => {
-    while (!step.done) step = op.next(await asyncAnswer(host, step.value));
-    return step.value;
-  })();
+  const y = step.value;
+  return new Promise<T>((resolve, reject) => {
+    drive(host, op, y, (ok, v) => (ok ? resolve(v as T) : reject(v)));
+  });
 }
 
 /** Drives an operation by blocking the thread. */
@@ -146,14 +186,15 @@ export class Lane {
     }
     if (step.done) return Promise.resolve(step.value);
     this.busy = true;
-    return (async () => {
-      try {
-        while (!step.done) step = op.next(await asyncAnswer(host, step.value));
-        return step.value;
-      } finally {
+    const y = step.value;
+    return new Promise<T>((resolve, reject) => {
+      drive(host, op, y, (ok, v) => {
+        // The next call starts before this one's caller resumes, as it did after an await.
         this.busy = false;
         while (!this.busy && this.queue.length > 0) this.queue.shift()!();
-      }
-    })();
+        if (ok) resolve(v as T);
+        else reject(v);
+      });
+    });
   }
 }

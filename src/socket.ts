@@ -37,6 +37,17 @@ export interface Stack<A extends boolean> {
   wrap(fd: number): SocketBase<A>;
   /** The runtime's files, for sendfile(), where it has them. */
   files?: Files;
+  /** The host's hand-off of a call's bytes, where it has one (NodeHost.direct). */
+  io?: DirectBytes;
+}
+
+/** A host's slots for the bytes of the one send or recv under way, instead of the core's
+ * memory: a send's bytes are copied once (into the host's buffer), a recv_into's once (from
+ * the receive queue into the caller's buffer). Set just before the core's syscall, cleared
+ * after; a host never keeps them. */
+export interface DirectBytes {
+  src: Uint8Array | null;
+  dst: Uint8Array | null;
 }
 
 /** _PyTime_FromSecondsObject for socket timeouts: seconds rounded up to nanoseconds, or null. */
@@ -461,16 +472,31 @@ export class SocketBase<A extends boolean> implements Waitable {
     return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
   }
 
-  /** recv(2) of up to n bytes into the scratch input area; returns the count, or raises. */
-  private *_recvRaw(n: number, flags: number, from: boolean): Op<number> {
+  /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
+   * host takes it (Stack.io); returns the count, or raises. */
+  private *_recvRaw(n: number, flags: number, from: boolean, into: Uint8Array | null = null): Op<number> {
     const len = Math.min(n, MAX_CHUNK);
-    this._stack.core.reserve(len);
+    const io = into ? this._stack.io : undefined;
+    if (!io) this._stack.core.reserve(len);
     const timeout = this.callTimeout(flags);
     // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
     // what is there rather than waiting for all.
     const f = timeout === null ? flags : flags & ~MSG_WAITALL;
-    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, f) : this.C.sock_recv(this._fd, len, f)), timeout);
-    return check(r);
+    const C = this.C;
+    const call = () => (from ? C.sock_recv_from(this._fd, len, f) : C.sock_recv(this._fd, len, f));
+    let op = call;
+    if (io) {
+      const dst = into!.length === len ? into! : into!.subarray(0, len);
+      op = () => {
+        io.dst = dst;
+        try {
+          return call();
+        } finally {
+          io.dst = null;
+        }
+      };
+    }
+    return check(yield* sockCall(this, READ, op, timeout));
   }
 
   /** The (bufsize, flags) arguments of recv and recvfrom. */
@@ -528,9 +554,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     else if (n > buf.length) {
       throw new ValueError(from ? "nbytes is greater than the length of the buffer" : "buffer too small for requested bytes");
     }
-    const count = yield* this._recvRaw(n, f, from);
+    const count = yield* this._recvRaw(n, f, from, buf);
     const core = this._stack.core;
-    buf.set(core.u8.subarray(core.in, core.in + count));
+    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + count));
     return from ? [count, sockaddrResult(core)] : count;
   }
 
@@ -538,10 +564,23 @@ export class SocketBase<A extends boolean> implements Waitable {
   private sendOp(data: Uint8Array, offset: number, flags: number, salen: number): () => number {
     const core = this._stack.core;
     const len = Math.min(data.length - offset, MAX_CHUNK);
+    const C = this.C;
+    const bytes = offset === 0 && len === data.length ? data : data.subarray(offset, offset + len);
+    const io = this._stack.io;
+    if (io) {
+      return () => {
+        io.src = bytes;
+        try {
+          return salen < 0 ? C.sock_send(this._fd, len, flags) : C.sock_send_to(this._fd, len, flags, salen);
+        } finally {
+          io.src = null;
+        }
+      };
+    }
     core.reserve(len);
     return () => {
-      core.u8.set(data.subarray(offset, offset + len), core.in);
-      return salen < 0 ? this.C.sock_send(this._fd, len, flags) : this.C.sock_send_to(this._fd, len, flags, salen);
+      core.u8.set(bytes, core.in);
+      return salen < 0 ? C.sock_send(this._fd, len, flags) : C.sock_send_to(this._fd, len, flags, salen);
     };
   }
 
