@@ -51,6 +51,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
+  /** Each listening Node server's port, once known. */
+  private ports = new WeakMap<net.Server, number>();
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
@@ -88,7 +90,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       queueMicrotask(() => cb(true));
       return;
     }
-    const list = interest === READ ? e.readers : e.writers;
+    const list = interest === READ ? (e.readers ??= []) : (e.writers ??= []);
     const w: Waiter = { resolve: cb, timer: null };
     if (timeout >= 0) {
       w.timer = after(timeout, () => {
@@ -146,7 +148,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         done = true;
         clearTimeout(timer);
         clearInterval(timer);
-        for (const e of entries) e.pollers.delete(onWake);
+        for (const e of entries) e.pollers?.delete(onWake);
         resolve(r);
       };
       // A wake-up is looked at after the I/O callbacks of this turn of the event loop, so that
@@ -166,7 +168,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const timer = req.timeout > 0
         ? setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000)
         : setInterval(() => {}, 1 << 30);
-      for (const e of entries) e.pollers.add(onWake);
+      for (const e of entries) (e.pollers ??= new Set()).add(onWake);
     });
   }
 
@@ -284,7 +286,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       this.attachStream(b, c);
       b.linking = false;
-      for (const data of b.early.splice(0)) c.write(data);
+      for (const data of b.early ?? []) c.write(data);
+      b.early = null;
       if (b.k!.shutdown & SEND_SHUTDOWN) c.end();
       c.resume();
       b.wakeAll();
@@ -414,7 +417,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         return;
       }
       c.unref();
-      e.backlog.push(c);
+      (e.backlog ??= []).push(c);
       e.wake(READ);
     });
     e.adopt(server);
@@ -548,7 +551,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** Whether a listener of this process serves TCP port `port`. */
   private listensOn(port: number): boolean {
     for (const [server, e] of this.owners) {
-      if (e.listening && (server.address() as net.AddressInfo | null)?.port === port) return true;
+      if (!e.listening) continue;
+      // A listener's port never changes: ask Node (a getsockname) once per listener.
+      let p = this.ports.get(server);
+      if (p === undefined) {
+        p = (server.address() as net.AddressInfo | null)?.port;
+        if (p === undefined) continue;
+        this.ports.set(server, p);
+      }
+      if (p === port) return true;
     }
     return false;
   }
@@ -569,7 +580,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private accept(e: Entry): number {
-    const c = e.backlog.shift();
+    const c = e.backlog?.shift();
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
@@ -632,7 +643,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       // Queued on the peer in this process within the send: Node need not carry them too.
       p.deliver(data);
     } else if (!s) {
-      e.early.push(data);
+      (e.early ??= []).push(data);
       return n;
     } else {
       s.write(data);
@@ -670,7 +681,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!e) return POLLNVAL;
     if (e.d) return e.d.poll(true);
     const k = e.k!;
-    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog.length : 0);
+    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog?.length ?? 0 : 0);
     const s = e.stream;
     const writable = s ? !s.destroyed && s.writableLength < SEND_HIGH_WATER : true;
     return k.poll(writable);
@@ -685,8 +696,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const r = k.shut(how);
     if (r.disconnect && listening) {
       e.listening = false;
-      for (const c of e.backlog) c.resetAndDestroy();
-      e.backlog = [];
+      for (const c of e.backlog ?? []) c.resetAndDestroy();
+      e.backlog = null;
     } else if (r.disconnect) {
       // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
       if (e.stream) abort(e.stream);
@@ -753,11 +764,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     }
     this.unlink(e);
     this.dropServer(e);
-    for (const c of e.backlog) c.resetAndDestroy();
+    for (const c of e.backlog ?? []) c.resetAndDestroy();
     if (e.udp) e.udp.close();
     e.stream = null;
     e.udp = null;
-    e.backlog = [];
+    e.backlog = null;
     e.wakeAll();
     return 0;
   }

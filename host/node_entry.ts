@@ -58,7 +58,8 @@ export class Entry {
   // TCP: the listener (a bind reservation until `listening`), or the connection.
   server: net.Server | null = null;
   listening = false;
-  backlog: net.Socket[] = [];
+  /** Accepted connections not yet taken by accept() (a listener only). */
+  backlog: net.Socket[] | null = null;
   stream: net.Socket | null = null;
   // UDP.
   udp: dgram.Socket | null = null;
@@ -76,7 +77,7 @@ export class Entry {
   refusalsReported = 0;
   /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
   linking = false;
-  early: Uint8Array[] = [];
+  early: Uint8Array[] | null = null;
   pairing: net.Server | null = null;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
@@ -101,8 +102,9 @@ export class Entry {
   remote: Source | null = null;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
-  readers: Waiter[] = [];
-  writers: Waiter[] = [];
+  // Made on first use, as most of these records are idle connections (memory per connection).
+  readers: Waiter[] | null = null;
+  writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
   /** `options` is also another socket's (an accepted socket's inherited record). */
   optionsShared = false;
@@ -118,21 +120,13 @@ export class Entry {
     return this.options?.get((level << 16) | name) ?? 0;
   }
 
-  /** The Node handles that keep the event loop alive while someone waits on this socket. */
-  handles(): Array<{ ref(): unknown; unref(): unknown }> {
-    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
-    if (this.server) hs.push(this.server);
-    if (this.stream) hs.push(this.stream);
-    if (this.udp) hs.push(this.udp);
-    if (this.pairing) hs.push(this.pairing);
-    return hs;
-  }
-
   updateRef(): void {
-    const waiting = this.readers.length + this.writers.length > 0;
+    const waiting = (this.readers?.length ?? 0) + (this.writers?.length ?? 0) > 0;
     if (waiting === this.refd) return;
     this.refd = waiting;
-    for (const h of this.handles()) {
+    // The Node handles that keep the event loop alive while someone waits on this socket.
+    for (const h of [this.server, this.stream, this.udp, this.pairing]) {
+      if (h === null) continue;
       if (waiting) h.ref();
       else h.unref();
     }
@@ -149,14 +143,14 @@ export class Entry {
   readWakes = 0;
   writeWakes = 0;
   /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers = new Set<() => void>();
+  pollers: Set<() => void> | null = null;
 
   wake(interest: number): void {
     if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
     else this.writeWakes = (this.writeWakes + 1) | 0;
-    for (const p of this.pollers) p();
+    if (this.pollers !== null) for (const p of this.pollers) p();
     const list = interest === READ ? this.readers : this.writers;
-    if (list.length === 0) return;
+    if (list === null || list.length === 0) return;
     const ws = list.splice(0);
     for (const w of ws) {
       w.timer?.cancel();
@@ -190,7 +184,7 @@ export class Entry {
 /** A dns.lookup for numeric addresses that answers synchronously (the core passes only
  * numeric ones), so that node:dgram binds within bind(). */
 export function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  cb(null, host, net.isIPv6(host) ? 6 : 4);
+  cb(null, host, host.includes(":") ? 6 : 4);
 }
 
 /** Whether two of Node's address texts name the same host (IPv6 spellings differ). */

@@ -14,7 +14,8 @@ import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> {
-  /** @internal */ _lanes: [Lane, Lane] = [new Lane(), new Lane()];
+  /** @internal Reads and writes, made at the first call (an idle socket has none). */
+  _lanes: [Lane, Lane] | null = null;
 }
 
 /** The module functions over `host` (and the runtime's `files`, for sendfile), each module with
@@ -25,7 +26,7 @@ export function asyncModule(host: AsyncHost, files?: Files) {
     now: () => host.now(),
     defaulttimeout: null,
     run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
-      return (sock as Socket)._lanes[lane].run(host, op);
+      return ((sock as Socket)._lanes ??= [new Lane(), new Lane()])[lane].run(host, op);
     },
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
     files,

@@ -100,6 +100,8 @@ function syncAnswer(host: SyncHost, y: Yielded): unknown {
   return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
 
+const RESOLVED = Promise.resolve();
+
 /** A host that calls back on readiness (NodeHost.whenReady) spares a Promise per wait. */
 interface CallbackHost extends AsyncHost {
   whenReady?(h: number, interest: number, timeout: number, cb: (ready: boolean) => void): void;
@@ -126,7 +128,8 @@ function drive<T>(host: CallbackHost, op: Op<T>, y: Yielded, settle: (ok: boolea
   };
   const onReady = (ready: boolean): void => {
     answer = ready;
-    queueMicrotask(resume);
+    // Not queueMicrotask: Node wraps each one in an AsyncResource, several times the cost.
+    RESOLVED.then(resume);
   };
   const onAnswer = (a: unknown): void => {
     answer = a;
@@ -170,11 +173,11 @@ export function runSync<T>(host: SyncHost, op: Op<T>): T {
  */
 export class Lane {
   private busy = false;
-  private queue: Array<() => void> = [];
+  private queue: Array<() => void> | null = null;
 
   run<T>(host: AsyncHost, make: () => Op<T>): Promise<T> {
     if (this.busy) {
-      return new Promise<T>((resolve, reject) => this.queue.push(() => this.run(host, make).then(resolve, reject)));
+      return new Promise<T>((resolve, reject) => (this.queue ??= []).push(() => this.run(host, make).then(resolve, reject)));
     }
     let op: Op<T>;
     let step: IteratorResult<Yielded, T>;
@@ -191,7 +194,7 @@ export class Lane {
       drive(host, op, y, (ok, v) => {
         // The next call starts before this one's caller resumes, as it did after an await.
         this.busy = false;
-        while (!this.busy && this.queue.length > 0) this.queue.shift()!();
+        while (!this.busy && this.queue !== null && this.queue.length > 0) this.queue.shift()!();
         if (ok) resolve(v as T);
         else reject(v);
       });

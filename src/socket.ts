@@ -6,7 +6,7 @@ import { sockaddrArg, sockaddrResult } from "./address.js";
 import type { Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
-import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
+import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
@@ -647,12 +647,15 @@ export class SocketBase<A extends boolean> implements Waitable {
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
     const salen = yield* sockaddrArg(this._stack.core, this._family, given === 3 ? address : flagsOrAddress, "sendto");
     const core = this._stack.core;
-    // The sockaddr sits at the scratch start; keep a copy in case a wait lets another call in.
-    const sa = core.u8.slice(core.out, core.out + salen);
+    // The sockaddr sits at the scratch start; before a wait, which may let another call in,
+    // keep a copy of it for the next attempt.
+    let sa: Uint8Array | null = null;
     const send = this.sendOp(bytes, 0, flags, salen);
     const op = () => {
-      core.u8.set(sa, core.out);
-      return send();
+      if (sa) core.u8.set(sa, core.out);
+      const r = send();
+      if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
+      return r;
     };
     return check(yield* sockCall(this, WRITE, op, this.callTimeout(flags)));
   }
