@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, unixError,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, unixError, writeCopy,
   type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
@@ -636,17 +636,18 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const room = SEND_HIGH_WATER - (s ? s.writableLength : 0);
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
-    const data = copyOf(this.sendSource(buf, n));
+    const src = this.sendSource(buf, n);
     const p = e.direct();
     e.sent += n;
     if (p) {
       // Queued on the peer in this process within the send: Node need not carry them too.
-      p.deliver(data);
+      p.deliver(copyOf(src));
     } else if (!s) {
-      (e.early ??= []).push(data);
+      (e.early ??= []).push(copyOf(src));
       return n;
     } else {
-      s.write(data);
+      const [data, written] = writeCopy(src);
+      s.write(data, written);
       if (s.errored) {
         transportError(e, errnoOf(s.errored));
         const late = k.sendError();
