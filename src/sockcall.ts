@@ -108,39 +108,53 @@ interface CallbackHost extends AsyncHost {
 }
 
 /**
- * Drives `op` from its first wait `y` to its end, then calls `settle` with the outcome: one
- * Promise per waiting call (the caller's), not one per wait. A readiness report resumes the
- * operation in a microtask, never inside the host's own call (a wake-up can come from a
- * syscall in progress: a send that queues bytes on a peer in this process).
+ * Drives an operation from its first wait to its end, then calls `settle` with the outcome:
+ * one Promise per waiting call (the caller's), not one per wait, and two closures. A readiness
+ * report resumes the operation in a microtask, never inside the host's own call (a wake-up can
+ * come from a syscall in progress: a send that queues bytes on a peer in this process).
  */
-function drive<T>(host: CallbackHost, op: Op<T>, y: Yielded, settle: (ok: boolean, v: unknown) => void): void {
-  let answer: unknown;
-  const resume = (): void => {
+class Driver<T> {
+  private answer: unknown = undefined;
+
+  constructor(
+    private readonly host: CallbackHost,
+    private readonly op: Op<T>,
+    private readonly settle: (ok: boolean, v: unknown) => void,
+  ) {}
+
+  private readonly resume = (): void => {
     let step: IteratorResult<Yielded, T>;
     try {
-      step = op.next(answer);
+      step = this.op.next(this.answer);
     } catch (err) {
-      settle(false, err);
+      this.settle(false, err);
       return;
     }
-    if (step.done) settle(true, step.value);
-    else dispatch(step.value);
+    if (step.done) this.settle(true, step.value);
+    else this.dispatch(step.value);
   };
-  const onReady = (ready: boolean): void => {
-    answer = ready;
+
+  private readonly onReady = (ready: boolean): void => {
+    this.answer = ready;
     // Not queueMicrotask: Node wraps each one in an AsyncResource, several times the cost.
-    RESOLVED.then(resume);
+    RESOLVED.then(this.resume);
   };
-  const onAnswer = (a: unknown): void => {
-    answer = a;
-    resume();
-  };
-  const onError = (err: unknown): void => settle(false, err);
-  const dispatch = (y: Yielded): void => {
-    if (y.kind === "wait" && host.whenReady) host.whenReady(y.handle, y.interest, y.timeout, onReady);
-    else asyncAnswer(host, y).then(onAnswer, onError);
-  };
-  dispatch(y);
+
+  dispatch(y: Yielded): void {
+    const host = this.host;
+    if (y.kind === "wait" && host.whenReady) {
+      host.whenReady(y.handle, y.interest, y.timeout, this.onReady);
+      return;
+    }
+    asyncAnswer(host, y).then((a) => {
+      this.answer = a;
+      this.resume();
+    }, (err) => this.settle(false, err));
+  }
+}
+
+function drive<T>(host: CallbackHost, op: Op<T>, y: Yielded, settle: (ok: boolean, v: unknown) => void): void {
+  new Driver(host, op, settle).dispatch(y);
 }
 
 /** Drives an operation with Promises. It runs synchronously until its first wait, so an

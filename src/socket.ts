@@ -3,7 +3,7 @@
 // the facade's driver (Promises for `pysocket` and the simulator, blocking for `pysocket/sync`).
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
-import type { Core } from "./core.js";
+import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
@@ -112,6 +112,9 @@ function writableBuffer(fn: string, v: unknown): Uint8Array {
   throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${argTypeName(v)}`);
 }
 
+/** A numeric IPv4 address, which getaddrinfo never looks up. */
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
 const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
 
@@ -126,6 +129,10 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
+  /** @internal The last sendto destination given as a numeric IPv4 pair, and its sockaddr. */
+  _dst: { host: string; port: number; bytes: Uint8Array } | null = null;
+  /** @internal The last recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+  _src: { head: number; addr: number; host: string } | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -530,7 +537,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const count = yield* this._recvRaw(n, f, true);
     const core = this._stack.core;
     const data = core.u8.slice(core.in, core.in + count);
-    return [data, sockaddrResult(core)];
+    return [data, this._source()];
   }
 
   recv_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, number> {
@@ -557,7 +564,43 @@ export class SocketBase<A extends boolean> implements Waitable {
     const count = yield* this._recvRaw(n, f, from, buf);
     const core = this._stack.core;
     if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + count));
-    return from ? [count, sockaddrResult(core)] : count;
+    return from ? [count, this._source()] : count;
+  }
+
+  /** makesockaddr for recvfrom's source: a datagram socket mostly hears from one peer, so the
+   * text of the last IPv4 source is kept for a sockaddr with the same bytes (a fresh tuple
+   * every time, as Python's). */
+  private _source(): Address | null {
+    const core = this._stack.core;
+    const sa = core.out + SA_OUT;
+    const head = core.dv.getUint32(sa, true);
+    const addr = core.dv.getUint32(sa + 4, true);
+    const c = this._src;
+    const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
+    if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
+    const result = sockaddrResult(core);
+    if ((head & 0xffff) === AF_INET && result) this._src = { head, addr, host: (result as [string, number])[0] };
+    return result;
+  }
+
+  /** The sockaddr of sendto's `address` when it is the last numeric IPv4 pair again (written at
+   * the scratch start as getsockaddrarg would), else null. A name is looked up every time. */
+  private _sameDestination(address: unknown): number {
+    const c = this._dst;
+    if (c === null || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
+    const core = this._stack.core;
+    core.u8.set(c.bytes, core.out);
+    return c.bytes.length;
+  }
+
+  private *_destination(address: unknown): Op<number> {
+    const core = this._stack.core;
+    const salen = yield* sockaddrArg(core, this._family, address, "sendto");
+    const [host, port] = address as [unknown, unknown];
+    if (this._family === AF_INET && typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
+      this._dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
+    }
+    return salen;
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
@@ -645,7 +688,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (given < 2 || given > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${given} given)`);
     const bytes = asBytes(data);
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
-    const salen = yield* sockaddrArg(this._stack.core, this._family, given === 3 ? address : flagsOrAddress, "sendto");
+    const to = given === 3 ? address : flagsOrAddress;
+    let salen = this._sameDestination(to);
+    if (salen < 0) salen = yield* this._destination(to);
     const core = this._stack.core;
     // The sockaddr sits at the scratch start; before a wait, which may let another call in,
     // keep a copy of it for the next attempt.
