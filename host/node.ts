@@ -19,7 +19,7 @@ import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNR
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
   Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, unixError, writeCopy,
-  type Waiter,
+  type Source, type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
 import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
@@ -479,7 +479,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         if (e.stream !== s) return;
         e.k!.established();
         // Only a connection to a listener of this process can have its peer here.
-        if (this.listensOn(addr.port)) this.register(e);
+        if (this.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
         done();
       });
       s.once("error", failed);
@@ -533,16 +533,19 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return e.k ? e.k.takeError() : udpError(e);
   }
 
-  private register(e: Entry): void {
+  /** Files connection `e` by its ports, and pairs it with its other end if that is here too.
+   * `remote`: the address it connected to, where known (Node would ask getpeername(2)). */
+  private register(e: Entry, remote?: Source): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    e.remote = { address: s.remoteAddress!, port: s.remotePort! };
-    e.key = s.localPort! * 65536 + s.remotePort!;
-    e.peerKey = s.remotePort! * 65536 + s.localPort!;
+    e.remote = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
+    const port = e.remote.port;
+    e.key = s.localPort! * 65536 + port;
+    e.peerKey = port * 65536 + s.localPort!;
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, s.remoteAddress)) {
+    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
       e.peer = peer;
       peer.peer = e;
     }
