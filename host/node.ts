@@ -51,8 +51,19 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
-  /** Each listening Node server's port, once known. */
-  private ports = new WeakMap<net.Server, number>();
+  /** Each listening Node server's address, once known: it never changes, so Node (a
+   * getsockname(2)) is asked once per listener. */
+  private addresses = new WeakMap<net.Server, net.AddressInfo>();
+
+  private serverAddress(server: net.Server): net.AddressInfo | null {
+    let a = this.addresses.get(server);
+    if (a === undefined) {
+      a = (server.address() as net.AddressInfo | null) ?? undefined;
+      if (a === undefined) return null;
+      this.addresses.set(server, a);
+    }
+    return a;
+  }
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
@@ -534,35 +545,38 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   /** Files connection `e` by its ports, and pairs it with its other end if that is here too.
-   * `remote`: the address it connected to, where known (Node would ask getpeername(2)). */
-  private register(e: Entry, remote?: Source): void {
+   * `remote`: the address it connected to, `local` the one it was accepted on, where known
+   * (Node would ask getpeername(2) and getsockname(2)). */
+  private register(e: Entry, remote?: Source, local?: Source): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
     e.remote = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
     const port = e.remote.port;
-    e.key = s.localPort! * 65536 + port;
-    e.peerKey = port * 65536 + s.localPort!;
+    const localPort = local ? local.port : s.localPort!;
+    e.key = localPort * 65536 + port;
+    e.peerKey = port * 65536 + localPort;
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
+    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
       e.peer = peer;
       peer.peer = e;
     }
+  }
+
+  /** The local address of a connection accepted by listener `e`, when the listener's own says
+   * it (not a wildcard). */
+  private acceptedOn(e: Entry): Source | undefined {
+    const a = e.server ? this.serverAddress(e.server) : null;
+    if (!a || a.address === "0.0.0.0" || a.address === "::") return undefined;
+    return { address: a.address, port: a.port };
   }
 
   /** Whether a listener of this process serves TCP port `port`. */
   private listensOn(port: number): boolean {
     for (const [server, e] of this.owners) {
       if (!e.listening) continue;
-      // A listener's port never changes: ask Node (a getsockname) once per listener.
-      let p = this.ports.get(server);
-      if (p === undefined) {
-        p = (server.address() as net.AddressInfo | null)?.port;
-        if (p === undefined) continue;
-        this.ports.set(server, p);
-      }
-      if (p === port) return true;
+      if (this.serverAddress(server)?.port === port) return true;
     }
     return false;
   }
@@ -597,7 +611,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     this.attachStream(n, c);
     // Its peer can be here only if a socket of this process connected to one of its listeners
     // (those register themselves); otherwise Node is not asked for the addresses at all.
-    if (this.connections.size > 0) this.register(n);
+    if (this.connections.size > 0) this.register(n, undefined, this.acceptedOn(e));
     if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
