@@ -59,6 +59,7 @@ const FAMILY = memory.data(MAX_FD);
 const TYPE = memory.data(MAX_FD);
 const SOCK_STATE = memory.data(MAX_FD); // SS_*: what connect() has told its caller
 const SHARED = memory.data(MAX_FD); // 1 when another fd may name the same handle (dup)
+const BIND_V6ONLY = memory.data(MAX_FD); // 1 while a bind that makes the socket IPv6-only runs
 const PROTO = memory.data(MAX_FD * 4);
 const HANDLE = memory.data(MAX_FD * 4);
 /** The outcome of a bind or listen the host finished later (Linux's are synchronous): -errno
@@ -210,6 +211,7 @@ function settle(fd: i32): void {
   if (r == -EAGAIN) return;
   if (r == 0) {
     setb(STATE, fd, st == BINDING ? BOUND : st == LISTEN_STARTED ? LISTENING : CONNECTED);
+    if (st == BINDING && getb(BIND_V6ONLY, fd) != 0) setV6Only(fd);
   } else {
     setb(STATE, fd, getb(PREV, fd));
     if (st != CONNECTING) set(OP_ERROR, fd, r);
@@ -253,7 +255,28 @@ export function sock_bind(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
   if (getb(STATE, fd) != UNBOUND) return -EINVAL;
-  return begin(fd, host.sock_bind(get(HANDLE, fd), scratchBase(), salen), BINDING, BOUND);
+  const v6only = bindsV6Only(fd, salen);
+  const r = begin(fd, host.sock_bind(get(HANDLE, fd), scratchBase(), salen), BINDING, BOUND);
+  if (r == 0 && v6only) setV6Only(fd);
+  setb(BIND_V6ONLY, fd, r == -EINPROGRESS && v6only ? 1 : 0);
+  return r;
+}
+
+/** inet6_bind: binding to an address that is neither the any-address nor IPv4-mapped makes the
+ * socket IPv6-only (sk_ipv6only = 1), whatever IPV6_V6ONLY said. */
+function bindsV6Only(fd: i32, salen: i32): bool {
+  if (getb(FAMILY, fd) != AF_INET6 || salen < 24) return false;
+  const a = scratchBase() + 8; // sin6_addr
+  let any = true;
+  for (let i = 0; i < 16; i++) if (load<u8>(a + <usize>i) != 0) any = false;
+  if (any) return false;
+  for (let i = 0; i < 10; i++) if (load<u8>(a + <usize>i) != 0) return true;
+  return load<u8>(a, 10) != 0xff || load<u8>(a, 11) != 0xff;
+}
+
+function setV6Only(fd: i32): void {
+  const slot = optSlot(fd, optKey(IPPROTO_IPV6, IPV6_V6ONLY), true);
+  if (slot != 0) store<i32>(slot, 1, 4);
 }
 
 /** listen(2); an unbound socket is bound to an ephemeral port first, as Linux does. */
@@ -429,6 +452,7 @@ export function sock_addr_remote(fd: i32): i32 {
 const SOL_SOCKET: i32 = 1;
 const IPPROTO_IP: i32 = 0;
 const IPPROTO_IPV6: i32 = 41;
+const IPV6_V6ONLY: i32 = 26;
 const SO_TYPE: i32 = 3;
 const SO_ERROR: i32 = 4;
 const SO_ACCEPTCONN: i32 = 30;

@@ -26,6 +26,7 @@ import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSock
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
+import { netDenied } from "./deno.js";
 import {
   READ, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
@@ -343,6 +344,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private bind(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
     if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
+    const denied = netDenied(addr.address, addr.port);
+    if (denied) return -denied;
     if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
     return bindUdp(e, addr.address, addr.port);
   }
@@ -452,6 +455,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     // reports the family's any-address.
     // unix_listen: "No listens on an unbound socket" (the core answers it first).
     if (e.family === AF_UNIX) return -EINVAL;
+    const denied = netDenied(anyAddress(e.family), 0);
+    if (denied) return -denied;
     const server = this.server(e, true);
     const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
     server.on("error", (err) => {
@@ -464,6 +469,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private connect(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
+    const denied = e.family === AF_UNIX ? 0 : netDenied(addr.address, addr.port);
+    if (denied) return -denied;
     if (e.type !== SOCK_STREAM) return this.connectUdp(e, addr.address, addr.port);
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
     // Linux refuses port 0 on loopback; Node would throw instead.

@@ -2,13 +2,16 @@
 // (the queue, truncation, the pending error) are host/kernel/datagram.ts's.
 
 import * as dgram from "node:dgram";
-import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINVAL, errnoOf } from "./errno.js";
+import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINPROGRESS, EINVAL, errnoOf } from "./errno.js";
 import { AF_INET6, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { Entry, anyAddress, copyOf, numericLookup, plain, sameHost, type Source } from "./node_entry.js";
 import { READ } from "./types.js";
+import { netDenied } from "./deno.js";
 
 /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
- * binds inside bind() and reports a failure as a synchronous 'error' event. */
+ * binds inside bind() and reports a failure as a synchronous 'error' event. Bun's and Deno's
+ * bind() return before the socket has its address: there the bind ends on 'listening' or
+ * 'error', and sock_finish answers it, as it does a TCP bind. */
 export function bindUdp(e: Entry, address: string, port: number): number {
   const udp = udpSocket(e);
   let failure = 0;
@@ -24,9 +27,39 @@ export function bindUdp(e: Entry, address: string, port: number): number {
     e.binding = false;
   }
   if (failure) return -failure;
+  if (!hasAddress(udp)) return bindLater(e, udp);
   e.udpBound = true;
   applyUdpOptions(e);
   return 0;
+}
+
+/** Whether a datagram socket has its address yet (udp.address() throws until it has). */
+function hasAddress(udp: dgram.Socket): boolean {
+  try {
+    udp.address();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The rest of a bind the runtime finishes later: -EINPROGRESS now, e.pending when it ends. */
+function bindLater(e: Entry, udp: dgram.Socket): number {
+  e.pending = -EAGAIN;
+  const end = (err: unknown) => {
+    udp.removeListener("listening", bound);
+    udp.removeListener("error", end);
+    e.pending = err ? -errnoOf(err) : 0;
+    if (!err) {
+      e.udpBound = true;
+      applyUdpOptions(e);
+    }
+    e.wakeAll();
+  };
+  const bound = () => end(null);
+  udp.once("listening", bound);
+  udp.once("error", end);
+  return -EINPROGRESS;
 }
 
 /** SO_ERROR of a datagram socket. On Linux a datagram sent to a closed loopback port is refused (ICMP) within
@@ -57,8 +90,13 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
   const d = e.d!;
   // Linux binds an unbound socket to an ephemeral port on its first send, even one that
   // then fails for want of a destination or a valid port.
+  if (e.pending === -EAGAIN) return -EAGAIN;
   if (!e.udpBound) {
+    const denied = netDenied(anyAddress(e.family), 0);
+    if (denied) return -denied;
     const r = bindUdp(e, anyAddress(e.family), 0);
+    // A bind that ends later wakes this send's caller when it has.
+    if (r === -EINPROGRESS) return -EAGAIN;
     if (r < 0) return r;
   }
   if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
@@ -73,6 +111,8 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
     return len;
   }
   const addr = readDestination(e, mem, sa);
+  const denied = netDenied(addr.address, addr.port);
+  if (denied) return -denied;
   if (addr.port === 0) return -EINVAL;
   if (!e.udpConnected) {
     udp.send(data, addr.port, addr.address, onSent);

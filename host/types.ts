@@ -8,8 +8,9 @@ export const READ = 1;
 export const WRITE = 2;
 
 export interface Host extends Syscalls {
-  /** Gives the host the core's memory, after instantiation and before any syscall. */
-  attach(memory: WebAssembly.Memory): void;
+  /** Gives the host the core's memory, after instantiation and before any syscall, and the
+   * core's fd table (the simulator names the fd a blocked call waits on). */
+  attach(memory: WebAssembly.Memory, fds?: { sock_handle(fd: number): number }): void;
   /** Monotonic time in seconds (virtual in the simulator). */
   now(): number;
   /** The machine's name (gethostname(2)). */

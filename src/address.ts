@@ -7,6 +7,7 @@ import { OSError, OverflowError, UnicodeEncodeError, UnicodeError } from "./erro
 import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
 import { idnaEncode, setipaddr } from "./resolve.js";
 import type { Op } from "./sockcall.js";
+import type { Address } from "./socket.js";
 import { AF_INET, AF_INET6, AF_UNIX } from "./tables/constants_linux.js";
 
 const ERR_PORT = -1001;
@@ -123,7 +124,7 @@ export function* sockaddrArg(core: Core, family: number, address: unknown, calle
 /** makesockaddr: the Python address for the sockaddr of length `salen` the core wrote at
  * SA_OUT (null when the call named none, as recvfrom on a stream). AF_UNIX names are str
  * paths, or bytes for Linux's abstract names. */
-export function sockaddrResult(core: Core, salen = 0): Array<string | number> | string | Uint8Array | null {
+export function sockaddrResult(core: Core, salen = 0): Address | null {
   const u8 = core.u8;
   const sa = core.out + SA_OUT;
   const family = u8[sa] | (u8[sa + 1] << 8);

@@ -1,8 +1,9 @@
-// Loads the WASM core. The bytes are embedded (src/generated/core_wasm.ts) and compiled once
-// with top-level await, which every ESM runtime allows, rather than `new WebAssembly.Module`,
-// which a browser's main thread refuses for modules over 4 KiB.
+// The WASM core's instances. The compiled module and the host-less instance come from
+// "#core-module" (package.json "imports"), which picks the runtime's way to load WASM: top-level
+// await (src/core_module.ts), a synchronous compile for CommonJS (src/core_module_cjs.ts), or an
+// imported .wasm module where code generation is disallowed (src/core_module_workerd.ts).
 
-import { CORE_WASM_BASE64 } from "./generated/core_wasm.js";
+import { addrInstance, coreModule } from "#core-module";
 import type { Host } from "../host/types.js";
 import { syscallImports } from "../host/syscalls.js";
 
@@ -48,15 +49,6 @@ export interface CoreExports {
 
 /** Where the core writes sockaddrs, from the scratch start (assembly/scratch.ts SA_OUT). */
 export const SA_OUT = 128;
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export const coreModule: WebAssembly.Module = await WebAssembly.compile(decodeBase64(CORE_WASM_BASE64));
 
 /** One core instance and the JS side of its scratch hand-off area. */
 export class Core {
@@ -149,25 +141,15 @@ export class Core {
   }
 }
 
-/** Imports for a core with no host: every syscall answers -ENOSYS (38). */
-function noHostImports(): WebAssembly.Imports {
-  const imports: Record<string, Record<string, () => number>> = {};
-  for (const imp of WebAssembly.Module.imports(coreModule)) {
-    if (imp.kind !== "function") continue;
-    (imports[imp.module] ??= {})[imp.name] = () => -38;
-  }
-  return imports;
-}
-
 /** A core whose socket syscalls go to `host`. */
 export function coreWithHost(host: Host): Core {
   const instance = new WebAssembly.Instance(coreModule, { pysocket_host: syscallImports(host, host.errnoOf) });
   const core = new Core(instance);
-  host.attach(core.exports.memory);
+  host.attach(core.exports.memory, core.exports);
   const limit = host.fdLimit?.();
   if (limit !== undefined) core.exports.sock_set_fd_limit(limit);
   return core;
 }
 
 /** The host-less core that the address functions use. */
-export const addrCore = new Core(await WebAssembly.instantiate(coreModule, noHostImports()));
+export const addrCore = new Core(addrInstance);

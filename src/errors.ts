@@ -198,6 +198,12 @@ export class OSError extends Exception {
     this.filename = named ? filename : null;
     this.filename2 = named ? filename2 : null;
   }
+
+  /** The errno's name ('ECONNREFUSED'), as Node's errors carry it in `code` (Node's names are
+   * Linux's, as errno.errorcode has them); undefined for an errno the table lacks. */
+  get code(): string | undefined {
+    return typeof this.errno === "number" ? errnoName.get(this.errno) : undefined;
+  }
 }
 
 /** PyNumber_Check for the JS values of Python numbers. */
@@ -246,10 +252,12 @@ for (const [name, cls] of Object.entries(CLASSES)) {
 }
 
 const errnoText = new Map<number, string>();
+const errnoName = new Map<number, string>();
 const errnoSymbol = new Map<string, number>();
 for (const [n, symbol, cls, text] of ERRNO_LINUX) {
   errnoClass.set(n, (CLASSES as Record<string, unknown>)[cls] as OSErrorClass);
   errnoText.set(n, text);
+  errnoName.set(n, symbol);
   errnoSymbol.set(symbol, n);
 }
 

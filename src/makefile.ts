@@ -23,8 +23,10 @@ const EAGAIN = 11;
 const LF = 10;
 const CR = 13;
 
-const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
-const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+// Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
+// TypeScript (`using`, `await using`); runtimes without them get the registry's.
+const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
+const asyncDisposeSymbol = ((Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose")) as typeof Symbol.asyncDispose;
 
 // Argument conversions of Argument Clinic and Python-level methods, with CPython's messages.
 

@@ -41,6 +41,24 @@ export interface CreateServerOptions {
   dualstack_ipv6?: boolean;
 }
 
+/** socket.socket's arguments as keywords, in a trailing options object. */
+export interface SocketOptions {
+  family?: number;
+  type?: number;
+  proto?: number;
+  fileno?: number | null;
+}
+
+type SocketArg = number | SocketOptions;
+
+/** socket.socket(family=-1, type=-1, proto=-1, fileno=None), called or constructed with `new`;
+ * keywords in a trailing options object. */
+export interface SocketFactory<S> {
+  (family?: SocketArg, type?: SocketArg, proto?: SocketArg, fileno?: SocketArg | null, options?: SocketOptions): S;
+  new (family?: SocketArg, type?: SocketArg, proto?: SocketArg, fileno?: SocketArg | null, options?: SocketOptions): S;
+  readonly prototype: S;
+}
+
 /** How a facade runs a module-level operation (outside any socket's lanes). */
 export type Runner<A extends boolean> = <T>(op: () => Op<T>) => Ret<A, T>;
 
@@ -183,8 +201,8 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
   }
 
   return {
-    socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
-    close, dup, fromfd, socketpair, ...makeResolver(run),
+    socket: socket as unknown as SocketFactory<S>, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6,
+    create_connection, create_server, close, dup, fromfd, socketpair, ...makeResolver(run),
   };
 }
 

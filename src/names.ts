@@ -16,3 +16,6 @@ export {
   SocketIO, BufferedReader, BufferedWriter, BufferedRWPair, TextIOWrapper, type SocketFile,
   type MakefileOptions,
 } from "./makefile.js";
+export type { Address } from "./socket.js";
+export type { AddrInfoTuple, GetaddrinfoOptions } from "./resolve.js";
+export type { CreateConnectionOptions, CreateServerOptions, SocketOptions } from "./module.js";

@@ -601,7 +601,7 @@ function* getaddrinfoCore(
 }
 
 /** makesockaddr for a getaddrinfo result. */
-function sockaddr(a: Addr, port: number): Array<string | number> {
+function sockaddr(a: Addr, port: number): AddrInfoTuple[4] {
   const host = ntop(a.family, a.bytes);
   return a.family === AF_INET6 ? [host, port, 0, a.scope] : [host, port];
 }
@@ -721,7 +721,35 @@ function portText(v: unknown): string | null {
   throw new OSError("Int or String expected");
 }
 
-export type AddrInfoTuple = [number, number, number, string, Array<string | number>];
+/** One getaddrinfo answer: (family, type, proto, canonname, sockaddr). */
+export type AddrInfoTuple = [
+  family: number, type: number, proto: number, canonname: string,
+  sockaddr: [host: string, port: number] | [host: string, port: number, flowinfo: number, scope_id: number],
+];
+
+/** getaddrinfo's arguments after the port as keywords, in a trailing options object. */
+export interface GetaddrinfoOptions {
+  family?: number;
+  type?: number;
+  proto?: number;
+  flags?: number;
+}
+
+type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
+type HostTuple = [hostname: string, aliaslist: string[], ipaddrlist: string[]];
+type GaiInt = number | GetaddrinfoOptions;
+
+/** The resolver functions' signatures (Python's, keywords in a trailing options object). */
+export interface Resolver<A extends boolean> {
+  getaddrinfo(host: string | Uint8Array | null, port: string | number | Uint8Array | null, family?: GaiInt,
+    type?: GaiInt, proto?: GaiInt, flags?: GaiInt): Ret<A, AddrInfoTuple[]>;
+  gethostbyname(hostname: string | Uint8Array): Ret<A, string>;
+  gethostbyname_ex(hostname: string | Uint8Array): Ret<A, HostTuple>;
+  gethostbyaddr(ip_address: string | Uint8Array): Ret<A, HostTuple>;
+  getnameinfo(sockaddr: [host: string, port: number, flowinfo?: number, scope_id?: number], flags: number): Ret<A, [host: string, port: string]>;
+  getfqdn(name?: string): Ret<A, string>;
+  getfqdn(name: Uint8Array): Ret<A, string | Uint8Array>;
+}
 
 /** socket.getaddrinfo(host, port, family=0, type=0, proto=0, flags=0), as create_connection
  * calls it too. */
@@ -789,7 +817,7 @@ function* localDomain(): Op<string | null> {
 }
 
 /** The resolver functions of a facade: `run` drives an operation with the facade's host. */
-export function makeResolver<A extends boolean>(run: Runner<A>) {
+export function makeResolver<A extends boolean>(run: Runner<A>): Resolver<A> {
   // glibc computes the local domain once per process.
   let domain: { value: string | null } | undefined;
 
@@ -864,6 +892,7 @@ export function makeResolver<A extends boolean>(run: Runner<A>) {
     return [hostname, ...aliases].find((n) => n.includes(".")) ?? hostname;
   }
 
+  // Each takes its arguments as given: their count is part of what CPython checks.
   return {
     getaddrinfo: (...args: unknown[]) => run(() => getaddrinfoOp(args)),
     gethostbyname: (...args: unknown[]) => run(() => gethostbynameOp(args)),
@@ -871,7 +900,7 @@ export function makeResolver<A extends boolean>(run: Runner<A>) {
     gethostbyaddr: (...args: unknown[]) => run(() => gethostbyaddrOp(args)),
     getnameinfo: (...args: unknown[]) => run(() => getnameinfoOp(args)),
     getfqdn: (...args: unknown[]) => run(() => getfqdnOp(args)),
-  };
+  } as Resolver<A>;
 }
 
 /** gni_host_inet_numeric: the address, and for IPv6 a nonzero scope as "%name" (link-local

@@ -92,19 +92,20 @@ export class SelectorMapping extends Map<number, SelectorKey> {
     return this.get(fileobj) !== undefined;
   }
 
-  override keys(): MapIterator<number> {
+  // Map's own iterator types, named through Map: MapIterator exists from TypeScript 5.6 only.
+  override keys(): ReturnType<Map<number, SelectorKey>["keys"]> {
     return this._selector._fd_to_key.keys();
   }
 
-  override values(): MapIterator<SelectorKey> {
+  override values(): ReturnType<Map<number, SelectorKey>["values"]> {
     return this._selector._fd_to_key.values();
   }
 
-  override entries(): MapIterator<[number, SelectorKey]> {
+  override entries(): ReturnType<Map<number, SelectorKey>["entries"]> {
     return this._selector._fd_to_key.entries();
   }
 
-  override [Symbol.iterator](): MapIterator<[number, SelectorKey]> {
+  override [Symbol.iterator](): ReturnType<Map<number, SelectorKey>["entries"]> {
     return this.entries();
   }
 
@@ -125,7 +126,8 @@ export class SelectorMapping extends Map<number, SelectorKey> {
   }
 }
 
-const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
+// Typed as the well-known symbol, so that selectors are Disposable to TypeScript (`using`).
+const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
 
 /** _BaseSelectorImpl: the fd → key table every selector keeps. */
 export abstract class BaseSelector<A extends boolean> {

@@ -23,7 +23,10 @@ const EISCONN = 106;
 const MAX_CHUNK = 16 * 1024 * 1024;
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
-export type Address = Array<string | number> | string | Uint8Array;
+/** A socket address as Python spells it: (host, port) for AF_INET, (host, port, flowinfo,
+ * scope_id) for AF_INET6 (the last two optional in arguments), a path for AF_UNIX (bytes for
+ * Linux's abstract names). */
+export type Address = [host: string, port: number, flowinfo?: number, scope_id?: number] | string | Uint8Array;
 
 /** What a facade gives its sockets: the core, the clock, and a driver for operations. */
 export interface Stack<A extends boolean> {
@@ -115,8 +118,10 @@ function writableBuffer(fn: string, v: unknown): Uint8Array {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
-const asyncDisposeSymbol: symbol = (Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose");
+// Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
+// TypeScript (`using`, `await using`); runtimes without them get the registry's.
+const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
+const asyncDisposeSymbol = ((Symbol as { asyncDispose?: symbol }).asyncDispose ?? Symbol.for("Symbol.asyncDispose")) as typeof Symbol.asyncDispose;
 
 export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ readonly _stack: Stack<A>;
@@ -373,9 +378,10 @@ export class SocketBase<A extends boolean> implements Waitable {
     return null;
   }
 
-  dup(): SocketBase<A> {
+  dup(): this {
     arityError.pyDef("dup", arguments.length);
-    const sock = this._stack.wrap(check(this.C.sock_dup(this._fd)));
+    // The stack wraps fds in the facade's socket class, this one's.
+    const sock = this._stack.wrap(check(this.C.sock_dup(this._fd))) as this;
     sock._timeout = this._timeout;
     return sock;
   }
@@ -461,15 +467,15 @@ export class SocketBase<A extends boolean> implements Waitable {
     return -r;
   }
 
-  accept(): Ret<A, [SocketBase<A>, Address]> {
+  accept(): Ret<A, [this, Address]> {
     const n = arguments.length;
     return this._stack.run(this, 0, () => this._accept(n));
   }
 
-  private *_accept(n: number): Op<[SocketBase<A>, Address]> {
+  private *_accept(n: number): Op<[this, Address]> {
     arityError.pyDef("accept", n);
     const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
-    const sock = this._stack.wrap(fd);
+    const sock = this._stack.wrap(fd) as this;
     return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
   }
 

@@ -8,6 +8,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncFacade from "pysocket";
 import * as syncFacade from "pysocket/sync";
+import { SimNetwork } from "pysocket/sim";
 import { compareOutcome, decode, repr } from "./helpers/pyvalue.js";
 
 process.on("unhandledRejection", (reason) => {
@@ -321,7 +322,8 @@ async function replay(m, isAsync, name, steps) {
   return problems;
 }
 
-for (const [facade, m, isAsync] of [["pysocket", asyncFacade, true], ["pysocket/sync", syncFacade, false]]) {
+const simulated = new SimNetwork().host("h");
+for (const [facade, m, isAsync] of [["pysocket", asyncFacade, true], ["pysocket/sync", syncFacade, false], ["a simulated host", simulated, true]]) {
   const test = suite(`select/selectors on ${facade}`);
   for (const [name, steps] of Object.entries(fixture)) {
     test(name, async () => {

@@ -1,0 +1,63 @@
+// The recorded CPython scenarios on a simulated host's loopback: the simulator gives Linux's
+// answers for everything local to a host, as the real facades do. test/scenarios/socket_core.json
+// (socket.test.js) whole, and test/rules/rules.json (rules.test.js) but for the scenarios that
+// need another process or the real file system: a simulated host has neither (its AF_UNIX
+// namespace has every directory, API.md).
+import { realSockets } from "./helpers/sim_guard.js";
+import { readFileSync } from "node:fs";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { SimNetwork } from "pysocket/sim";
+import { rulesOps } from "./helpers/rules_ops.js";
+import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
+
+// A rejection nobody handles is a bug of the module, even when every step agreed.
+process.on("unhandledRejection", (reason) => {
+  console.error("unhandled rejection:", reason);
+  process.exitCode = 1;
+});
+
+const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
+
+function fail(message) {
+  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
+  err.stack = "";
+  throw err;
+}
+
+/** Runs `scenarios` (recorded in `fixture`) on a fresh simulated host each. */
+function suiteOf(title, scenarios, fixture, withOps = false) {
+  const recorded = new Map(fixture.scenarios.map((s) => [s.name, s.results]));
+  const test = suite(`${title} against CPython ${fixture.python}, on a simulated host`);
+  for (const scenario of scenarios) {
+    test(scenario.name, async () => {
+      const host = new SimNetwork({ seed: 1 }).host("solo");
+      const { ops, cleanup } = withOps ? rulesOps() : { ops: undefined, cleanup() {} };
+      try {
+        const mismatches = await runScenario(host, scenario, recorded.get(scenario.name), { promiseCalls: PROMISE_CALLS, ops });
+        const n = mismatches.length;
+        if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+      } finally {
+        cleanup();
+      }
+    });
+  }
+  return test;
+}
+
+const core = suiteOf("socket_core.json", read("./scenarios/socket_core.json").scenarios, read("./fixtures/scenarios_socket_core.json"));
+
+/** Scenarios of rules.json with a python3 peer process, a real working directory, or a path in
+ * a directory that does not exist. */
+const OFF_HOST = new Set(["peer", "chdir_tmp"]);
+const rules = read("./rules/rules.json").scenarios.filter(
+  (s) => !s.steps.some((step) => OFF_HOST.has(step.op) || JSON.stringify(step.args ?? []).includes("/nonexistent")),
+);
+const rulesSuite = suiteOf("rules.json", rules, read("./fixtures/scenarios_rules.json"), true);
+
+const guard = suite("no real sockets");
+guard("no real socket was opened", () => {
+  assert.equal(realSockets, { net: 0, dgram: 0 });
+});
+
+for (const s of [core, rulesSuite, guard]) s.run();
