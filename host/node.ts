@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
 import {
-  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, unixError, writeCopy,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
   type Source, type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
@@ -670,8 +670,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       (e.early ??= []).push(copyOf(src));
       return n;
     } else {
-      const [data, written] = writeCopy(src);
-      s.write(data, written);
+      const copy = new SendCopy(src);
+      s.write(copy.data, copy.done);
+      if (s.writableLength === 0 && !s.errored) copy.done();
       if (s.errored) {
         transportError(e, errnoOf(s.errored));
         const late = k.sendError();

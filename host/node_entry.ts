@@ -41,27 +41,39 @@ const SPARE_MIN = 16 * 1024;
 const SPARE_BYTES = 8 * 1024 * 1024;
 let spareBytes = 0;
 
-/** A copy of `src` for Node to write, and the write's callback that hands its memory back once
- * Node is done with it (not after a failed write, which Node may still hold). */
-export function writeCopy(src: Uint8Array): [Uint8Array, ((err?: Error | null) => void) | undefined] {
-  const n = src.length;
-  if (n < SPARE_MIN) return [copyOf(src), undefined];
-  const reused = spare.get(n)?.pop();
-  let data: Uint8Array;
-  if (reused) {
-    spareBytes -= n;
-    reused.set(src);
-    data = reused;
-  } else {
-    data = copyOf(src);
+/** A copy of a send's bytes for Node to write, whose memory goes back to the spares once Node
+ * is done with it: when the write completes (its callback; not after a failure, as Node may
+ * still hold the bytes), or at once when Node wrote it all within write() (see done). */
+export class SendCopy {
+  readonly data: Uint8Array;
+  private back: boolean;
+
+  constructor(src: Uint8Array) {
+    const n = src.length;
+    const reused = n < SPARE_MIN ? undefined : spare.get(n)?.pop();
+    if (reused) {
+      spareBytes -= n;
+      reused.set(src);
+      this.data = reused;
+    } else {
+      this.data = copyOf(src);
+    }
+    // Small copies live in Node's shared pool (copyOf): nothing to give back.
+    this.back = n < SPARE_MIN;
   }
-  return [data, (err) => {
-    if (err || spareBytes + n > SPARE_BYTES) return;
+
+  /** The write's callback. Also called by the sender when the stream has nothing queued right
+   * after write(): libuv then wrote every byte within the call and holds none of them. */
+  readonly done = (err?: Error | null): void => {
+    if (this.back || err) return;
+    this.back = true;
+    const n = this.data.length;
+    if (spareBytes + n > SPARE_BYTES) return;
     spareBytes += n;
     const l = spare.get(n);
-    if (l) l.push(data);
-    else spare.set(n, [data]);
-  }];
+    if (l) l.push(this.data);
+    else spare.set(n, [this.data]);
+  };
 }
 
 /** A Buffer from Node, seen as a plain Uint8Array (see copyOf). */
