@@ -1,10 +1,12 @@
 // One thread's latency on `pysocket/sync` against CPython's doing the same (bench/sync_thread.py),
 // the cases of issue 11: a round trip of 64-byte messages between a socketpair's two ends,
 // between two UDP sockets on 127.0.0.1, and between the two ends of a TCP connection, all in
-// the one thread; and ten non-blocking recv calls that raise BlockingIOError. Prints µs per
+// the one thread; 10,000 pipelined "PING" lines read back with makefile().readline() (µs per
+// batch); and ten non-blocking recv calls that raise BlockingIOError. Prints µs per
 // operation (medians over rounds) and CPython's time / pysocket's (higher is better for
 // pysocket; issue 11's target is >= 0.25).
-// Environment: ROUNDS (default 5), N (round trips per round, default 2000), NO_CPYTHON=1.
+// A round of N warms each case up first. Environment: ROUNDS (default 5), N (round trips per
+// round, default 2000), NO_CPYTHON=1.
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,8 @@ import * as socket from "pysocket/sync";
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const N = Number(process.env.N ?? 2000);
 const MSG = new Uint8Array(64).fill(97);
+/** Lines in one pipelined batch; the case's time is per N / 1000 batches, so µs per batch. */
+const PINGS = 10000;
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,6 +51,15 @@ function* cases() {
   const [conn] = srv.accept();
   for (const s of [c, conn]) s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   yield ["TCP round trip", roundTrips(c, conn, sendall)];
+  const pings = new TextEncoder().encode("PING\r\n".repeat(PINGS));
+  const lines = conn.makefile("rb");
+  yield [`${PINGS} pipelined PINGs, makefile().readline() (ms per batch)`, (n) => {
+    for (let i = 0; i < n / 1000; i++) {
+      c.sendall(pings);
+      for (let j = 0; j < PINGS; j++) lines.readline();
+    }
+  }];
+  lines.close();
   conn.setblocking(false);
   yield ["non-blocking recv, BlockingIOError (per 10)", (n) => {
     for (let i = 0; i < n * 10; i++) {
@@ -62,7 +75,7 @@ function* cases() {
 
 const ours = new Map();
 for (const [name, run] of cases()) {
-  run(N / 10);
+  run(N);
   const us = [];
   for (let r = 0; r < ROUNDS; r++) {
     const t0 = performance.now();

@@ -10,6 +10,7 @@ import time
 
 ROUNDS, N = int(sys.argv[1]), int(sys.argv[2])
 MSG = b"a" * 64
+PINGS = 10000
 
 
 def round_trips(a, b, send):
@@ -38,6 +39,16 @@ def cases():
     for s in (c, conn):
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     yield "TCP round trip", round_trips(c, conn, socket.socket.sendall)
+    pings = b"PING\r\n" * PINGS
+    lines = conn.makefile("rb")
+
+    def pipelined(n):
+        for _ in range(n // 1000):
+            c.sendall(pings)
+            for _ in range(PINGS):
+                lines.readline()
+    yield f"{PINGS} pipelined PINGs, makefile().readline() (ms per batch)", pipelined
+    lines.close()
     conn.setblocking(False)
 
     def nonblocking(n):
@@ -51,7 +62,7 @@ def cases():
 
 us = {}
 for name, run in cases():
-    run(N // 10)
+    run(N)
     us[name] = []
     for _ in range(ROUNDS):
         t0 = time.perf_counter()

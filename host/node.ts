@@ -701,6 +701,28 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return Math.max(0, SEND_HIGH_WATER - s.writableLength);
   }
 
+  /** The handle of TCP stream `h`'s peer in this process when the worker host may serve the
+   * two in its caller's thread (host/worker_main.ts): nothing on its way between them (each has
+   * queued every byte the other sent), both ESTABLISHED with no error and no shutdown, at most
+   * `limit` bytes queued at each; else -1. `linger` gets each one's SO_LINGER {on, 0}. */
+  peerInSync(h: number, limit: number, linger: boolean[]): number {
+    const e = this.entries.get(h);
+    const p = e?.peer;
+    if (!e || !p || e.family === AF_UNIX || !e.stream || !p.stream) return -1;
+    if (p.got !== e.sent || e.got !== p.sent) return -1;
+    for (const x of [e, p]) {
+      const k = x.k!;
+      if (k.state !== TCP_ESTABLISHED || k.err || k.shutdown !== 0 || k.queued > limit || x.stream!.errored) return -1;
+    }
+    for (const [ph, x] of this.entries) {
+      if (x !== p) continue;
+      linger[0] = e.options?.get((1 << 16) | 13) === 0;
+      linger[1] = p.options?.get((1 << 16) | 13) === 0;
+      return ph;
+    }
+    return -1;
+  }
+
   /** Readiness (poll(2)'s revents) of handle `h`, as Linux's tcp_poll or datagram_poll. */
   private poll(h: number): number {
     const e = this.entries.get(h);

@@ -22,6 +22,9 @@
 //   with unread bytes still resets the connection, as Linux's does.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER. No request ends it: one that throws there is answered with an errno.
+// - A program's own two ends need no worker: socketpair()'s, and a loopback TCP connection whose
+//   both ends are this thread's, which the worker hands over as it answers the accept (MOVED),
+//   are served in this thread by host/inthread.ts, with host/kernel's rules.
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.
@@ -29,6 +32,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
+import { InThreadStreams, type HandedOver } from "./inthread.js";
 import {
   READ, WRITE, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer, type ResolveRequest,
   type SyncHost,
@@ -59,7 +63,7 @@ const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
   ADDR_LOCAL, ADDR_REMOTE, SET_OPTION, ERROR, POLL,
 ] = SYSCALLS.keys();
-export { ACCEPT, CLOSE, CONNECT, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
+export { ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, OPEN, PAIR, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, ERROR };
 /** [id, WAIT, handle, interest, timeout, ...the call to retry when ready (code, args)?] */
 export const WAIT = SYSCALLS.length;
 /** [id, LOOKUP, host, family]; the answer's LookupResult comes as a message. */
@@ -98,7 +102,16 @@ export const STAGE_LEN = 7;
 export const FREE = 0;
 export const STAGED = 1;
 export const TAKEN = 2;
-export const CONTROL_WORDS = 8;
+/** After an accept: the handle of the new connection's peer when the worker handed the two over
+ * to the caller's thread (host/inthread.ts), else -1. MOVED_A and MOVED_B (the accepted end, its
+ * peer) each start three words: bytes queued, sockname length, peername length; MOVED_LINGER
+ * has bit 0 (1) for the accepted end's SO_LINGER {on, 0}, bit 1 (2) for its peer's. The bytes
+ * and the sockaddrs are in the worker's memory: see MOVED_AREA. */
+export const MOVED = 8;
+export const MOVED_A = 9;
+export const MOVED_B = 12;
+export const MOVED_LINGER = 15;
+export const CONTROL_WORDS = 16;
 
 /** Slots of the CREDIT array, one 64-bit word each: slot h % CREDIT_SLOTS holds (h << 32) | n
  * while stream h may send n bytes ahead. Handle and count change together, so a send ahead
@@ -132,6 +145,14 @@ const CONSUME_BATCH = 1 << 20;
 /** The most credit the worker grants: the bytes sent ahead all fit the ring. */
 export const RING_SIZE = 4 << 20;
 export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
+/** Where a hand-over puts each end's queued bytes, sockname and peername (the data areas, which
+ * no send is using while the worker answers an accept). */
+export const MOVED_AREA = [
+  { queued: DATA + 256, name: DATA, peerName: DATA + 64 },
+  { queued: DATA + DATA_SIZE, name: DATA + 128, peerName: DATA + 192 },
+];
+/** The most a hand-over moves of one end's queue. */
+export const MOVED_LIMIT = DATA_SIZE - 256;
 
 export const SOCK_STREAM = 1;
 /** The longest datagram sent ahead: IPv4's largest UDP payload. */
@@ -197,6 +218,9 @@ export class WorkerHost implements SyncHost {
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
   private readonly data = new Uint8Array(this.shared.buffer);
+  /** The program's own two ends (socketpair()'s, TCP connections handed over), served in this
+   * thread (host/inthread.ts). */
+  private readonly local = new InThreadStreams();
   /** The channel to the worker, once the threads are started (on first use). */
   private port: MessagePort | null = null;
   private readonly entry: string;
@@ -276,6 +300,13 @@ export class WorkerHost implements SyncHost {
     return h;
   }
   sock_pair(family: number, type: number, proto: number, out: number): number {
+    if (type === SOCK_STREAM) {
+      const dv = new DataView(this.mem().buffer, out, 8);
+      const [a, b] = this.local.pair();
+      dv.setInt32(0, a, true);
+      dv.setInt32(4, b, true);
+      return 0;
+    }
     const r = this.call([0, PAIR, family, type, proto, PAIR_OUT]);
     if (r >= 0) {
       this.copyOut(PAIR_OUT, out, 8);
@@ -285,25 +316,52 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_bind(h: number, sa: number, salen: number): number {
+    if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
     return this.call([0, BIND, h, SA, salen]);
   }
   sock_listen(h: number, backlog: number): number {
+    if (this.local.has(h)) return this.local.refuse(h);
     return this.call([0, LISTEN, h, backlog]);
   }
   sock_connect(h: number, sa: number, salen: number): number {
+    if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
     return this.call([0, CONNECT, h, SA, salen]);
   }
   sock_finish(h: number): number {
+    if (this.local.has(h)) return 0;
     return this.call([0, FINISH, h]);
   }
   sock_accept(h: number): number {
+    if (this.local.has(h)) return this.local.refuse(h);
     const c = this.read([0, ACCEPT, h]);
-    if (c >= 0) this.streams.add(c);
+    if (c >= 0) {
+      this.streams.add(c);
+      if (this.ctl[MOVED] >= 0) this.adopt(c, this.ctl[MOVED]);
+    }
     return c;
   }
+
+  /** Takes over the TCP connection of ends `a` (just accepted) and `b`, which the worker handed
+   * over as it answered the accept (see MOVED). */
+  private adopt(a: number, b: number): void {
+    const ctl = this.ctl;
+    const ends = [a, b].map((h, i): HandedOver => {
+      const at = MOVED_AREA[i];
+      const w = i === 0 ? MOVED_A : MOVED_B;
+      return {
+        h,
+        queued: this.data.slice(at.queued, at.queued + ctl[w]),
+        name: this.data.slice(at.name, at.name + ctl[w + 1]),
+        peerName: this.data.slice(at.peerName, at.peerName + ctl[w + 2]),
+        lingerZero: (ctl[MOVED_LINGER] & (1 << i)) !== 0,
+      };
+    });
+    this.local.adopt(ends[0], ends[1]);
+  }
   sock_recv(h: number, buf: number, len: number, flags: number): number {
+    if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     if (flags === 0 && len > 0 && this.prefetched === null) {
       const n = this.fromStage(h, buf, len);
       if (n > 0) return n;
@@ -313,6 +371,8 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
+    // A stream's recvfrom names no source: the core reads no sockaddr.
+    if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
     if (r >= 0) {
       this.copyOut(DATA, buf, r);
@@ -321,38 +381,57 @@ export class WorkerHost implements SyncHost {
     return r;
   }
   sock_send(h: number, buf: number, len: number, flags: number): number {
+    if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
     const at = this.sendArea();
     return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
   }
   sock_send_to(h: number, buf: number, len: number, flags: number, sa: number, salen: number): number {
+    // The Node host sends on a connected stream whatever the address; so does a pair here.
+    if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     const at = this.sendArea();
     const n = this.sendLength(h, buf, len, at);
     this.copyIn(sa, SA, salen);
     return this.call([0, SEND_TO, h, at, n, flags, SA, salen]);
   }
   sock_shutdown(h: number, how: number): number {
+    if (this.local.has(h)) return this.local.shutdown(h, how);
     return this.call([0, SHUTDOWN, h, how]);
   }
   sock_close(h: number): number {
+    if (this.local.has(h)) {
+      // A TCP end handed over still has its Node socket in the worker, idle: it goes too.
+      const inWorker = this.local.handedOver(h);
+      const r = this.local.close(h);
+      if (inWorker) {
+        this.streams.delete(h);
+        this.call([0, CLOSE, h]);
+      }
+      return r;
+    }
     this.streams.delete(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
     return this.call([0, CLOSE, h]);
   }
   sock_addr_local(h: number, sa: number): number {
+    if (this.local.has(h)) return this.local.addr(h, false, this.mem(), sa);
     return this.addr(ADDR_LOCAL, h, sa);
   }
   sock_addr_remote(h: number, sa: number): number {
+    if (this.local.has(h)) return this.local.addr(h, true, this.mem(), sa);
     return this.addr(ADDR_REMOTE, h, sa);
   }
   sock_set_option(h: number, level: number, name: number, value: number): number {
+    if (this.local.has(h)) return this.local.setOption(h, level, name, value);
     return this.call([0, SET_OPTION, h, level, name, value]);
   }
   sock_error(h: number): number {
+    if (this.local.has(h)) return this.local.error(h);
     return this.call([0, ERROR, h]);
   }
   sock_poll(h: number): number {
+    if (this.local.has(h)) return this.local.poll(h);
     return this.call([0, POLL, h]);
   }
 
@@ -440,6 +519,12 @@ export class WorkerHost implements SyncHost {
   }
 
   waitSync(h: number, interest: number, timeout: number): boolean {
+    if (this.local.has(h)) {
+      // The call before this wait answered EAGAIN, and only this thread could change that.
+      this.again = null;
+      this.local.sleep(timeout);
+      return false;
+    }
     const retry = this.again !== null && this.again[2] === h ? this.again.slice(1) : [];
     this.again = null;
     if (!this.exchange([0, WAIT, h, interest, timeout, ...retry])) return true;
@@ -473,6 +558,36 @@ export class WorkerHost implements SyncHost {
    * handle reads as not open. */
   pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
+    const local: number[] = [];
+    for (let i = 0; i < req.handles.length; i++) if (this.local.has(req.handles[i])) local.push(i);
+    return local.length === 0 ? this.pollWorker(req) : this.pollMixed(req, local);
+  }
+
+  /** A poll over in-thread ends (entries `local` of the request) and maybe the worker's sockets:
+   * the in-thread ends cannot change while this thread blocks, so the worker's are polled for the
+   * whole timeout only when no in-thread end is ready, and not at all when there are none. */
+  private pollMixed(req: PollRequest, local: number[]): PollReport {
+    const n = req.handles.length;
+    const report: PollReport = { masks: new Int32Array(n), wakes: new Int32Array(n) };
+    const ready = this.local.pollInto(req, local, report);
+    const remote: number[] = [];
+    for (let i = 0; i < n; i++) if (!this.local.has(req.handles[i])) remote.push(i);
+    if (remote.length === 0) {
+      if (!ready) this.local.sleep(req.timeout);
+      return report;
+    }
+    const pick = (a: Int32Array) => Int32Array.from(remote, (i) => a[i]);
+    const sub = this.pollWorker({
+      handles: pick(req.handles), events: pick(req.events), since: req.since && pick(req.since), timeout: ready ? 0 : req.timeout,
+    });
+    remote.forEach((i, j) => {
+      report.masks[i] = sub.masks[j];
+      report.wakes[i] = sub.wakes[j];
+    });
+    return report;
+  }
+
+  private pollWorker(req: PollRequest): PollReport {
     if (!this.exchange([0, POLL_WAIT, req])) {
       return { masks: new Int32Array(req.handles.length).fill(0x20), wakes: new Int32Array(req.handles.length) };
     }

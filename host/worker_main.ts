@@ -1,7 +1,8 @@
 // The worker thread behind host/worker.ts (started by its watcher thread): it runs the Node host
 // on the shared memory and answers each request: a syscall at once; a wait when the socket is
 // ready or its time is up; a lookup when the resolver answers. Sends ahead and reports of staged
-// bytes taken are carried out in order, unanswered.
+// bytes taken are carried out in order, unanswered. An accepted connection whose peer is the
+// caller's too is handed over to the caller's thread (handOver).
 
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
@@ -10,7 +11,8 @@ import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
 import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } from "./types.js";
 import {
-  ACCEPT, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID, LOOKUP, OPEN, PAIR,
+  ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
+  LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
   POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
@@ -115,6 +117,7 @@ function syscall(code: number, args: number[]): number {
     if (r >= 0) for (const p of new Int32Array(memory.buffer, args[3], 2)) streams.add(p);
   } else if (code === ACCEPT) {
     streams.add(r);
+    handOver(r);
   } else if (code === CLOSE) {
     armed.delete(h * 4 + READ);
     armed.delete(h * 4 + WRITE);
@@ -124,6 +127,28 @@ function syscall(code: number, args: number[]): number {
     Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
   }
   return r;
+}
+
+/** Hands TCP connection `h` (just accepted) over to the caller's thread when its peer is a
+ * socket of this host too and nothing is on its way between them (NodeHost.peerInSync): each
+ * end's queued bytes and addresses go to MOVED_AREA, and MOVED names the peer; from then on the
+ * caller serves both ends itself and only closes them here. Else MOVED is -1. */
+function handOver(h: number): void {
+  ctl[MOVED] = -1;
+  const linger = [false, false];
+  const p = host.peerInSync(h, MOVED_LIMIT, linger);
+  if (p < 0 || taken.has(h) || taken.has(p)) return;
+  [h, p].forEach((x, i) => {
+    const at = MOVED_AREA[i];
+    const w = i === 0 ? MOVED_A : MOVED_B;
+    if (ctl[STAGE_H] === x) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
+    ctl[w] = Math.max(0, calls[RECV](x, at.queued, MOVED_LIMIT, 0));
+    ctl[w + 1] = calls[ADDR_LOCAL](x, at.name);
+    ctl[w + 2] = calls[ADDR_REMOTE](x, at.peerName);
+    revoke(x);
+  });
+  ctl[MOVED_LINGER] = (linger[0] ? 1 : 0) | (linger[1] ? 2 : 0);
+  ctl[MOVED] = p;
 }
 
 /** Settles a peek of stream `h`: nothing there makes it QUIET, so that the caller's next recv
