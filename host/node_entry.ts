@@ -92,6 +92,23 @@ export interface Waiter {
   timer: Deadline | null;
 }
 
+/** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
+ * waits on them again by then: a request/response loop waits again within microseconds, and
+ * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
+const idle = new Set<Entry>();
+let sweeping = false;
+
+function letGoLater(e: Entry): void {
+  idle.add(e);
+  if (sweeping) return;
+  sweeping = true;
+  setImmediate(() => {
+    sweeping = false;
+    for (const x of idle) if ((x.readers?.length ?? 0) + (x.writers?.length ?? 0) === 0 && x.refd !== false) x.setRef(false);
+    idle.clear();
+  });
+}
+
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
 export class Entry {
   readonly family: number;
@@ -168,14 +185,20 @@ export class Entry {
   updateRef(): void {
     const waiting = (this.readers?.length ?? 0) + (this.writers?.length ?? 0) > 0;
     if (waiting === this.refd) return;
-    this.refd = waiting;
-    // The Node handles that keep the event loop alive while someone waits on this socket.
+    if (waiting) this.setRef(true);
+    else letGoLater(this);
+  }
+
+  /** Refs or unrefs the Node handles that keep the event loop alive while someone waits. */
+  setRef(on: boolean): void {
+    this.refd = on;
     for (const h of [this.server, this.stream, this.udp, this.pairing]) {
       if (h === null) continue;
-      if (waiting) h.ref();
+      if (on) h.ref();
       else h.unref();
     }
   }
+
 
   /** Takes a new Node handle: unref'd unless someone waits on this socket. */
   adopt(h: { ref(): unknown; unref(): unknown }): void {
