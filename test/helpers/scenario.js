@@ -16,7 +16,9 @@
 // it is).
 // Arguments are tagged Python values (test/helpers/pyvalue.js) plus {"ref": name} for a stored
 // value, {"const": "AF_INET"} for a module constant and {"pattern": {"len", "seed"}} for
-// deterministic bytes. Each recorded step is {"result": tagged} or {"error": {...}}.
+// deterministic bytes. Each recorded step is {"result": tagged} or {"error": {...}}; a result
+// {"regex": r} stands for an answer that varies between runs: a string or bytes (read as
+// latin-1) that r matches (a random name).
 //
 // What differs between runs is replaced by numbered placeholders, numbered by first appearance
 // within a scenario, on both sides alike: the int results of fileno()/detach() ({"fd": n}),
@@ -107,6 +109,10 @@ function matches(actual, expected) {
   if ("tuple" in expected) {
     return Array.isArray(actual) && actual.length === expected.tuple.length && actual.every((a, i) => matches(a, expected.tuple[i]));
   }
+  if ("regex" in expected) {
+    const text = actual instanceof Uint8Array ? String.fromCharCode(...actual) : actual;
+    return typeof text === "string" && new RegExp(expected.regex).test(text);
+  }
   if ("port" in expected || "fd" in expected || "object" in expected) {
     return actual instanceof Placeholder && JSON.stringify(actual.tagged) === JSON.stringify(expected);
   }
@@ -143,6 +149,7 @@ function show(t) {
   if ("ref" in t) return t.ref;
   if ("const" in t) return t.const;
   if ("pattern" in t) return `pattern(${t.pattern.len}, seed=${t.pattern.seed})`;
+  if ("regex" in t) return `<matching /${t.regex}/>`;
   const s = "bytes" in t ? bytesRepr(t.bytes) : repr(t);
   return s.length > 200 ? `${s.slice(0, 200)}… (${s.length} characters)` : s;
 }
