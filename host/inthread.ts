@@ -18,7 +18,7 @@
 // worker's handles (its Node sockets stay there, idle, until close).
 
 import { EAGAIN, EINVAL } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, StreamSocket, TCP_CLOSE } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, StreamSocket, TCP_CLOSE, entryReady } from "./kernel/index.js";
 import { AF_UNIX, writeSockAddr } from "./sockaddr.js";
 import type { PollReport, PollRequest } from "./types.js";
 
@@ -241,14 +241,15 @@ export class InThreadStreams {
   }
 
   /** The report of the request's entries `at` (its in-thread handles) into `report`; true when
-   * one of them is ready (NodeHost.pollNow's test). */
+   * one of them is ready (host/kernel/poll.ts entryReady). */
   pollInto(req: PollRequest, at: number[], report: PollReport): boolean {
     let ready = false;
     for (const i of at) {
       const h = req.handles[i];
-      const mask = (report.masks[i] = this.poll(h));
-      const w = (report.wakes[i] = this.wakes(h, req.events[i]));
-      if ((mask & req.events[i]) !== 0 && (req.since === null || req.since[i] !== w)) ready = true;
+      const mask = this.poll(h);
+      report.wakes[i] = this.wakes(h, req.events[i]);
+      report.masks[i] = mask;
+      if (entryReady(req, report, i)) ready = true;
     }
     return ready;
   }

@@ -16,7 +16,7 @@ import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, someReady } from "./kernel/index.js";
 import {
   Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
   type Source, type Waiter,
@@ -187,10 +187,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** The report when some handle is ready, else null. */
   private pollNow(req: PollRequest): PollReport | null {
     const r = this.pollReport(req);
-    for (let i = 0; i < req.handles.length; i++) {
-      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
-    }
-    return null;
+    return someReady(req, r) ? r : null;
   }
 
   private pollReport(req: PollRequest): PollReport {

@@ -7,6 +7,7 @@ import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EM
 import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
 import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
+import { someReady } from "../kernel/poll.js";
 import { ANY4, ANY6, canonicalIp, isAny, isLoopback, isV4 } from "./addr.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Random } from "./random.js";
@@ -187,10 +188,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** The report when some handle is ready, else null. */
   private pollNow(req: PollRequest): PollReport | null {
     const r = this.pollReport(req);
-    for (let i = 0; i < req.handles.length; i++) {
-      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
-    }
-    return null;
+    return someReady(req, r) ? r : null;
   }
 
   private pollReport(req: PollRequest): PollReport {
