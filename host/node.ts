@@ -16,7 +16,7 @@ import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, someReady } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, someReady, wakesFor } from "./kernel/index.js";
 import {
   Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
   type Source, type Waiter,
@@ -35,10 +35,6 @@ import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
 
-/** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
- * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
-const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
-const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
@@ -202,7 +198,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       masks[i] = this.poll(req.handles[i]);
       const ev = req.events[i];
-      wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+      wakes[i] = wakesFor(e, ev);
     }
     return { masks, wakes };
   }

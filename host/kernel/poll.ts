@@ -82,6 +82,22 @@ export function datagramPoll(s: PollState, writable: boolean): number {
   return mask;
 }
 
+/** The poll(2) bits a wake-up for reading concerns (POLLIN, POLLPRI, POLLRDNORM, POLLRDBAND,
+ * POLLHUP, POLLERR, POLLRDHUP), and for writing (POLLOUT, POLLWRNORM, POLLWRBAND, POLLERR). */
+const POLLIN_SET = POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR | POLLRDHUP;
+const POLLOUT_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
+
+/** A socket's counts of wake-ups, per direction (edge-triggered epoll compares them). */
+export interface WakeCounts {
+  readWakes: number;
+  writeWakes: number;
+}
+
+/** The wake-ups of `s` that concern a wait for `events`. */
+export function wakesFor(s: WakeCounts, events: number): number {
+  return ((events & POLLIN_SET ? s.readWakes : 0) + (events & POLLOUT_SET ? s.writeWakes : 0)) | 0;
+}
+
 /** Whether entry `i` of a poll(2)-style request is ready in `report`: its mask meets its
  * events and, for an edge-triggered wait (`since`), a wake-up came after the one it saw. */
 export function entryReady(req: PollRequest, report: PollReport, i: number): boolean {
