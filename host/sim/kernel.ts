@@ -39,7 +39,6 @@ const UNPRIVILEGED_PORT_START = 1024;
 
 type InetSock = TcpSock | UdpSock;
 
-
 /** The world a kernel lives in: the network, its host's entry, its clock and port stream. */
 export interface KernelEnv {
   net: Network;
