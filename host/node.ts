@@ -478,45 +478,41 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         opts.localPort = local.port;
         this.dropServer(e);
       }
-      const s = new net.Socket({ allowHalfOpen: true });
-      this.attachStream(e, s);
-      const failed = (err: unknown) => {
-        e.k!.failed(errnoOf(err));
-        done(err);
-      };
-      s.once("connect", () => {
-        s.removeListener("error", failed);
-        // Closed while connecting: the connection is no one's.
-        if (e.stream !== s) return;
-        e.k!.established();
+      const s = this.connectStream(e, done, () => {
         // Only a connection to a listener of this process can have its peer here.
         if (this.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
-        done();
       });
-      s.once("error", failed);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
+  /** A new stream for `e`'s connect: the kernel hears how it ends, `done` settles the connect,
+   * `onConnected` runs first when it succeeds. */
+  private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
+    const s = new net.Socket({ allowHalfOpen: true });
+    this.attachStream(e, s);
+    const failed = (err: unknown) => {
+      e.k!.failed(errnoOf(err));
+      done(err);
+    };
+    s.once("connect", () => {
+      s.removeListener("error", failed);
+      // Closed while connecting: the connection is no one's.
+      if (e.stream !== s) return;
+      e.k!.established();
+      onConnected();
+      done();
+    });
+    s.once("error", failed);
+    return s;
+  }
+
   private connectUnix(e: Entry, path: string): number {
     e.k!.connecting();
     return this.start(e, (done) => {
-      const s = new net.Socket({ allowHalfOpen: true });
-      this.attachStream(e, s);
+      const s = this.connectStream(e, done, () => {});
       e.unixRemote = path;
-      const failed = (err: unknown) => {
-        e.k!.failed(errnoOf(err));
-        done(err);
-      };
-      s.once("connect", () => {
-        s.removeListener("error", failed);
-        // Closed while connecting: the connection is no one's.
-        if (e.stream !== s) return;
-        e.k!.established();
-        done();
-      });
-      s.once("error", failed);
       s.connect({ path: nodePipePath(path) });
     });
   }
