@@ -10,6 +10,11 @@
 //   bulk       TCP, a warm-up, a barrier, then BULK bytes in 64 KiB chunks (sendall → recv_into)
 //   udp        64-byte datagrams, sendto → recvfrom → sendto back: round trips per second, p99
 //   connect    connect + accept + close, one after another: connections per second
+//   pingpong-x, bulk-x  as pingpong and bulk, with the far end in another process (raw node:net,
+//              bench/socket_peer.mjs): only the client differs between contenders. With both
+//              ends in one process pysocket queues a send's bytes on the peer within the send,
+//              as Linux's loopback does, and no longer has them carried by Node too, so pingpong
+//              and bulk measure that path; these two measure the network path.
 // Each round runs every contender once, in an order that rotates from round to round, so that
 // all of them meet the machine's load as it comes and goes; the table quotes medians over rounds.
 // Speed targets are printed as PASS/MISS and never change the exit status; a contender that fails
@@ -132,23 +137,8 @@ async function pyPingPong(socket, n) {
     }
   })();
   served.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-  const msg = message();
-  const back = new Uint8Array(MSG);
-  const lat = new Float64Array(n);
   try {
-    for (let i = 0; i < WARM_RT; i++) {
-      await cli.sendall(msg);
-      await pyRecvExactly(cli, back);
-    }
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const s = performance.now();
-      await cli.sendall(msg);
-      await pyRecvExactly(cli, back);
-      lat[i] = performance.now() - s;
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return { seconds, p99: p99(lat) / 1000 };
+    return await pyRoundTrips(cli, n);
   } finally {
     cli.close();
     await served;
@@ -268,6 +258,64 @@ async function timeConnects(one, n) {
   return { seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The ping-pong client's loop over connected socket `cli`: WARM_RT, then n timed round trips. */
+async function pyRoundTrips(cli, n) {
+  const msg = message();
+  const back = new Uint8Array(MSG);
+  const lat = new Float64Array(n);
+  for (let i = 0; i < WARM_RT; i++) {
+    await cli.sendall(msg);
+    await pyRecvExactly(cli, back);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await cli.sendall(msg);
+    await pyRecvExactly(cli, back);
+    lat[i] = performance.now() - s;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, p99: p99(lat) / 1000 };
+}
+
+async function pyConnected(socket, port) {
+  const cli = track(socket.socket(socket.AF_INET, socket.SOCK_STREAM));
+  await cli.connect([HOST, port]);
+  cli.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  return cli;
+}
+
+async function pyPingPongX(socket, port, n) {
+  const cli = await pyConnected(socket, port);
+  try {
+    return await pyRoundTrips(cli, n);
+  } finally {
+    cli.close();
+  }
+}
+
+/** `total` bytes to the sink in CHUNK pieces after its 8-byte announcement; resolves on its ack. */
+async function pySink(cli, total) {
+  const head = new Uint8Array(8);
+  new DataView(head.buffer).setBigUint64(0, BigInt(total), true);
+  await cli.sendall(head);
+  const data = new Uint8Array(CHUNK).fill(0x78);
+  for (let sent = 0; sent < total; sent += CHUNK) await cli.sendall(data);
+  await pyRecvExactly(cli, new Uint8Array(1));
+}
+
+async function pyBulkX(socket, port, warm, total) {
+  const cli = await pyConnected(socket, port);
+  try {
+    await pySink(cli, warm);
+    const t0 = performance.now();
+    await pySink(cli, total);
+    return { seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    cli.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Raw node:net and node:dgram doing the same work the way Node code does it.
 
@@ -285,9 +333,8 @@ async function nodeTcpPair() {
   return [cli, conn];
 }
 
-async function nodePingPong(n) {
-  const [cli, conn] = await nodeTcpPair();
-  conn.on("data", (d) => conn.write(d));
+/** The ping-pong client's loop over connected stream `cli`, as events: WARM_RT, then n timed. */
+async function nodeRoundTrips(cli, n) {
   const msg = Buffer.from(message());
   const lat = new Float64Array(n);
   const all = WARM_RT + n;
@@ -311,9 +358,15 @@ async function nodePingPong(n) {
   });
   s = performance.now();
   cli.write(msg);
+  const end = await done;
+  return { seconds: (end - t0) / 1000, p99: p99(lat) / 1000 };
+}
+
+async function nodePingPong(n) {
+  const [cli, conn] = await nodeTcpPair();
+  conn.on("data", (d) => conn.write(d));
   try {
-    const end = await done;
-    return { seconds: (end - t0) / 1000, p99: p99(lat) / 1000 };
+    return await nodeRoundTrips(cli, n);
   } finally {
     cli.destroy();
     conn.destroy();
@@ -395,6 +448,47 @@ async function nodeUdp(n) {
   }
 }
 
+async function nodeConnected(port) {
+  const cli = track(net.connect({ host: HOST, port, noDelay: true }));
+  await once(cli, "connect");
+  return cli;
+}
+
+async function nodePingPongX(port, n) {
+  const cli = await nodeConnected(port);
+  try {
+    return await nodeRoundTrips(cli, n);
+  } finally {
+    cli.destroy();
+  }
+}
+
+async function nodeBulkX(port, warm, total) {
+  const cli = await nodeConnected(port);
+  const data = Buffer.alloc(CHUNK, 0x78);
+  const sink = async (bytes) => {
+    const acked = new Promise((resolve, reject) => {
+      cli.once("data", resolve);
+      cli.once("error", reject);
+    });
+    const head = Buffer.alloc(8);
+    head.writeBigUInt64LE(BigInt(bytes));
+    cli.write(head);
+    for (let sent = 0; sent < bytes; sent += CHUNK) {
+      if (!cli.write(data)) await once(cli, "drain");
+    }
+    await acked;
+  };
+  try {
+    await sink(warm);
+    const t0 = performance.now();
+    await sink(total);
+    return { seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    cli.destroy();
+  }
+}
+
 async function nodeConnect(n) {
   const server = track(net.createServer());
   server.listen(0, HOST);
@@ -457,12 +551,26 @@ async function startCPython() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The far end of the cross-process workloads (bench/socket_peer.mjs), one process per run. */
+async function startPeer() {
+  if (ONLY && !ONLY.some((w) => w.endsWith("-x"))) return null;
+  const script = fileURLToPath(new URL("./socket_peer.mjs", import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) {
+    console.log("cross-process peer: skipped (it exited without an answer)");
+    return null;
+  }
+  return { ...JSON.parse(first.value), close: () => child.stdin.end() };
+}
+
 /** A second build of pysocket to race against this one (PYSOCKET_B=path/to/dist/src/index.js),
  * for measuring a change: its column is "pysocket B" and its ratios are also against raw node. */
 const pysocketB = process.env.PYSOCKET_B ? await import(pathToFileURL(process.env.PYSOCKET_B).href) : null;
 
 /** Each workload: its contenders and how a round's result becomes the figures in the table. */
-function workloads(py) {
+function workloads(py, peer) {
   const rt = (n) => (r) => ({ rate: n / r.seconds, p99: r.p99 * 1e6 });
   const mib = (r) => ({ rate: BULK / r.seconds / (1024 * 1024) });
   const perSec = (n) => (r) => ({ rate: n / r.seconds });
@@ -492,11 +600,22 @@ function workloads(py) {
     },
     {
       name: "connect", title: `connect + accept + close, ${CONNECT_N} connections`,
-      unit: "connections/s", target: 0.8, figures: perSec(CONNECT_N),
+      unit: "connections/s", target: 0.9, figures: perSec(CONNECT_N),
       ...both((m) => pyConnect(m, CONNECT_N)), node: () => nodeConnect(CONNECT_N),
       cpython: py && (() => py.run(`connect ${CONNECT_N}`)),
     },
   ];
+  if (peer) {
+    list.push({
+      name: "pingpong-x", title: `TCP ping-pong as pingpong, against an echo server in another process (raw node:net)`,
+      unit: "round trips/s", latency: true, target: 0.8, figures: rt(PINGPONG_N),
+      ...both((m) => pyPingPongX(m, peer.echo, PINGPONG_N)), node: () => nodePingPongX(peer.echo, PINGPONG_N),
+    }, {
+      name: "bulk-x", title: `bulk TCP as bulk, into a sink in another process (raw node:net)`,
+      unit: "MiB/s", target: 0.85, figures: mib,
+      ...both((m) => pyBulkX(m, peer.sink, BULK_WARM, BULK)), node: () => nodeBulkX(peer.sink, BULK_WARM, BULK),
+    });
+  }
   return ONLY ? list.filter((w) => ONLY.includes(w.name)) : list;
 }
 
@@ -530,13 +649,14 @@ const ratio = (a, b) => (a && b ? a / b : NaN);
 
 const started = performance.now();
 const py = await startCPython();
+const peer = await startPeer();
 console.log(`pysocket socket benchmark: node ${process.version}${py ? `, CPython ${py.python}` : ""}, ` +
   `${ROUNDS} rounds per workload, contenders alternating; medians over rounds`);
 if (BULK !== 256 * 1024 * 1024) console.log(`bulk size: ${BULK / 1048576} MiB per round (BULK_MIB)`);
 if (pysocketB) console.log(`pysocket B: ${process.env.PYSOCKET_B}`);
 const results = [];
 try {
-  for (const w of workloads(py)) {
+  for (const w of workloads(py, peer)) {
     const t = performance.now();
     const { out, errors } = await measure(w);
     results.push({ w, out, errors });
@@ -546,6 +666,7 @@ try {
   }
 } finally {
   py?.close();
+  peer?.close();
 }
 
 const cols = [["workload", 10], ["metric", 15], ["pysocket", 9], ["node", 9], ["CPython", 9], ["py/node", 8], ["py/CPython", 10], ["thin", 9], ["thin/node", 9]];

@@ -18,7 +18,7 @@
 // worker's handles (its Node sockets stay there, idle, until close).
 
 import { EAGAIN, EINVAL } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, StreamSocket, TCP_CLOSE } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, StreamSocket, TCP_CLOSE, entryReady, wakesFor } from "./kernel/index.js";
 import { AF_UNIX, writeSockAddr } from "./sockaddr.js";
 import type { PollReport, PollRequest } from "./types.js";
 
@@ -32,9 +32,6 @@ export const LOCAL_BASE = 1 << 30;
  * Node host's pairs takes before it (its send buffer, 4 MiB, then its receive queue's 4 MiB). */
 const CAPACITY = 8 << 20;
 
-// Which readiness events count as each interest's wake-up (host/node.ts's POLLIN_SET, POLLOUT_SET).
-const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
-const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 /** One end of an in-thread stream. */
 class End {
@@ -231,7 +228,7 @@ export class InThreadStreams {
   wakes(h: number, events: number): number {
     const e = this.ends.get(h);
     if (!e) return 0;
-    return ((events & POLLIN_SET ? e.readWakes : 0) + (events & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+    return wakesFor(e, events);
   }
 
   /** Sleeps `timeout` seconds (< 0: for ever), as a wait on ends nobody else can change does. */
@@ -241,14 +238,15 @@ export class InThreadStreams {
   }
 
   /** The report of the request's entries `at` (its in-thread handles) into `report`; true when
-   * one of them is ready (NodeHost.pollNow's test). */
+   * one of them is ready (host/kernel/poll.ts entryReady). */
   pollInto(req: PollRequest, at: number[], report: PollReport): boolean {
     let ready = false;
     for (const i of at) {
       const h = req.handles[i];
-      const mask = (report.masks[i] = this.poll(h));
-      const w = (report.wakes[i] = this.wakes(h, req.events[i]));
-      if ((mask & req.events[i]) !== 0 && (req.since === null || req.since[i] !== w)) ready = true;
+      const mask = this.poll(h);
+      report.wakes[i] = this.wakes(h, req.events[i]);
+      report.masks[i] = mask;
+      if (entryReady(req, report, i)) ready = true;
     }
     return ready;
   }

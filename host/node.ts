@@ -16,10 +16,10 @@ import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, someReady, wakesFor } from "./kernel/index.js";
 import {
-  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, nodePipePath, unixError,
-  type Waiter,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
+  type Source, type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
 import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
@@ -35,10 +35,6 @@ import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
 
-/** The poll(2) bits a wake-up for reading (writing) concerns: POLLIN, POLLPRI, POLLRDNORM,
- * POLLRDBAND, POLLHUP, POLLERR and POLLRDHUP (POLLOUT, POLLWRNORM, POLLWRBAND and POLLERR). */
-const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
-const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
   private entries = new Map<number, Entry>();
@@ -52,12 +48,29 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private reservations = new Map<string, Entry>();
   /** The socket each Node listener serves (a reservation can change hands). */
   private owners = new Map<net.Server, Entry>();
+  /** Each listening Node server's address, once known: it never changes, so Node (a
+   * getsockname(2)) is asked once per listener. */
+  private addresses = new WeakMap<net.Server, net.AddressInfo>();
+
+  private serverAddress(server: net.Server): net.AddressInfo | null {
+    let a = this.addresses.get(server);
+    if (a === undefined) {
+      a = (server.address() as net.AddressInfo | null) ?? undefined;
+      if (a === undefined) return null;
+      this.addresses.set(server, a);
+    }
+    return a;
+  }
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
   private readonly pairTag = Math.random().toString(36).slice(2, 10);
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
+  /** The bytes of the sock_send under way, or the destination of the sock_recv under way, when
+   * the caller hands them over here rather than through the core's memory (src/socket.ts
+   * DirectBytes): a copy fewer each way. Set only for the length of one syscall. */
+  readonly direct: { src: Uint8Array | null; dst: Uint8Array | null } = { src: null, dst: null };
 
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -74,22 +87,29 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   wait(h: number, interest: number, timeout: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => this.whenReady(h, interest, timeout, resolve));
+  }
+
+  /** As wait, calling `cb` rather than resolving a Promise (src/sockcall.ts's driver). `cb` may
+   * run inside a syscall that wakes the socket: it must only schedule its work. */
+  whenReady(h: number, interest: number, timeout: number, cb: (ready: boolean) => void): void {
     const e = this.entries.get(h);
-    if (!e) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const list = interest === READ ? e.readers : e.writers;
-      const w: Waiter = { resolve, timer: null };
-      if (timeout >= 0) {
-        w.timer = after(timeout, () => {
-          const i = list.indexOf(w);
-          if (i >= 0) list.splice(i, 1);
-          e.updateRef();
-          resolve(false);
-        });
-      }
-      list.push(w);
-      e.updateRef();
-    });
+    if (!e) {
+      queueMicrotask(() => cb(true));
+      return;
+    }
+    const list = interest === READ ? (e.readers ??= []) : (e.writers ??= []);
+    const w: Waiter = { resolve: cb, timer: null };
+    if (timeout >= 0) {
+      w.timer = after(timeout, () => {
+        const i = list.indexOf(w);
+        if (i >= 0) list.splice(i, 1);
+        e.updateRef();
+        cb(false);
+      });
+    }
+    list.push(w);
+    e.updateRef();
   }
 
   /** Resolves once Node has handed the kernel every byte that sends accepted, on open and closed
@@ -136,7 +156,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         done = true;
         clearTimeout(timer);
         clearInterval(timer);
-        for (const e of entries) e.pollers.delete(onWake);
+        for (const e of entries) e.pollers?.delete(onWake);
         resolve(r);
       };
       // A wake-up is looked at after the I/O callbacks of this turn of the event loop, so that
@@ -156,17 +176,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const timer = req.timeout > 0
         ? setTimeout(() => finish(this.pollReport(req)), req.timeout * 1000)
         : setInterval(() => {}, 1 << 30);
-      for (const e of entries) e.pollers.add(onWake);
+      for (const e of entries) (e.pollers ??= new Set()).add(onWake);
     });
   }
 
   /** The report when some handle is ready, else null. */
   private pollNow(req: PollRequest): PollReport | null {
     const r = this.pollReport(req);
-    for (let i = 0; i < req.handles.length; i++) {
-      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
-    }
-    return null;
+    return someReady(req, r) ? r : null;
   }
 
   private pollReport(req: PollRequest): PollReport {
@@ -181,7 +198,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       masks[i] = this.poll(req.handles[i]);
       const ev = req.events[i];
-      wakes[i] = ((ev & POLLIN_SET ? e.readWakes : 0) + (ev & POLLOUT_SET ? e.writeWakes : 0)) | 0;
+      wakes[i] = wakesFor(e, ev);
     }
     return { masks, wakes };
   }
@@ -274,7 +291,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
       this.attachStream(b, c);
       b.linking = false;
-      for (const data of b.early.splice(0)) c.write(data);
+      for (const data of b.early ?? []) c.write(data);
+      b.early = null;
       if (b.k!.shutdown & SEND_SHUTDOWN) c.end();
       c.resume();
       b.wakeAll();
@@ -406,7 +424,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         return;
       }
       c.unref();
-      e.backlog.push(c);
+      (e.backlog ??= []).push(c);
       e.wake(READ);
     });
     e.adopt(server);
@@ -460,45 +478,41 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         opts.localPort = local.port;
         this.dropServer(e);
       }
-      const s = new net.Socket({ allowHalfOpen: true });
-      this.attachStream(e, s);
-      const failed = (err: unknown) => {
-        e.k!.failed(errnoOf(err));
-        done(err);
-      };
-      s.once("connect", () => {
-        s.removeListener("error", failed);
-        // Closed while connecting: the connection is no one's.
-        if (e.stream !== s) return;
-        e.k!.established();
+      const s = this.connectStream(e, done, () => {
         // Only a connection to a listener of this process can have its peer here.
-        if (this.listensOn(addr.port)) this.register(e);
-        done();
+        if (this.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
       });
-      s.once("error", failed);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
+  /** A new stream for `e`'s connect: the kernel hears how it ends, `done` settles the connect,
+   * `onConnected` runs first when it succeeds. */
+  private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
+    const s = new net.Socket({ allowHalfOpen: true });
+    this.attachStream(e, s);
+    const failed = (err: unknown) => {
+      e.k!.failed(errnoOf(err));
+      done(err);
+    };
+    s.once("connect", () => {
+      s.removeListener("error", failed);
+      // Closed while connecting: the connection is no one's.
+      if (e.stream !== s) return;
+      e.k!.established();
+      onConnected();
+      done();
+    });
+    s.once("error", failed);
+    return s;
+  }
+
   private connectUnix(e: Entry, path: string): number {
     e.k!.connecting();
     return this.start(e, (done) => {
-      const s = new net.Socket({ allowHalfOpen: true });
-      this.attachStream(e, s);
+      const s = this.connectStream(e, done, () => {});
       e.unixRemote = path;
-      const failed = (err: unknown) => {
-        e.k!.failed(errnoOf(err));
-        done(err);
-      };
-      s.once("connect", () => {
-        s.removeListener("error", failed);
-        // Closed while connecting: the connection is no one's.
-        if (e.stream !== s) return;
-        e.k!.established();
-        done();
-      });
-      s.once("error", failed);
       s.connect({ path: nodePipePath(path) });
     });
   }
@@ -526,25 +540,39 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return e.k ? e.k.takeError() : udpError(e);
   }
 
-  private register(e: Entry): void {
+  /** Files connection `e` by its ports, and pairs it with its other end if that is here too.
+   * `remote`: the address it connected to, `local` the one it was accepted on, where known
+   * (Node would ask getpeername(2) and getsockname(2)). */
+  private register(e: Entry, remote?: Source, local?: Source): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    e.remote = { address: s.remoteAddress!, port: s.remotePort! };
-    e.key = s.localPort! * 65536 + s.remotePort!;
-    e.peerKey = s.remotePort! * 65536 + s.localPort!;
+    e.remote = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
+    const port = e.remote.port;
+    const localPort = local ? local.port : s.localPort!;
+    e.key = localPort * 65536 + port;
+    e.peerKey = port * 65536 + localPort;
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, s.localAddress) && sameEndpoint(peer.stream?.localAddress, s.remoteAddress)) {
+    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
       e.peer = peer;
       peer.peer = e;
     }
   }
 
+  /** The local address of a connection accepted by listener `e`, when the listener's own says
+   * it (not a wildcard). */
+  private acceptedOn(e: Entry): Source | undefined {
+    const a = e.server ? this.serverAddress(e.server) : null;
+    if (!a || a.address === "0.0.0.0" || a.address === "::") return undefined;
+    return { address: a.address, port: a.port };
+  }
+
   /** Whether a listener of this process serves TCP port `port`. */
   private listensOn(port: number): boolean {
     for (const [server, e] of this.owners) {
-      if (e.listening && (server.address() as net.AddressInfo | null)?.port === port) return true;
+      if (!e.listening) continue;
+      if (this.serverAddress(server)?.port === port) return true;
     }
     return false;
   }
@@ -555,7 +583,6 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.peer = null;
     e.sent = 0;
     e.got = 0;
-    e.skip = 0;
   }
 
   /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
@@ -566,7 +593,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private accept(e: Entry): number {
-    const c = e.backlog.shift();
+    const c = e.backlog?.shift();
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
@@ -580,23 +607,37 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     this.attachStream(n, c);
     // Its peer can be here only if a socket of this process connected to one of its listeners
     // (those register themselves); otherwise Node is not asked for the addresses at all.
-    if (this.connections.size > 0) this.register(n);
+    if (this.connections.size > 0) this.register(n, undefined, this.acceptedOn(e));
     if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
   }
 
+  /** Where the bytes of a recv go: the caller's own buffer, or the core's memory at `buf`. */
+  private recvTarget(buf: number, len: number): Uint8Array {
+    const dst = this.direct.dst;
+    if (dst === null) return this.mem().subarray(buf, buf + len);
+    return dst.length === len ? dst : dst.subarray(0, len);
+  }
+
+  /** The bytes of a send: the caller's own, or those in the core's memory at `buf`. */
+  private sendSource(buf: number, len: number): Uint8Array {
+    const src = this.direct.src;
+    if (src === null) return this.mem().subarray(buf, buf + len);
+    return src.length === len ? src : src.subarray(0, len);
+  }
+
   private recv(e: Entry, buf: number, len: number, flags: number, sa: number): number {
-    if (e.d) return recvDatagram(e, this.mem(), buf, len, flags, sa);
+    if (e.d) return recvDatagram(e, this.recvTarget(buf, len), this.mem(), flags, sa);
     const k = e.k!;
-    const r = k.recv(this.mem().subarray(buf, buf + len), flags);
+    const r = k.recv(this.recvTarget(buf, len), flags);
     if (r > 0 && (flags & MSG_PEEK) === 0 && e.stream?.isPaused() && k.queued < RECV_HIGH_WATER / 2) e.stream.resume();
     return r;
   }
 
   private send(e: Entry, buf: number, len: number, sa: number): number {
-    if (e.d) return sendDatagram(e, this.mem(), buf, len, sa);
+    if (e.d) return sendDatagram(e, this.sendSource(buf, len), this.mem(), sa);
     const k = e.k!;
     const s = e.stream;
     // A write the peer's reset refused fails inside write() (libuv tries it at once): the
@@ -608,22 +649,24 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const room = SEND_HIGH_WATER - (s ? s.writableLength : 0);
     if (room <= 0) return -EAGAIN;
     const n = Math.min(len, room);
-    const data = Buffer.from(this.mem().subarray(buf, buf + n));
+    const src = this.sendSource(buf, n);
     const p = e.direct();
-    if (p) {
-      p.skip += n;
-      p.deliver(data);
-    }
     e.sent += n;
-    if (!s) {
-      e.early.push(data);
+    if (p) {
+      // Queued on the peer in this process within the send: Node need not carry them too.
+      p.deliver(copyOf(src));
+    } else if (!s) {
+      (e.early ??= []).push(copyOf(src));
       return n;
-    }
-    s.write(data);
-    if (s.errored) {
-      transportError(e, errnoOf(s.errored));
-      const late = k.sendError();
-      if (late < 0) return late;
+    } else {
+      const copy = new SendCopy(src);
+      s.write(copy.data, copy.done);
+      if (s.writableLength === 0 && !s.errored) copy.done();
+      if (s.errored) {
+        transportError(e, errnoOf(s.errored));
+        const late = k.sendError();
+        if (late < 0) return late;
+      }
     }
     // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
     // CLOSE_WAIT), within the send.
@@ -675,7 +718,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!e) return POLLNVAL;
     if (e.d) return e.d.poll(true);
     const k = e.k!;
-    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog.length : 0);
+    if (k.state === TCP_LISTEN) return k.poll(false, e.listening ? e.backlog?.length ?? 0 : 0);
     const s = e.stream;
     const writable = s ? !s.destroyed && s.writableLength < SEND_HIGH_WATER : true;
     return k.poll(writable);
@@ -690,8 +733,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const r = k.shut(how);
     if (r.disconnect && listening) {
       e.listening = false;
-      for (const c of e.backlog) c.resetAndDestroy();
-      e.backlog = [];
+      for (const c of e.backlog ?? []) c.resetAndDestroy();
+      e.backlog = null;
     } else if (r.disconnect) {
       // tcp_disconnect in SYN_SENT: the connect fails with ECONNRESET.
       if (e.stream) abort(e.stream);
@@ -758,11 +801,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     }
     this.unlink(e);
     this.dropServer(e);
-    for (const c of e.backlog) c.resetAndDestroy();
+    for (const c of e.backlog ?? []) c.resetAndDestroy();
     if (e.udp) e.udp.close();
     e.stream = null;
     e.udp = null;
-    e.backlog = [];
+    e.backlog = null;
     e.wakeAll();
     return 0;
   }

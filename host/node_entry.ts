@@ -21,6 +21,66 @@ export const SEND_HIGH_WATER = 4 * 1024 * 1024;
 
 export const EMPTY = new Uint8Array(0);
 
+/** A copy of `src` in memory nobody writes again, as a plain Uint8Array: Buffer.allocUnsafe
+ * skips the zero fill that Buffer.from and slice pay (and pools small sizes), and the kernel's
+ * queue slices plain Uint8Arrays several times faster than Buffers (Buffer#subarray is JS). */
+export function copyOf(src: Uint8Array): Uint8Array {
+  const b = Buffer.allocUnsafe(src.length);
+  const u = new Uint8Array(b.buffer, b.byteOffset, src.length);
+  u.set(src);
+  return u;
+}
+
+/** Send buffers Node has written, by length, for the next sends of that length: a 64 KiB copy
+ * into fresh memory costs several times one into memory in use (page faults, and the garbage
+ * collections that churning external memory brings on), which is most of a bulk send's cost. */
+const spare = new Map<number, Uint8Array[]>();
+/** Sends shorter than this are copied into Node's buffer pool instead (Buffer.allocUnsafe). */
+const SPARE_MIN = 16 * 1024;
+/** The most bytes kept spare, over all lengths. */
+const SPARE_BYTES = 8 * 1024 * 1024;
+let spareBytes = 0;
+
+/** A copy of a send's bytes for Node to write, whose memory goes back to the spares once Node
+ * is done with it: when the write completes (its callback; not after a failure, as Node may
+ * still hold the bytes), or at once when Node wrote it all within write() (see done). */
+export class SendCopy {
+  readonly data: Uint8Array;
+  private back: boolean;
+
+  constructor(src: Uint8Array) {
+    const n = src.length;
+    const reused = n < SPARE_MIN ? undefined : spare.get(n)?.pop();
+    if (reused) {
+      spareBytes -= n;
+      reused.set(src);
+      this.data = reused;
+    } else {
+      this.data = copyOf(src);
+    }
+    // Small copies live in Node's shared pool (copyOf): nothing to give back.
+    this.back = n < SPARE_MIN;
+  }
+
+  /** The write's callback. Also called by the sender when the stream has nothing queued right
+   * after write(): libuv then wrote every byte within the call and holds none of them. */
+  readonly done = (err?: Error | null): void => {
+    if (this.back || err) return;
+    this.back = true;
+    const n = this.data.length;
+    if (spareBytes + n > SPARE_BYTES) return;
+    spareBytes += n;
+    const l = spare.get(n);
+    if (l) l.push(this.data);
+    else spare.set(n, [this.data]);
+  };
+}
+
+/** A Buffer from Node, seen as a plain Uint8Array (see copyOf). */
+export function plain(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
 /** A datagram's source, as Node reports it. */
 export interface Source {
   address: string;
@@ -30,6 +90,23 @@ export interface Source {
 export interface Waiter {
   resolve(ready: boolean): void;
   timer: Deadline | null;
+}
+
+/** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
+ * waits on them again by then: a request/response loop waits again within microseconds, and
+ * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
+const idle = new Set<Entry>();
+let sweeping = false;
+
+function letGoLater(e: Entry): void {
+  idle.add(e);
+  if (sweeping) return;
+  sweeping = true;
+  setImmediate(() => {
+    sweeping = false;
+    for (const x of idle) if ((x.readers?.length ?? 0) + (x.writers?.length ?? 0) === 0 && x.refd !== false) x.setRef(false);
+    idle.clear();
+  });
 }
 
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
@@ -43,11 +120,14 @@ export class Entry {
   // TCP: the listener (a bind reservation until `listening`), or the connection.
   server: net.Server | null = null;
   listening = false;
-  backlog: net.Socket[] = [];
+  /** Accepted connections not yet taken by accept() (a listener only). */
+  backlog: net.Socket[] | null = null;
   stream: net.Socket | null = null;
   // UDP.
   udp: dgram.Socket | null = null;
   udpBound = false;
+  /** The callback of every send on `udp` (node_udp.ts udpSocket). */
+  udpSent: ((err: Error | null) => void) | null = null;
   /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
   shared: { address: string; port: number } | null = null;
   /** The last datagram source written and destination read (see writeSource). */
@@ -59,7 +139,7 @@ export class Entry {
   refusalsReported = 0;
   /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
   linking = false;
-  early: Buffer[] = [];
+  early: Uint8Array[] | null = null;
   pairing: net.Server | null = null;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
@@ -75,17 +155,18 @@ export class Entry {
   /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
    * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
   peer: Entry | null = null;
-  /** Bytes this end has sent, and bytes it has queued for reading from its peer; `skip`: bytes
-   * queued directly that Node's stream still brings and that are dropped when they come. */
+  /** Bytes this end has sent, and bytes it has queued for reading from its peer (Node carries
+   * only the bytes that were not queued on the peer directly, so the two meet once Node has
+   * delivered those). */
   sent = 0;
   got = 0;
-  skip = 0;
   /** The peer's address, kept for getpeername after Node's handle is gone. */
   remote: Source | null = null;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
-  readers: Waiter[] = [];
-  writers: Waiter[] = [];
+  // Made on first use, as most of these records are idle connections (memory per connection).
+  readers: Waiter[] | null = null;
+  writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
   /** `options` is also another socket's (an accepted socket's inherited record). */
   optionsShared = false;
@@ -101,25 +182,23 @@ export class Entry {
     return this.options?.get((level << 16) | name) ?? 0;
   }
 
-  /** The Node handles that keep the event loop alive while someone waits on this socket. */
-  handles(): Array<{ ref(): unknown; unref(): unknown }> {
-    const hs: Array<{ ref(): unknown; unref(): unknown }> = [];
-    if (this.server) hs.push(this.server);
-    if (this.stream) hs.push(this.stream);
-    if (this.udp) hs.push(this.udp);
-    if (this.pairing) hs.push(this.pairing);
-    return hs;
+  updateRef(): void {
+    const waiting = (this.readers?.length ?? 0) + (this.writers?.length ?? 0) > 0;
+    if (waiting === this.refd) return;
+    if (waiting) this.setRef(true);
+    else letGoLater(this);
   }
 
-  updateRef(): void {
-    const waiting = this.readers.length + this.writers.length > 0;
-    if (waiting === this.refd) return;
-    this.refd = waiting;
-    for (const h of this.handles()) {
-      if (waiting) h.ref();
+  /** Refs or unrefs the Node handles that keep the event loop alive while someone waits. */
+  setRef(on: boolean): void {
+    this.refd = on;
+    for (const h of [this.server, this.stream, this.udp, this.pairing]) {
+      if (h === null) continue;
+      if (on) h.ref();
       else h.unref();
     }
   }
+
 
   /** Takes a new Node handle: unref'd unless someone waits on this socket. */
   adopt(h: { ref(): unknown; unref(): unknown }): void {
@@ -132,14 +211,14 @@ export class Entry {
   readWakes = 0;
   writeWakes = 0;
   /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers = new Set<() => void>();
+  pollers: Set<() => void> | null = null;
 
   wake(interest: number): void {
     if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
     else this.writeWakes = (this.writeWakes + 1) | 0;
-    for (const p of this.pollers) p();
+    if (this.pollers !== null) for (const p of this.pollers) p();
     const list = interest === READ ? this.readers : this.writers;
-    if (list.length === 0) return;
+    if (list === null || list.length === 0) return;
     const ws = list.splice(0);
     for (const w of ws) {
       w.timer?.cancel();
@@ -173,7 +252,7 @@ export class Entry {
 /** A dns.lookup for numeric addresses that answers synchronously (the core passes only
  * numeric ones), so that node:dgram binds within bind(). */
 export function numericLookup(host: string, _opts: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  cb(null, host, net.isIPv6(host) ? 6 : 4);
+  cb(null, host, host.includes(":") ? 6 : 4);
 }
 
 /** Whether two of Node's address texts name the same host (IPv6 spellings differ). */

@@ -5,7 +5,7 @@
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE, errnoOf } from "./errno.js";
 import type { StreamSocket } from "./kernel/index.js";
-import { EMPTY, type Entry } from "./node_entry.js";
+import { EMPTY, plain, type Entry } from "./node_entry.js";
 import { WRITE } from "./types.js";
 
 /** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
@@ -28,20 +28,14 @@ export function abort(s: net.Socket): void {
 const OWNER = Symbol("pysocket entry");
 type Owned = net.Socket & { [OWNER]?: Entry };
 
-function onData(this: Owned, b: Buffer): void {
+function onData(this: Owned, data: Buffer): void {
   const e = this[OWNER]!;
   // Bytes for a socket closed since: Linux answers them with a reset.
   if (e.stream !== this) {
     abort(this);
     return;
   }
-  if (e.skip > 0) {
-    const n = Math.min(e.skip, b.length);
-    e.skip -= n;
-    if (n === b.length) return;
-    b = b.subarray(n);
-  }
-  e.deliver(b);
+  e.deliver(plain(data));
 }
 
 function onEnd(this: Owned): void {

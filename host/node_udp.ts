@@ -4,7 +4,7 @@
 import * as dgram from "node:dgram";
 import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINPROGRESS, EINVAL, errnoOf } from "./errno.js";
 import { AF_INET6, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
-import { Entry, anyAddress, numericLookup, sameHost, type Source } from "./node_entry.js";
+import { Entry, anyAddress, copyOf, numericLookup, plain, sameHost, type Source } from "./node_entry.js";
 import { READ } from "./types.js";
 import { netDenied } from "./deno.js";
 
@@ -84,7 +84,9 @@ export function udpError(e: Entry): number {
   return d.takeError();
 }
 
-export function sendDatagram(e: Entry, mem: Uint8Array, buf: number, len: number, sa: number): number {
+/** sendto(2) of the bytes `src` (to the sockaddr at `sa` in `mem`, if >= 0). */
+export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: number): number {
+  const len = src.length;
   const d = e.d!;
   // Linux binds an unbound socket to an ephemeral port on its first send, even one that
   // then fails for want of a destination or a valid port.
@@ -101,13 +103,8 @@ export function sendDatagram(e: Entry, mem: Uint8Array, buf: number, len: number
   const err = d.sendError(len);
   if (err < 0) return err;
   const udp = e.udp!;
-  const data = Buffer.from(mem.subarray(buf, buf + len));
-  const onSent = (err: Error | null) => {
-    if (err) {
-      d.failed(errnoOf(err));
-      e.wakeAll();
-    }
-  };
+  const data = copyOf(src);
+  const onSent = e.udpSent!;
   if (sa < 0) {
     udp.send(data, onSent);
     e.unanswered = true;
@@ -134,10 +131,10 @@ export function sendDatagram(e: Entry, mem: Uint8Array, buf: number, len: number
   return len;
 }
 
-/** recvfrom(2) on a datagram socket, the source written at `sa` (if >= 0). */
-export function recvDatagram(e: Entry, mem: Uint8Array, buf: number, len: number, flags: number, sa: number): number {
+/** recvfrom(2) into `dst` on a datagram socket, the source written at `sa` in `mem` (if >= 0). */
+export function recvDatagram(e: Entry, dst: Uint8Array, mem: Uint8Array, flags: number, sa: number): number {
   const d = e.d!;
-  const r = d.recv(mem.subarray(buf, buf + len), flags);
+  const r = d.recv(dst, flags);
   if (r >= 0 && sa >= 0 && d.source) writeSource(e, mem, sa, d.source);
   return r;
 }
@@ -177,8 +174,15 @@ export function udpSocket(e: Entry): dgram.Socket {
     reuseAddr: e.option(1, 2) !== 0,
   });
   e.udp = udp;
+  // A send's failure that Node reports later (one callback per socket, not per datagram).
+  e.udpSent = (err: Error | null) => {
+    if (err) {
+      e.d!.failed(errnoOf(err));
+      e.wakeAll();
+    }
+  };
   udp.on("message", (data, rinfo) => {
-    if (e.d!.received(data, { address: rinfo.address, port: rinfo.port })) e.wake(READ);
+    if (e.d!.received(plain(data), { address: rinfo.address, port: rinfo.port })) e.wake(READ);
   });
   udp.on("error", (err) => {
     if (e.pending === -EAGAIN || e.binding) return;

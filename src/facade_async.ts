@@ -8,13 +8,14 @@ import { makeModule } from "./module.js";
 import { gethostnameWith } from "./resolve.js";
 import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
-import { SocketBase, type Stack } from "./socket.js";
+import { SocketBase, type DirectBytes, type Stack } from "./socket.js";
 import { selectNamespaces } from "./selectors.js";
 import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> {
-  /** @internal */ _lanes: [Lane, Lane] = [new Lane(), new Lane()];
+  /** @internal Reads and writes, made at the first call (an idle socket has none). */
+  _lanes: [Lane, Lane] | null = null;
 }
 
 /** The module functions over `host` (and the runtime's `files`, for sendfile), each module with
@@ -25,10 +26,11 @@ export function asyncModule(host: AsyncHost, files?: Files) {
     now: () => host.now(),
     defaulttimeout: null,
     run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
-      return (sock as Socket)._lanes[lane].run(host, op);
+      return ((sock as Socket)._lanes ??= [new Lane(), new Lane()])[lane].run(host, op);
     },
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
     files,
+    io: (host as { direct?: DirectBytes }).direct,
   };
   return {
     ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op())),

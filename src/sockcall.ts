@@ -100,6 +100,63 @@ function syncAnswer(host: SyncHost, y: Yielded): unknown {
   return y.kind === "lookup" ? host.lookupSync(y.host, y.family) : host.resolveSync(y.req);
 }
 
+const RESOLVED = Promise.resolve();
+
+/** A host that calls back on readiness (NodeHost.whenReady) spares a Promise per wait. */
+interface CallbackHost extends AsyncHost {
+  whenReady?(h: number, interest: number, timeout: number, cb: (ready: boolean) => void): void;
+}
+
+/**
+ * Drives an operation from its first wait to its end, then calls `settle` with the outcome:
+ * one Promise per waiting call (the caller's), not one per wait, and two closures. A readiness
+ * report resumes the operation in a microtask, never inside the host's own call (a wake-up can
+ * come from a syscall in progress: a send that queues bytes on a peer in this process).
+ */
+class Driver<T> {
+  private answer: unknown = undefined;
+
+  constructor(
+    private readonly host: CallbackHost,
+    private readonly op: Op<T>,
+    private readonly settle: (ok: boolean, v: unknown) => void,
+  ) {}
+
+  private readonly resume = (): void => {
+    let step: IteratorResult<Yielded, T>;
+    try {
+      step = this.op.next(this.answer);
+    } catch (err) {
+      this.settle(false, err);
+      return;
+    }
+    if (step.done) this.settle(true, step.value);
+    else this.dispatch(step.value);
+  };
+
+  private readonly onReady = (ready: boolean): void => {
+    this.answer = ready;
+    // Not queueMicrotask: Node wraps each one in an AsyncResource, several times the cost.
+    RESOLVED.then(this.resume);
+  };
+
+  dispatch(y: Yielded): void {
+    const host = this.host;
+    if (y.kind === "wait" && host.whenReady) {
+      host.whenReady(y.handle, y.interest, y.timeout, this.onReady);
+      return;
+    }
+    asyncAnswer(host, y).then((a) => {
+      this.answer = a;
+      this.resume();
+    }, (err) => this.settle(false, err));
+  }
+}
+
+function drive<T>(host: CallbackHost, op: Op<T>, y: Yielded, settle: (ok: boolean, v: unknown) => void): void {
+  new Driver(host, op, settle).dispatch(y);
+}
+
 /** Drives an operation with Promises. It runs synchronously until its first wait, so an
  * operation that needs no waiting settles without a trip through the event loop's I/O phase. */
 export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
@@ -110,10 +167,10 @@ export function runAsync<T>(host: AsyncHost, op: Op<T>): Promise<T> {
     return Promise.reject(err);
   }
   if (step.done) return Promise.resolve(step.value);
-  return (async () => {
-    while (!step.done) step = op.next(await asyncAnswer(host, step.value));
-    return step.value;
-  })();
+  const y = step.value;
+  return new Promise<T>((resolve, reject) => {
+    drive(host, op, y, (ok, v) => (ok ? resolve(v as T) : reject(v)));
+  });
 }
 
 /** Drives an operation by blocking the thread. */
@@ -130,11 +187,11 @@ export function runSync<T>(host: SyncHost, op: Op<T>): T {
  */
 export class Lane {
   private busy = false;
-  private queue: Array<() => void> = [];
+  private queue: Array<() => void> | null = null;
 
   run<T>(host: AsyncHost, make: () => Op<T>): Promise<T> {
     if (this.busy) {
-      return new Promise<T>((resolve, reject) => this.queue.push(() => this.run(host, make).then(resolve, reject)));
+      return new Promise<T>((resolve, reject) => (this.queue ??= []).push(() => this.run(host, make).then(resolve, reject)));
     }
     let op: Op<T>;
     let step: IteratorResult<Yielded, T>;
@@ -146,14 +203,15 @@ export class Lane {
     }
     if (step.done) return Promise.resolve(step.value);
     this.busy = true;
-    return (async () => {
-      try {
-        while (!step.done) step = op.next(await asyncAnswer(host, step.value));
-        return step.value;
-      } finally {
+    const y = step.value;
+    return new Promise<T>((resolve, reject) => {
+      drive(host, op, y, (ok, v) => {
+        // The next call starts before this one's caller resumes, as it did after an await.
         this.busy = false;
-        while (!this.busy && this.queue.length > 0) this.queue.shift()!();
-      }
-    })();
+        while (!this.busy && this.queue !== null && this.queue.length > 0) this.queue.shift()!();
+        if (ok) resolve(v as T);
+        else reject(v);
+      });
+    });
   }
 }

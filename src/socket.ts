@@ -3,10 +3,10 @@
 // the facade's driver (Promises for `pysocket` and the simulator, blocking for `pysocket/sync`).
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
-import type { Core } from "./core.js";
+import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
-import { EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
+import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
@@ -40,6 +40,17 @@ export interface Stack<A extends boolean> {
   wrap(fd: number): SocketBase<A>;
   /** The runtime's files, for sendfile(), where it has them. */
   files?: Files;
+  /** The host's hand-off of a call's bytes, where it has one (NodeHost.direct). */
+  io?: DirectBytes;
+}
+
+/** A host's slots for the bytes of the one send or recv under way, instead of the core's
+ * memory: a send's bytes are copied once (into the host's buffer), a recv_into's once (from
+ * the receive queue into the caller's buffer). Set just before the core's syscall, cleared
+ * after; a host never keeps them. */
+export interface DirectBytes {
+  src: Uint8Array | null;
+  dst: Uint8Array | null;
 }
 
 /** _PyTime_FromSecondsObject for socket timeouts: seconds rounded up to nanoseconds, or null. */
@@ -104,6 +115,9 @@ function writableBuffer(fn: string, v: unknown): Uint8Array {
   throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${argTypeName(v)}`);
 }
 
+/** A numeric IPv4 address, which getaddrinfo never looks up. */
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
 // TypeScript (`using`, `await using`); runtimes without them get the registry's.
 const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
@@ -120,6 +134,10 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
+  /** @internal The last sendto destination given as a numeric IPv4 pair, and its sockaddr. */
+  _dst: { host: string; port: number; bytes: Uint8Array } | null = null;
+  /** @internal The last recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+  _src: { head: number; addr: number; host: string } | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -467,16 +485,31 @@ export class SocketBase<A extends boolean> implements Waitable {
     return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
   }
 
-  /** recv(2) of up to n bytes into the scratch input area; returns the count, or raises. */
-  private *_recvRaw(n: number, flags: number, from: boolean): Op<number> {
+  /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
+   * host takes it (Stack.io); returns the count, or raises. */
+  private *_recvRaw(n: number, flags: number, from: boolean, into: Uint8Array | null = null): Op<number> {
     const len = Math.min(n, MAX_CHUNK);
-    this._stack.core.reserve(len);
+    const io = into ? this._stack.io : undefined;
+    if (!io) this._stack.core.reserve(len);
     const timeout = this.callTimeout(flags);
     // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
     // what is there rather than waiting for all.
     const f = timeout === null ? flags : flags & ~MSG_WAITALL;
-    const r = yield* sockCall(this, READ, () => (from ? this.C.sock_recv_from(this._fd, len, f) : this.C.sock_recv(this._fd, len, f)), timeout);
-    return check(r);
+    const C = this.C;
+    const call = () => (from ? C.sock_recv_from(this._fd, len, f) : C.sock_recv(this._fd, len, f));
+    let op = call;
+    if (io) {
+      const dst = into!.length === len ? into! : into!.subarray(0, len);
+      op = () => {
+        io.dst = dst;
+        try {
+          return call();
+        } finally {
+          io.dst = null;
+        }
+      };
+    }
+    return check(yield* sockCall(this, READ, op, timeout));
   }
 
   /** The (bufsize, flags) arguments of recv and recvfrom. */
@@ -510,7 +543,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const count = yield* this._recvRaw(n, f, true);
     const core = this._stack.core;
     const data = core.u8.slice(core.in, core.in + count);
-    return [data, sockaddrResult(core)];
+    return [data, this._source()];
   }
 
   recv_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, number> {
@@ -534,20 +567,69 @@ export class SocketBase<A extends boolean> implements Waitable {
     else if (n > buf.length) {
       throw new ValueError(from ? "nbytes is greater than the length of the buffer" : "buffer too small for requested bytes");
     }
-    const count = yield* this._recvRaw(n, f, from);
+    const count = yield* this._recvRaw(n, f, from, buf);
     const core = this._stack.core;
-    buf.set(core.u8.subarray(core.in, core.in + count));
-    return from ? [count, sockaddrResult(core)] : count;
+    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + count));
+    return from ? [count, this._source()] : count;
+  }
+
+  /** makesockaddr for recvfrom's source: a datagram socket mostly hears from one peer, so the
+   * text of the last IPv4 source is kept for a sockaddr with the same bytes (a fresh tuple
+   * every time, as Python's). */
+  private _source(): Address | null {
+    const core = this._stack.core;
+    const sa = core.out + SA_OUT;
+    const head = core.dv.getUint32(sa, true);
+    const addr = core.dv.getUint32(sa + 4, true);
+    const c = this._src;
+    const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
+    if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
+    const result = sockaddrResult(core);
+    if ((head & 0xffff) === AF_INET && result) this._src = { head, addr, host: (result as [string, number])[0] };
+    return result;
+  }
+
+  /** The sockaddr of sendto's `address` when it is the last numeric IPv4 pair again (written at
+   * the scratch start as getsockaddrarg would), else null. A name is looked up every time. */
+  private _sameDestination(address: unknown): number {
+    const c = this._dst;
+    if (c === null || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
+    const core = this._stack.core;
+    core.u8.set(c.bytes, core.out);
+    return c.bytes.length;
+  }
+
+  private *_destination(address: unknown): Op<number> {
+    const core = this._stack.core;
+    const salen = yield* sockaddrArg(core, this._family, address, "sendto");
+    const [host, port] = address as [unknown, unknown];
+    if (this._family === AF_INET && typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
+      this._dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
+    }
+    return salen;
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
   private sendOp(data: Uint8Array, offset: number, flags: number, salen: number): () => number {
     const core = this._stack.core;
     const len = Math.min(data.length - offset, MAX_CHUNK);
+    const C = this.C;
+    const bytes = offset === 0 && len === data.length ? data : data.subarray(offset, offset + len);
+    const io = this._stack.io;
+    if (io) {
+      return () => {
+        io.src = bytes;
+        try {
+          return salen < 0 ? C.sock_send(this._fd, len, flags) : C.sock_send_to(this._fd, len, flags, salen);
+        } finally {
+          io.src = null;
+        }
+      };
+    }
     core.reserve(len);
     return () => {
-      core.u8.set(data.subarray(offset, offset + len), core.in);
-      return salen < 0 ? this.C.sock_send(this._fd, len, flags) : this.C.sock_send_to(this._fd, len, flags, salen);
+      core.u8.set(bytes, core.in);
+      return salen < 0 ? C.sock_send(this._fd, len, flags) : C.sock_send_to(this._fd, len, flags, salen);
     };
   }
 
@@ -612,14 +694,19 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (given < 2 || given > 3) throw new TypeError(`sendto() takes 2 or 3 arguments (${given} given)`);
     const bytes = asBytes(data);
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
-    const salen = yield* sockaddrArg(this._stack.core, this._family, given === 3 ? address : flagsOrAddress, "sendto");
+    const to = given === 3 ? address : flagsOrAddress;
+    let salen = this._sameDestination(to);
+    if (salen < 0) salen = yield* this._destination(to);
     const core = this._stack.core;
-    // The sockaddr sits at the scratch start; keep a copy in case a wait lets another call in.
-    const sa = core.u8.slice(core.out, core.out + salen);
+    // The sockaddr sits at the scratch start; before a wait, which may let another call in,
+    // keep a copy of it for the next attempt.
+    let sa: Uint8Array | null = null;
     const send = this.sendOp(bytes, 0, flags, salen);
     const op = () => {
-      core.u8.set(sa, core.out);
-      return send();
+      if (sa) core.u8.set(sa, core.out);
+      const r = send();
+      if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
+      return r;
     };
     return check(yield* sockCall(this, WRITE, op, this.callTimeout(flags)));
   }

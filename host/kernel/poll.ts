@@ -2,6 +2,8 @@
 // (net/unix/af_unix.c) and datagram_poll (net/core/datagram.c), over the state the stream and
 // datagram modules own. No Node: the simulator uses this as it is.
 
+import type { PollReport, PollRequest } from "../types.js";
+
 /** poll(2) bits, Linux's values (include/uapi/asm-generic/poll.h). */
 export const POLLIN = 0x1;
 export const POLLPRI = 0x2;
@@ -78,6 +80,34 @@ export function datagramPoll(s: PollState, writable: boolean): number {
   if (s.queued > 0) mask |= POLLIN | POLLRDNORM;
   if (writable) mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
   return mask;
+}
+
+/** The poll(2) bits a wake-up for reading concerns (POLLIN, POLLPRI, POLLRDNORM, POLLRDBAND,
+ * POLLHUP, POLLERR, POLLRDHUP), and for writing (POLLOUT, POLLWRNORM, POLLWRBAND, POLLERR). */
+const POLLIN_SET = POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR | POLLRDHUP;
+const POLLOUT_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR;
+
+/** A socket's counts of wake-ups, per direction (edge-triggered epoll compares them). */
+export interface WakeCounts {
+  readWakes: number;
+  writeWakes: number;
+}
+
+/** The wake-ups of `s` that concern a wait for `events`. */
+export function wakesFor(s: WakeCounts, events: number): number {
+  return ((events & POLLIN_SET ? s.readWakes : 0) + (events & POLLOUT_SET ? s.writeWakes : 0)) | 0;
+}
+
+/** Whether entry `i` of a poll(2)-style request is ready in `report`: its mask meets its
+ * events and, for an edge-triggered wait (`since`), a wake-up came after the one it saw. */
+export function entryReady(req: PollRequest, report: PollReport, i: number): boolean {
+  return (report.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== report.wakes[i]);
+}
+
+/** Whether some entry of the request is ready in `report`. */
+export function someReady(req: PollRequest, report: PollReport): boolean {
+  for (let i = 0; i < req.handles.length; i++) if (entryReady(req, report, i)) return true;
+  return false;
 }
 
 /** Whether a poll mask satisfies a wait for reading (POLLIN) or writing (POLLOUT): as

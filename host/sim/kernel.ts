@@ -7,6 +7,7 @@ import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EM
 import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
 import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
+import { someReady, wakesFor } from "../kernel/poll.js";
 import { ANY4, ANY6, canonicalIp, isAny, isLoopback, isV4 } from "./addr.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Random } from "./random.js";
@@ -37,9 +38,6 @@ const EPHEMERAL_HIGH = 60999;
 const UNPRIVILEGED_PORT_START = 1024;
 
 type InetSock = TcpSock | UdpSock;
-
-const POLLIN_SET = 0x1 | 0x2 | 0x40 | 0x80 | 0x10 | 0x8 | 0x2000;
-const POLLOUT_SET = 0x4 | 0x100 | 0x200 | 0x8;
 
 /** The world a kernel lives in: the network, its host's entry, its clock and port stream. */
 export interface KernelEnv {
@@ -187,10 +185,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   /** The report when some handle is ready, else null. */
   private pollNow(req: PollRequest): PollReport | null {
     const r = this.pollReport(req);
-    for (let i = 0; i < req.handles.length; i++) {
-      if ((r.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== r.wakes[i])) return r;
-    }
-    return null;
+    return someReady(req, r) ? r : null;
   }
 
   private pollReport(req: PollRequest): PollReport {
@@ -202,7 +197,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       masks[i] = this.sock_poll(h);
       const s = this.socks.get(h);
       const ev = req.events[i];
-      if (s) wakes[i] = ((ev & POLLIN_SET ? s.readWakes : 0) + (ev & POLLOUT_SET ? s.writeWakes : 0)) | 0;
+      if (s) wakes[i] = wakesFor(s, ev);
     }
     return { masks, wakes };
   }
