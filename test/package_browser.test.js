@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { extname, join, sep } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { packAndInstall, repo } from "./helpers/pack.js";
+import { exportTarget, packAndInstall, repo } from "./helpers/pack.js";
 
 const CHROMIUM = "/usr/lib/chromium/chromium";
 const PLAYWRIGHT = join(repo, "build/ci-tools/node_modules/playwright-core");
@@ -42,17 +42,7 @@ const ISOLATION = [
   "--proxy-server=http://127.0.0.1:9",
 ];
 
-/** A package.json "exports"/"imports" target resolved for CONDITIONS, as a browser bundler would. */
-function target(node) {
-  if (typeof node === "string") return node;
-  for (const [cond, sub] of Object.entries(node)) {
-    if (CONDITIONS.includes(cond)) {
-      const t = target(sub);
-      if (t !== null) return t;
-    }
-  }
-  return null;
-}
+const target = (node) => exportTarget(node, CONDITIONS);
 
 /** The page: an import map for the package's entry and its core, then test/browser/page.js. */
 function indexHtml(pkgDir) {

@@ -8,23 +8,13 @@ import * as net from "node:net";
 import { join, posix, relative } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { packAndInstall, repo } from "./helpers/pack.js";
+import { exportTarget, packAndInstall, repo } from "./helpers/pack.js";
 
 const WORKERD = join(repo, "build/ci-tools/node_modules/.bin/workerd");
 const CONDITIONS = ["workerd", "worker", "import", "default"];
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/runtimes.json", import.meta.url), "utf8"));
 
-/** A package.json "exports"/"imports" target resolved for CONDITIONS, as bundlers do. */
-function target(node) {
-  if (typeof node === "string") return node;
-  for (const [cond, sub] of Object.entries(node)) {
-    if (CONDITIONS.includes(cond)) {
-      const t = target(sub);
-      if (t !== null) return t;
-    }
-  }
-  return null;
-}
+const target = (node) => exportTarget(node, CONDITIONS);
 
 /** workerd's config: the worker and every file of the package as modules named by their path,
  * with the package's entries and "#core-module" as modules that re-export their targets. */

@@ -51,6 +51,19 @@ export function exportsEntry(consumer, subpath) {
 }
 
 
+/** A package.json "exports"/"imports" target resolved for `conditions`, taking the entry's
+ * conditions in their own order, as bundlers do. */
+export function exportTarget(node, conditions) {
+  if (typeof node === "string") return node;
+  for (const [cond, sub] of Object.entries(node)) {
+    if (conditions.includes(cond)) {
+      const t = exportTarget(sub, conditions);
+      if (t !== null) return t;
+    }
+  }
+  return null;
+}
+
 /** What each script of test/runtimes/ prints. */
 export const EXPECTED = {
   "addr.mjs": "2001:db8::1 256\n",
