@@ -3,7 +3,7 @@
 // loopback-only HTTP server whose import map resolves `pysocket/addr` and `#core-module` from the
 // installed package's "exports"/"imports", as README's Install section says; the page runs every
 // CPython case of test/fixtures/addr.json (scripts/record_addr.py) and reports what differed.
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import * as http from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -76,7 +76,7 @@ function serve(pkgDir) {
     let body = fixed[path];
     if (!body && path.startsWith("/node_modules/pysocket/")) {
       const file = join(root, decodeURIComponent(path.slice("/node_modules/pysocket/".length)));
-      if (file.startsWith(root) && existsSync(file)) body = [TYPES[extname(file)] ?? "application/octet-stream", readFileSync(file)];
+      if (file.startsWith(root) && existsSync(file) && statSync(file).isFile()) body = [TYPES[extname(file)] ?? "application/octet-stream", readFileSync(file)];
     }
     if (!body) {
       res.writeHead(404).end();
