@@ -16,7 +16,7 @@ import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
 import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
-import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, someReady, wakesFor } from "./kernel/index.js";
+import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, pollReport, someReady } from "./kernel/index.js";
 import {
   Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
   type Source, type Waiter,
@@ -187,20 +187,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private pollReport(req: PollRequest): PollReport {
-    const n = req.handles.length;
-    const masks = new Int32Array(n);
-    const wakes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const e = this.entries.get(req.handles[i]);
-      if (!e) {
-        masks[i] = POLLNVAL;
-        continue;
-      }
-      masks[i] = this.poll(req.handles[i]);
-      const ev = req.events[i];
-      wakes[i] = wakesFor(e, ev);
-    }
-    return { masks, wakes };
+    return pollReport(req, (h) => this.poll(h), (h) => this.entries.get(h));
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */

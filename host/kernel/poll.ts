@@ -104,6 +104,23 @@ export function entryReady(req: PollRequest, report: PollReport, i: number): boo
   return (report.masks[i] & req.events[i]) !== 0 && (req.since === null || req.since[i] !== report.wakes[i]);
 }
 
+/** A poll request's report: each handle's mask (`maskOf`: POLLNVAL for one not open) and its
+ * wake-ups for its events (`countsOf`: undefined for a handle not open). */
+export function pollReport(
+  req: PollRequest, maskOf: (h: number) => number, countsOf: (h: number) => WakeCounts | undefined,
+): PollReport {
+  const n = req.handles.length;
+  const masks = new Int32Array(n);
+  const wakes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = req.handles[i];
+    masks[i] = maskOf(h);
+    const counts = countsOf(h);
+    if (counts) wakes[i] = wakesFor(counts, req.events[i]);
+  }
+  return { masks, wakes };
+}
+
 /** Whether some entry of the request is ready in `report`. */
 export function someReady(req: PollRequest, report: PollReport): boolean {
   for (let i = 0; i < req.handles.length; i++) if (entryReady(req, report, i)) return true;

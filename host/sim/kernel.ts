@@ -7,7 +7,7 @@ import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EM
 import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
 import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
-import { someReady, wakesFor } from "../kernel/poll.js";
+import { pollReport, someReady } from "../kernel/poll.js";
 import { ANY4, ANY6, canonicalIp, isAny, isLoopback, isV4 } from "./addr.js";
 import type { Clock, Timer } from "./clock.js";
 import type { Random } from "./random.js";
@@ -189,17 +189,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   private pollReport(req: PollRequest): PollReport {
-    const n = req.handles.length;
-    const masks = new Int32Array(n);
-    const wakes = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const h = req.handles[i];
-      masks[i] = this.sock_poll(h);
-      const s = this.socks.get(h);
-      const ev = req.events[i];
-      if (s) wakes[i] = wakesFor(s, ev);
-    }
-    return { masks, wakes };
+    return pollReport(req, (h) => this.sock_poll(h), (h) => this.socks.get(h));
   }
 
   /** The waits with no timeout, for SimNetwork.blocked(). */
