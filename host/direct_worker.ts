@@ -8,14 +8,13 @@
 // reads the stream again; an end of stream or an error the caller's read or write took is fed to
 // the kernel socket as Node's events would have been.
 
-import { readSync } from "node:fs";
 import type * as net from "node:net";
-import { ECONNRESET, EPIPE } from "./errno.js";
+import { EAGAIN, ECONNRESET, EPIPE } from "./errno.js";
 import { TCP_ESTABLISHED } from "./kernel/index.js";
 import { copyOf, RECV_HIGH_WATER, type Entry } from "./node_entry.js";
 import { ended, transportError } from "./node_stream.js";
 import { AF_UNIX } from "./sockaddr.js";
-import { BACK, BACK_FIN, BACK_READ_ERROR, BACK_WRITE_ERROR } from "./direct.js";
+import { BACK, BACK_FIN, BACK_READ_ERROR, BACK_WRITE_ERROR, io } from "./direct.js";
 
 /** The parts of Node's stream handle (TCPWrap) used here: not documented. */
 interface StreamHandle {
@@ -30,16 +29,6 @@ const handleOf = (s: net.Socket): StreamHandle | undefined => (s as unknown as {
 
 /** Bytes read at once as a stream is taken back. */
 const CHUNK = 64 * 1024;
-
-/** One read(2): a count, or -errno. */
-function readFd(fd: number, buf: Uint8Array): number {
-  try {
-    return readSync(fd, buf, 0, buf.length, null);
-  } catch (err) {
-    const n = (err as { errno?: unknown }).errno;
-    return typeof n === "number" && n < 0 ? n : -5;
-  }
-}
 
 export class Lender {
   /** Streams lent: handle → their entry. */
@@ -93,7 +82,7 @@ export class Lender {
       let r = 1;
       while (r > 0 && e.k!.queued < RECV_HIGH_WATER) r = this.drainOnce(e, fd);
       if (r === 0) ended(e, s);
-      else if (r < 0 && r !== -11) transportError(e, -r);
+      else if (r < 0 && r !== -EAGAIN) transportError(e, -r);
       else this.read(handle);
     }
   }
@@ -110,7 +99,7 @@ export class Lender {
 
   /** One read into the kernel socket: the count, 0 at end of stream, or -errno. */
   private drainOnce(e: Entry, fd: number): number {
-    const n = readFd(fd, this.buf);
+    const n = io(true, fd, this.buf, 0, CHUNK);
     if (n > 0) e.deliver(copyOf(this.buf.subarray(0, n)));
     return n;
   }
