@@ -24,7 +24,8 @@
 //   WATCHER. No request ends it: one that throws there is answered with an errno.
 // - A program's own two ends need no worker: socketpair()'s, and a loopback TCP connection whose
 //   both ends are this thread's, which the worker hands over as it answers the accept (MOVED),
-//   are served in this thread by host/inthread.ts, with host/kernel's rules.
+//   are served in this thread by host/inthread.ts, with host/kernel's rules; so are datagrams
+//   between this thread's own UDP sockets (host/inthread_udp.ts).
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.
@@ -33,6 +34,9 @@ import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
 import { InThreadStreams, type HandedOver } from "./inthread.js";
+import { someReady } from "./kernel/index.js";
+import { InThreadDatagrams } from "./inthread_udp.js";
+import { readSockAddr } from "./sockaddr.js";
 import {
   READ, WRITE, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer, type ResolveRequest,
   type SyncHost,
@@ -221,6 +225,15 @@ export class WorkerHost implements SyncHost {
   /** The program's own two ends (socketpair()'s, TCP connections handed over), served in this
    * thread (host/inthread.ts). */
   private readonly local = new InThreadStreams();
+  /** Datagrams between this thread's own UDP sockets, queued here (host/inthread_udp.ts). */
+  private readonly udp = new InThreadDatagrams({
+    name: (h, remote) => {
+      const r = this.call([0, remote ? ADDR_REMOTE : ADDR_LOCAL, h, SA]);
+      return r < 0 ? null : readSockAddr(this.data, SA, r);
+    },
+    error: (h) => this.call([0, ERROR, h]),
+    alive: () => Atomics.load(this.ctl, GONE) === 0,
+  });
   /** The channel to the worker, once the threads are started (on first use). */
   private port: MessagePort | null = null;
   private readonly entry: string;
@@ -297,6 +310,7 @@ export class WorkerHost implements SyncHost {
   sock_open(family: number, type: number, proto: number): number {
     const h = this.call([0, OPEN, family, type, proto]);
     if (h >= 0 && type === SOCK_STREAM) this.streams.add(h);
+    this.udp.open(h, family, type);
     return h;
   }
   sock_pair(family: number, type: number, proto: number, out: number): number {
@@ -318,7 +332,8 @@ export class WorkerHost implements SyncHost {
   sock_bind(h: number, sa: number, salen: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
-    return this.call([0, BIND, h, SA, salen]);
+    this.udp.settling(h);
+    return this.udp.settled(h, this.call([0, BIND, h, SA, salen]));
   }
   sock_listen(h: number, backlog: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
@@ -327,11 +342,12 @@ export class WorkerHost implements SyncHost {
   sock_connect(h: number, sa: number, salen: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
-    return this.call([0, CONNECT, h, SA, salen]);
+    this.udp.settling(h);
+    return this.udp.settled(h, this.call([0, CONNECT, h, SA, salen]));
   }
   sock_finish(h: number): number {
     if (this.local.has(h)) return 0;
-    return this.call([0, FINISH, h]);
+    return this.udp.settled(h, this.call([0, FINISH, h]));
   }
   sock_accept(h: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
@@ -362,6 +378,8 @@ export class WorkerHost implements SyncHost {
   }
   sock_recv(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
+    const u = this.udp.recv(h, this.mem(), buf, len, flags, -1);
+    if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null) {
       const n = this.fromStage(h, buf, len);
       if (n > 0) return n;
@@ -373,6 +391,8 @@ export class WorkerHost implements SyncHost {
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
     // A stream's recvfrom names no source: the core reads no sockaddr.
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
+    const u = this.udp.recv(h, this.mem(), buf, len, flags, sa);
+    if (u !== null) return u;
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
     if (r >= 0) {
       this.copyOut(DATA, buf, r);
@@ -382,6 +402,8 @@ export class WorkerHost implements SyncHost {
   }
   sock_send(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
+    const u = this.udp.send(h, this.mem(), buf, len, flags, -1);
+    if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
     const at = this.sendArea();
     return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
@@ -389,6 +411,8 @@ export class WorkerHost implements SyncHost {
   sock_send_to(h: number, buf: number, len: number, flags: number, sa: number, salen: number): number {
     // The Node host sends on a connected stream whatever the address; so does a pair here.
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
+    const u = this.udp.send(h, this.mem(), buf, len, flags, sa);
+    if (u !== null) return u;
     const at = this.sendArea();
     const n = this.sendLength(h, buf, len, at);
     this.copyIn(sa, SA, salen);
@@ -396,6 +420,7 @@ export class WorkerHost implements SyncHost {
   }
   sock_shutdown(h: number, how: number): number {
     if (this.local.has(h)) return this.local.shutdown(h, how);
+    this.udp.shutdown(h);
     return this.call([0, SHUTDOWN, h, how]);
   }
   sock_close(h: number): number {
@@ -410,6 +435,7 @@ export class WorkerHost implements SyncHost {
       return r;
     }
     this.streams.delete(h);
+    this.udp.close(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
     return this.call([0, CLOSE, h]);
@@ -424,6 +450,7 @@ export class WorkerHost implements SyncHost {
   }
   sock_set_option(h: number, level: number, name: number, value: number): number {
     if (this.local.has(h)) return this.local.setOption(h, level, name, value);
+    this.udp.option(h, level, name, value);
     return this.call([0, SET_OPTION, h, level, name, value]);
   }
   sock_error(h: number): number {
@@ -432,7 +459,7 @@ export class WorkerHost implements SyncHost {
   }
   sock_poll(h: number): number {
     if (this.local.has(h)) return this.local.poll(h);
-    return this.call([0, POLL, h]);
+    return this.udp.mask(h, this.call([0, POLL, h]));
   }
 
   /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
@@ -525,6 +552,11 @@ export class WorkerHost implements SyncHost {
       this.local.sleep(timeout);
       return false;
     }
+    // Datagrams queued in this thread: the retry reads them.
+    if (interest === READ && this.udp.readable(h)) {
+      this.again = null;
+      return true;
+    }
     const retry = this.again !== null && this.again[2] === h ? this.again.slice(1) : [];
     this.again = null;
     if (!this.exchange([0, WAIT, h, interest, timeout, ...retry])) return true;
@@ -558,6 +590,10 @@ export class WorkerHost implements SyncHost {
    * handle reads as not open. */
   pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
+    return this.udp.poll(req, (r) => this.pollAll(r), someReady);
+  }
+
+  private pollAll(req: PollRequest): PollReport {
     const local: number[] = [];
     for (let i = 0; i < req.handles.length; i++) if (this.local.has(req.handles[i])) local.push(i);
     return local.length === 0 ? this.pollWorker(req) : this.pollMixed(req, local);
