@@ -14,7 +14,10 @@
 //              bench/socket_peer.mjs): only the client differs between contenders. With both
 //              ends in one process pysocket queues a send's bytes on the peer within the send,
 //              as Linux's loopback does, and no longer has them carried by Node too, so pingpong
-//              and bulk measure that path; these two measure the network path.
+//              and bulk measure that path; these two measure the network path. So does udp: a
+//              datagram between two sockets of this process bound to 127.0.0.1 goes onto the
+//              receiver's queue within the send (host/kernel/udp_local.ts), as Linux's loopback
+//              delivers it, and Node does not carry it.
 // Each round runs every contender once, in an order that rotates from round to round, so that
 // all of them meet the machine's load as it comes and goes; the table quotes medians over rounds.
 // Speed targets are printed as PASS/MISS and never change the exit status; a contender that fails
