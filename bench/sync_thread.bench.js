@@ -4,7 +4,8 @@
 // the one thread; 10,000 pipelined "PING" lines read back with makefile().readline() (µs per
 // batch); and ten non-blocking recv calls that raise BlockingIOError. Prints µs per
 // operation (medians over rounds) and CPython's time / pysocket's (higher is better for
-// pysocket; issue 11's target is >= 0.25).
+// pysocket; issue 11's target is >= 0.25). The socketpair, the TCP connection and the UDP sockets
+// are all this thread's, so pysocket/sync serves them in it (host/inthread.ts, host/inthread_udp.ts).
 // A round of N warms each case up first. Environment: ROUNDS (default 5), N (round trips per
 // round, default 2000), NO_CPYTHON=1.
 

@@ -22,7 +22,9 @@ import {
   type Source, type Waiter,
 } from "./node_entry.js";
 import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
-import { applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpError, udpSocket } from "./node_udp.js";
+import {
+  applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
+} from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
@@ -512,6 +514,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private connectUdp(e: Entry, address: string, port: number): number {
     return this.start(e, (done) => {
       const udp = udpSocket(e);
+      udpConnecting(e);
       if (e.udpConnected) udp.disconnect();
       e.udpConnected = false;
       e.d!.connected(false);
@@ -522,6 +525,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         e.udpConnected = true;
         e.d!.connected(true);
         applyUdpOptions(e);
+        udpConnected(e);
         done();
       });
     });
@@ -794,6 +798,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     this.unlink(e);
     this.dropServer(e);
     for (const c of e.backlog ?? []) c.resetAndDestroy();
+    if (e.d) udpClosed(e);
     if (e.udp) e.udp.close();
     e.stream = null;
     e.udp = null;
@@ -870,6 +875,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.optionsShared = false;
     }
     (e.options ??= new Map()).set((level << 16) | name, value);
+    if (e.d) udpOption(e, level, name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);
       else if (level === 1 && name === 9) e.stream?.setKeepAlive(value !== 0);

@@ -1,5 +1,7 @@
 // The Node backend's datagram sockets, over node:dgram: the transport half of UDP. Linux's rules
-// (the queue, truncation, the pending error) are host/kernel/datagram.ts's.
+// (the queue, truncation, the pending error) are host/kernel/datagram.ts's; a datagram between
+// two sockets of this thread goes straight onto the receiver's queue when host/kernel/udp_local.ts
+// says the real kernel would deliver it there alone, and Node does not carry it.
 
 import * as dgram from "node:dgram";
 import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINPROGRESS, EINVAL, errnoOf } from "./errno.js";
@@ -7,6 +9,82 @@ import { AF_INET6, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr
 import { Entry, anyAddress, copyOf, numericLookup, plain, sameHost, type Source } from "./node_entry.js";
 import { READ } from "./types.js";
 import { netDenied } from "./deno.js";
+import { LocalDatagrams, plainOption, sourceFor, type Endpoint, type LocalReceiver } from "./kernel/index.js";
+
+const SOL_SOCKET = 1;
+const SO_REUSEADDR = 2;
+const SO_REUSEPORT = 15;
+const SO_RCVBUF = 8;
+
+/** This thread's datagram sockets that may receive within a send (host/kernel/udp_local.ts). */
+const local = new LocalDatagrams<Source>();
+
+/** A datagram socket's part in local delivery. */
+interface LocalState {
+  /** Its receiver, while datagrams may be queued on it within a send. */
+  rx: LocalReceiver<Source> | null;
+  /** The source its datagrams to loopback carry, while they may be delivered within the send. */
+  source: Source | null;
+  /** The address it is connected to. */
+  peer: Endpoint | null;
+  /** An option took it out of local delivery for good. */
+  excluded: boolean;
+}
+
+const states = new WeakMap<Entry, LocalState>();
+
+function stateOf(e: Entry): LocalState {
+  let st = states.get(e);
+  if (st === undefined) {
+    st = { rx: null, source: null, peer: null, excluded: false };
+    states.set(e, st);
+  }
+  return st;
+}
+
+/** Files datagram socket `e` for local delivery as its binding and connection now stand (after a
+ * bind, a connect, an autobind): its name is what getsockname(2) answers. */
+function localRefresh(e: Entry): void {
+  const st = stateOf(e);
+  local.forget(st.rx);
+  st.rx = null;
+  st.source = null;
+  if (st.excluded || !e.udp) return;
+  const name = e.udp.address();
+  st.peer = e.udpConnected ? e.udp.remoteAddress() : null;
+  st.source = sourceFor(e.family, name.address, name.port);
+  st.rx = local.listen(e.family, name, st.peer, e.d!, () => e.wake(READ));
+}
+
+/** A datagram socket's option: SO_RCVBUF is the queue's limit; one that udp_local.ts cannot
+ * honour (SO_REUSEADDR, SO_REUSEPORT, those that change what a receive reports) takes the
+ * socket out of local delivery, as sender and as receiver. */
+export function udpOption(e: Entry, level: number, name: number, value: number): void {
+  if (level === SOL_SOCKET && name === SO_RCVBUF) e.d!.rcvbuf = value;
+  if (plainOption(level, name) && !(level === SOL_SOCKET && (name === SO_REUSEADDR || name === SO_REUSEPORT))) return;
+  const st = stateOf(e);
+  st.excluded = true;
+  localRefresh(e);
+}
+
+/** A connect starts: the socket stops receiving within sends until it is over. */
+export function udpConnecting(e: Entry): void {
+  const st = states.get(e);
+  if (st === undefined) return;
+  local.forget(st.rx);
+  st.rx = null;
+  st.source = null;
+}
+
+/** The connect is over (it succeeded or failed): file the socket anew. */
+export const udpConnected = localRefresh;
+
+/** A close: later datagrams to its name go through the real kernel (and a connected sender hears
+ * ECONNREFUSED), at once. */
+export function udpClosed(e: Entry): void {
+  const st = states.get(e);
+  if (st !== undefined) local.forget(st.rx);
+}
 
 /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
  * binds inside bind() and reports a failure as a synchronous 'error' event. Bun's and Deno's
@@ -30,6 +108,7 @@ export function bindUdp(e: Entry, address: string, port: number): number {
   if (!hasAddress(udp)) return bindLater(e, udp);
   e.udpBound = true;
   applyUdpOptions(e);
+  localRefresh(e);
   return 0;
 }
 
@@ -53,6 +132,7 @@ function bindLater(e: Entry, udp: dgram.Socket): number {
     if (!err) {
       e.udpBound = true;
       applyUdpOptions(e);
+      localRefresh(e);
     }
     e.wakeAll();
   };
@@ -105,7 +185,9 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
   const udp = e.udp!;
   const data = copyOf(src);
   const onSent = e.udpSent!;
+  const st = states.get(e);
   if (sa < 0) {
+    if (st?.source && st.peer && withinSend(e, st.source, st.peer, 0, data)) return len;
     udp.send(data, onSent);
     e.unanswered = true;
     return len;
@@ -114,6 +196,7 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
   const denied = netDenied(addr.address, addr.port);
   if (denied) return -denied;
   if (addr.port === 0) return -EINVAL;
+  if (st?.source && withinSend(e, st.source, addr, addr.scopeId, data)) return len;
   if (!e.udpConnected) {
     udp.send(data, addr.port, addr.address, onSent);
     return len;
@@ -129,6 +212,13 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
     udp.connect(peer.port, peer.address);
   }
   return len;
+}
+
+/** Queues datagram `data` on its receiver in this thread when udp_local.ts says the real kernel
+ * would deliver it there alone: true when it did, and Node need not carry it. */
+function withinSend(e: Entry, source: Source, to: Endpoint, scopeId: number, data: Uint8Array): boolean {
+  const r = local.route(e.family, to, scopeId, source);
+  return r !== null && local.deliver(r, data, source);
 }
 
 /** recvfrom(2) into `dst` on a datagram socket, the source written at `sa` in `mem` (if >= 0). */
@@ -182,7 +272,9 @@ export function udpSocket(e: Entry): dgram.Socket {
     }
   };
   udp.on("message", (data, rinfo) => {
-    if (e.d!.received(plain(data), { address: rinfo.address, port: rinfo.port })) e.wake(READ);
+    const from = { address: rinfo.address, port: rinfo.port };
+    states.get(e)?.rx?.arrived(from);
+    if (e.d!.received(plain(data), from)) e.wake(READ);
   });
   udp.on("error", (err) => {
     if (e.pending === -EAGAIN || e.binding) return;

@@ -24,7 +24,8 @@
 //   WATCHER. No request ends it: one that throws there is answered with an errno.
 // - A program's own two ends need no worker: socketpair()'s, and a loopback TCP connection whose
 //   both ends are this thread's, which the worker hands over as it answers the accept (MOVED),
-//   are served in this thread by host/inthread.ts, with host/kernel's rules.
+//   are served in this thread by host/inthread.ts, with host/kernel's rules; so are datagrams
+//   between this thread's own UDP sockets (host/inthread_udp.ts).
 // - A connected TCP stream with a peer in another process is lent to this thread while Node has
 //   nothing of it to do: its sends and recvs are then write(2) and read(2) made here, with no
 //   message and no wake-up of the worker (host/direct.ts, direct mode).
@@ -37,6 +38,9 @@ import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
 import { InThreadStreams, type HandedOver } from "./inthread.js";
 import type { DirectStreams as Lent } from "./direct.js";
+import { someReady } from "./kernel/index.js";
+import { InThreadDatagrams } from "./inthread_udp.js";
+import { readSockAddr } from "./sockaddr.js";
 import {
   READ, WRITE, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer, type ResolveRequest,
   type SyncHost,
@@ -231,6 +235,15 @@ export class WorkerHost implements SyncHost {
   /** The program's own two ends (socketpair()'s, TCP connections handed over), served in this
    * thread (host/inthread.ts). */
   private readonly local = new InThreadStreams();
+  /** Datagrams between this thread's own UDP sockets, queued here (host/inthread_udp.ts). */
+  private readonly udp = new InThreadDatagrams({
+    name: (h, remote) => {
+      const r = this.call([0, remote ? ADDR_REMOTE : ADDR_LOCAL, h, SA]);
+      return r < 0 ? null : readSockAddr(this.data, SA, r);
+    },
+    error: (h) => this.call([0, ERROR, h]),
+    alive: () => Atomics.load(this.ctl, GONE) === 0,
+  });
   /** The channel to the worker, once the threads are started (on first use). */
   private port: MessagePort | null = null;
   private readonly entry: string;
@@ -313,6 +326,7 @@ export class WorkerHost implements SyncHost {
   sock_open(family: number, type: number, proto: number): number {
     const h = this.call([0, OPEN, family, type, proto]);
     if (h >= 0 && type === SOCK_STREAM) this.streams.add(h);
+    this.udp.open(h, family, type);
     return h;
   }
   sock_pair(family: number, type: number, proto: number, out: number): number {
@@ -334,7 +348,8 @@ export class WorkerHost implements SyncHost {
   sock_bind(h: number, sa: number, salen: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
-    return this.call([0, BIND, h, SA, salen]);
+    this.udp.settling(h);
+    return this.udp.settled(h, this.call([0, BIND, h, SA, salen]));
   }
   sock_listen(h: number, backlog: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
@@ -343,11 +358,12 @@ export class WorkerHost implements SyncHost {
   sock_connect(h: number, sa: number, salen: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
-    return this.call([0, CONNECT, h, SA, salen]);
+    this.udp.settling(h);
+    return this.udp.settled(h, this.call([0, CONNECT, h, SA, salen]));
   }
   sock_finish(h: number): number {
     if (this.local.has(h)) return 0;
-    return this.call([0, FINISH, h]);
+    return this.udp.settled(h, this.call([0, FINISH, h]));
   }
   sock_accept(h: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
@@ -380,6 +396,8 @@ export class WorkerHost implements SyncHost {
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     const d = this.direct !== null && this.prefetched === null ? this.direct.recv(h, this.mem(), buf, len, flags) : PASS;
     if (d !== PASS) return this.directAgain(d, h, len, flags);
+    const u = this.udp.recv(h, this.mem(), buf, len, flags, -1);
+    if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null) {
       const n = this.fromStage(h, buf, len);
       if (n > 0) return n;
@@ -392,6 +410,8 @@ export class WorkerHost implements SyncHost {
     // A stream's recvfrom names no source: the core reads no sockaddr.
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     this.direct?.giveBack(h);
+    const u = this.udp.recv(h, this.mem(), buf, len, flags, sa);
+    if (u !== null) return u;
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
     if (r >= 0) {
       this.copyOut(DATA, buf, r);
@@ -404,6 +424,8 @@ export class WorkerHost implements SyncHost {
     const d = this.direct !== null && this.prefetched === null ? this.direct.send(h, this.mem(), buf, len, flags) : PASS;
     if (d !== PASS && (d < 0 || d === len)) return d;
     if (d > 0) return this.direct!.sentRest(h, d, this.sock_send(h, buf + d, len - d, flags));
+    const u = this.udp.send(h, this.mem(), buf, len, flags, -1);
+    if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
     const at = this.sendArea();
     return this.call([0, SEND, h, at, this.sendLength(h, buf, len, at), flags]);
@@ -412,6 +434,8 @@ export class WorkerHost implements SyncHost {
     // The Node host sends on a connected stream whatever the address; so does a pair here.
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     this.direct?.giveBack(h);
+    const u = this.udp.send(h, this.mem(), buf, len, flags, sa);
+    if (u !== null) return u;
     const at = this.sendArea();
     const n = this.sendLength(h, buf, len, at);
     this.copyIn(sa, SA, salen);
@@ -420,6 +444,7 @@ export class WorkerHost implements SyncHost {
   sock_shutdown(h: number, how: number): number {
     if (this.local.has(h)) return this.local.shutdown(h, how);
     this.direct?.giveBack(h);
+    this.udp.shutdown(h);
     return this.call([0, SHUTDOWN, h, how]);
   }
   sock_close(h: number): number {
@@ -435,6 +460,7 @@ export class WorkerHost implements SyncHost {
     }
     this.streams.delete(h);
     this.direct?.giveBack(h);
+    this.udp.close(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
     return this.call([0, CLOSE, h]);
@@ -450,6 +476,7 @@ export class WorkerHost implements SyncHost {
   sock_set_option(h: number, level: number, name: number, value: number): number {
     if (this.local.has(h)) return this.local.setOption(h, level, name, value);
     this.direct?.giveBack(h);
+    this.udp.option(h, level, name, value);
     return this.call([0, SET_OPTION, h, level, name, value]);
   }
   sock_error(h: number): number {
@@ -460,7 +487,7 @@ export class WorkerHost implements SyncHost {
   sock_poll(h: number): number {
     if (this.local.has(h)) return this.local.poll(h);
     this.direct?.giveBack(h);
-    return this.call([0, POLL, h]);
+    return this.udp.mask(h, this.call([0, POLL, h]));
   }
 
   /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
@@ -572,6 +599,11 @@ export class WorkerHost implements SyncHost {
       }
       if (timeout >= 0) timeout = Math.max(0, timeout - this.direct.spent);
     }
+    // Datagrams queued in this thread: the retry reads them.
+    if (interest === READ && this.udp.readable(h)) {
+      this.again = null;
+      return true;
+    }
     const retry = this.again !== null && this.again[2] === h ? this.again.slice(1) : [];
     this.again = null;
     if (!this.exchange([0, WAIT, h, interest, timeout, ...retry])) return true;
@@ -606,6 +638,10 @@ export class WorkerHost implements SyncHost {
   pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
     this.direct?.giveBackAll(req.handles);
+    return this.udp.poll(req, (r) => this.pollAll(r), someReady);
+  }
+
+  private pollAll(req: PollRequest): PollReport {
     const local: number[] = [];
     for (let i = 0; i < req.handles.length; i++) if (this.local.has(req.handles[i])) local.push(i);
     return local.length === 0 ? this.pollWorker(req) : this.pollMixed(req, local);

@@ -340,7 +340,8 @@ def ex(cls, *args):
 
 
 def excs(*items):
-    return {"excs": [[cls, list(args)] for cls, *args in items]}
+    """A list of exceptions, each (class, *args); a tagged value (a dict) stands for itself."""
+    return {"excs": [i if isinstance(i, dict) else [i[0], list(i[1:])] for i in items]}
 
 
 REFUSED = ("ConnectionRefusedError", I(111), S("Connection refused"))
@@ -392,6 +393,16 @@ EXCEPTIONS = [
     ex("ExceptionGroup", S("create_connection failed"), excs(REFUSED, REFUSED)),
     ex("ExceptionGroup", S("create_connection failed"), excs(REFUSED)),
     ex("ExceptionGroup", S("m"), excs(("ValueError", S("v")), ("KeyError", S("k")), ("OSError", I(9), S("e")))),
+    # BaseExceptionGroup.__new__'s own checks (Objects/exceptions.c).
+    ex("ExceptionGroup", S("m"), excs()),
+    ex("ExceptionGroup", S("m"), excs(I(1))),
+    ex("ExceptionGroup", S("m"), excs(REFUSED, S("x"))),
+    ex("ExceptionGroup", I(1), excs(REFUSED)),
+    ex("ExceptionGroup", N, excs(REFUSED)),
+    ex("ExceptionGroup", S("m"), I(5)),
+    ex("ExceptionGroup", S("m"), N),
+    ex("ExceptionGroup", S("m")),
+    ex("ExceptionGroup"),
 ]
 
 
@@ -401,7 +412,12 @@ def build(cls_name, args):
 
 
 def decode(t):
-    return pyvalue.decode(t, {"excs": lambda items: [build(c, a) for c, a in items]})
+    return pyvalue.decode(t, {"excs": lambda items: [item(i) for i in items]})
+
+
+def item(i):
+    """An item of an "excs" list: [class, args] builds an exception; a tagged value is itself."""
+    return decode(i) if isinstance(i, dict) else build(*i)
 
 
 def describe(e):

@@ -5,7 +5,8 @@ import type { Core } from "./core.js";
 import { SA_OUT } from "./core.js";
 import { OSError, OverflowError, UnicodeEncodeError, UnicodeError } from "./errors.js";
 import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
-import { idnaEncode, setipaddr } from "./resolve.js";
+import { idnaEncode, isAscii } from "./idna.js";
+import { setipaddr } from "./resolve.js";
 import type { Op } from "./sockcall.js";
 import type { Address } from "./socket.js";
 import { AF_INET, AF_INET6, AF_UNIX } from "./tables/constants_linux.js";
@@ -20,7 +21,7 @@ function hostText(v: unknown): string {
   let text: string;
   if (typeof v === "string") {
     try {
-      text = /^[\0-\x7f]*$/.test(v) ? v : idnaEncode(v);
+      text = isAscii(v) ? v : idnaEncode(v);
     } catch (err) {
       if (err instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
       throw err;

@@ -2,6 +2,7 @@
 // negative errno results into them. Only src/ raises; see CPython Objects/exceptions.c for how
 // OSError builds its message and picks a subclass from errno.
 
+import { argTypeName } from "./pyargs.js";
 import { EAI_LINUX } from "./tables/eai_linux.js";
 import { ERRNO_LINUX } from "./tables/errno_linux.js";
 
@@ -136,7 +137,7 @@ export class RuntimeError extends Exception {}
 export class ExceptionGroup extends Exception {
   readonly exceptions: readonly Error[];
   constructor(message: string, exceptions: Iterable<Error>) {
-    const list = Array.from(exceptions);
+    const list = groupArgs(arguments.length, message, exceptions);
     super(message, [message, list], BUILT);
     this.exceptions = list;
   }
@@ -145,6 +146,22 @@ export class ExceptionGroup extends Exception {
     const n = this.exceptions.length;
     return `${this.name}: ${this.message} (${n} sub-exception${n === 1 ? "" : "s"})`;
   }
+}
+
+/** BaseExceptionGroup.__new__'s checks (Objects/exceptions.c): the exceptions as a list. A JS
+ * iterable stands for Python's sequence. */
+function groupArgs(given: number, message: unknown, exceptions: unknown): Error[] {
+  const fn = "BaseExceptionGroup.__new__()";
+  if (given !== 2) throw new TypeError(`${fn} takes exactly 2 arguments (${given} given)`);
+  if (typeof message !== "string") throw new TypeError(`${fn} argument 1 must be str, not ${argTypeName(message)}`);
+  const iterable = exceptions !== null && exceptions !== undefined &&
+    typeof (exceptions as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+  if (!iterable) throw new TypeError("second argument (exceptions) must be a sequence");
+  const list = Array.from(exceptions as Iterable<unknown>);
+  if (list.length === 0) throw new ValueError("second argument (exceptions) must be a non-empty sequence");
+  const bad = list.findIndex((e) => !(e instanceof Error));
+  if (bad >= 0) throw new ValueError(`Item ${bad} of second argument (exceptions) is not an exception`);
+  return list as Error[];
 }
 
 export class ArithmeticError extends Exception {}

@@ -10,7 +10,7 @@ import * as assert from "uvu/assert";
 import * as pysocket from "../dist/src/index.js";
 import { asyncModule } from "../dist/src/facade_async.js";
 import { NodeHost } from "../dist/host/node.js";
-import { hstrerror, idnaEncode, makeResolver } from "../dist/src/resolve.js";
+import { hstrerror, makeResolver } from "../dist/src/resolve.js";
 import { resolveOnNode } from "../dist/host/resolver.js";
 import { capture, compareOutcome, decode, formatCall, repr } from "./helpers/pyvalue.js";
 
@@ -204,19 +204,10 @@ exported("answer the cases that never reach the resolver", async () => {
 
 exported.run();
 
-const codec = suite("idna codec and hstrerror");
+const herrors = suite("hstrerror");
 
-codec("str.encode('idna') as recorded", () => {
-  const problems = [];
-  for (const c of fixtures.idna) {
-    const got = capture(() => Uint8Array.from(idnaEncode(decode(c.name)), (ch) => ch.charCodeAt(0)));
-    for (const p of compareOutcome(got, c, CLASSES)) problems.push(`${repr(c.name)}.encode('idna'): ${p}`);
-  }
-  assertNone(problems);
-});
-
-codec("glibc's hstrerror texts", () => {
+herrors("glibc's hstrerror texts", () => {
   for (const [n, text] of fixtures.hstrerror) assert.is(hstrerror(n), text, `hstrerror(${n})`);
 });
 
-codec.run();
+herrors.run();

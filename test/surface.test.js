@@ -39,9 +39,10 @@ for (const [label, mod, promiseCalls] of [["pysocket", pysocket, PROMISE_CALLS],
   test.run();
 }
 
-/** An argument of an exception case: tagged, or {"excs": [[class, args], ...]}. */
+/** An argument of an exception case: tagged, or {"excs": [item, ...]}, each item [class, args]
+ * (an exception built) or a tagged value (itself). */
 function argument(t) {
-  if ("excs" in t) return t.excs.map(([cls, args]) => build(cls, args));
+  if ("excs" in t) return t.excs.map((i) => (Array.isArray(i) ? build(i[0], i[1]) : decode(i)));
   return decode(t);
 }
 

@@ -18,6 +18,8 @@
 //   shut(how)                           inet_shutdown: 0, or -ENOTCONN (flags still recorded)
 //   takeError()                         SO_ERROR
 //   poll(writable)                      datagram_poll mask (poll.ts)
+//   surely(len)                         whether Linux would surely queue a datagram of `len`
+//                                       bytes now (udp_local.ts delivers only such ones)
 // State read by backends: state, shutdown, err, queued (datagrams), bytes, rcvbuf.
 
 import { EAGAIN, EMSGSIZE, ENOTCONN, EPIPE } from "../errno.js";
@@ -33,6 +35,13 @@ export function maxPayload(family: number): number {
   return family === 10 ? 65527 : 65507;
 }
 
+/** An upper bound of the truesize Linux charges to sk_rmem_alloc for a UDP datagram of `len`
+ * bytes: the skb head and the data rounded up to a power-of-two allocation (or pages), whatever
+ * the kernel's sizes; the exact figure is the kernel's own and differs between versions. */
+export function truesizeBound(len: number): number {
+  return 2 * len + 4096;
+}
+
 export class DatagramSocket<A> implements PollState {
   readonly family: number;
   /** TCP_ESTABLISHED when connected, TCP_CLOSE otherwise (as udp sockets keep sk_state). */
@@ -43,6 +52,8 @@ export class DatagramSocket<A> implements PollState {
   queued = 0;
   /** Their bytes, against rcvbuf. */
   bytes = 0;
+  /** The most rmem their skbs can charge (truesizeBound of each). */
+  charge = 0;
   rcvbuf = UDP_RCVBUF;
   /** The source of the datagram the last recv read. */
   source: A | null = null;
@@ -63,7 +74,15 @@ export class DatagramSocket<A> implements PollState {
     this.queue.push({ data, from });
     this.queued++;
     this.bytes += data.length;
+    this.charge += truesizeBound(data.length);
     return true;
+  }
+
+  /** Whether __udp_enqueue_schedule_skb would queue a datagram of `len` bytes now, whatever the
+   * kernel's truesize: it takes one whenever the queue is empty, and any one while the charge
+   * with it stays within rcvbuf (older kernels check the charge before it only). */
+  surely(len: number): boolean {
+    return this.queued === 0 || this.charge + truesizeBound(len) <= this.rcvbuf;
   }
 
   /** __udp4_lib_err: without IP_RECVERR only a connected socket keeps the error. */
@@ -94,6 +113,7 @@ export class DatagramSocket<A> implements PollState {
       this.queue.shift();
       this.queued--;
       this.bytes -= d.data.length;
+      this.charge -= truesizeBound(d.data.length);
     }
     this.source = d.from;
     this.truncated = n < d.data.length;
