@@ -11,6 +11,7 @@ so that the client decides when each thing happens:
   c   closes (FIN) and ends
   r   resets (SO_LINGER {1, 0}) and ends
   e   reads to the end of stream or an error and ends
+  z   as e, after a second's pause: the client's sends fill its buffers meanwhile
 On its last line it prints what its last reads saw: "<count> <sha256 hex> <end>", the bytes read
 after e and how their reading ended (EOF, or the errno's name, as when a command's read fails),
 or "closed" / "reset" after c and r.
@@ -52,7 +53,9 @@ def main():
             return
         elif cmd == b"":
             return report(conn, 0, h, "EOF")
-        elif cmd == b"e":
+        elif cmd in (b"e", b"z"):
+            if cmd == b"z":
+                time.sleep(1)
             break
         else:
             sys.exit("unknown command %r" % cmd)
