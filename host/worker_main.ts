@@ -116,6 +116,10 @@ function syscall(code: number, args: number[]): number {
   if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
   if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
+  // A send the credit did not cover takes room the credit counts on (all there is, if it is
+  // longer): what is left of the credit could overfill the Node host, which would refuse bytes
+  // the caller counted as sent.
+  if (code === SEND && credited.has(h)) revoke(h);
   // A datagram socket's credit is for the destination it is connected to.
   if (code === CONNECT) {
     answered.delete(h);

@@ -12,6 +12,7 @@ so that the client decides when each thing happens:
   r   resets (SO_LINGER {1, 0}) and ends
   e   reads to the end of stream or an error and ends
   z   as e, after a second's pause: the client's sends fill its buffers meanwhile
+  y   as e, slowly (a pause of 2 ms after each read): the client's buffers stay full
 On its last line it prints what its last reads saw: "<count> <sha256 hex> <end>", the bytes read
 after e and how their reading ended (EOF, or the errno's name, as when a command's read fails),
 or "closed" / "reset" after c and r.
@@ -53,7 +54,7 @@ def main():
             return
         elif cmd == b"":
             return report(conn, 0, h, "EOF")
-        elif cmd in (b"e", b"z"):
+        elif cmd in (b"e", b"z", b"y"):
             if cmd == b"z":
                 time.sleep(1)
             break
@@ -71,6 +72,8 @@ def main():
             break
         n += len(b)
         h.update(b)
+        if cmd == b"y":
+            time.sleep(0.002)
     report(conn, n, h, end)
 
 
