@@ -5,9 +5,13 @@
 // host/direct_worker.ts.
 //
 // What it uses of Node beyond the documented API: the descriptor of a net.Socket
-// (`socket._handle.fd`), and its handle's readStop()/readStart(). So it is on only where the
-// runtime is Node proper (not Bun, not Deno, which keep the worker's path), and never when the
-// environment sets PYSOCKET_DIRECT=0 (the tests' way to run the worker's path).
+// (`socket._handle.fd`), and its handle's readStop()/readStart() and `reading` flag, which Node's
+// own back-pressure uses (a plain pause() would not stop libuv's reading at once, and an accepted
+// socket cannot be given the `onread` option that makes it do so). So it is on only where the
+// runtime is Node proper (not Bun, not Deno, which keep the worker's path) and the descriptor is
+// an integer above 2, and never when the environment sets PYSOCKET_DIRECT=0 (the tests' way to
+// run the worker's path). Client and accepted connections alike; never AF_UNIX, never a
+// connection whose other end is in this process (those have their own paths).
 //
 // Safety, as descriptor numbers are reused (a write into a reused one could land in a user's
 // file), rests on these rules:
@@ -15,11 +19,15 @@
 //   blocked then), and only while nothing of Node's can touch it: its handle not reading (so not
 //   in epoll: Node cannot see an error and close it), no write queued or under way in Node,
 //   nothing queued in its kernel socket (host/kernel) or staged, no FIN, error or shutdown
-//   recorded, no peer in this process. It names the stream and the descriptor in LENT_H/LENT_FD.
-// - Every other call about the stream (a wait that outlasts the spin, a flagged recv, poll,
-//   close, shutdown, an option, a send that did not fit) first gives the descriptor back here,
-//   by a message the worker reads before that call: it reads what the kernel holds into its
-//   kernel socket and reads the stream again.
+//   recorded, no peer in this process; and it revokes the stream's CREDIT, so nothing of it is
+//   sent ahead through Node meanwhile. It names the stream and the descriptor in LENT_H/LENT_FD.
+// - Every other call about the stream (a wait that outlasts the spin, a recv with flags, recvfrom,
+//   poll/select, close, shutdown, an option, SO_ERROR, a send that did not fit) first gives the
+//   descriptor back, by a message the worker reads before that call: it reads what the kernel
+//   holds into its kernel socket (so that the call answers as Linux would: a close with unread
+//   bytes resets, a select sees them) and reads the stream again. Bytes are neither lost nor
+//   reordered: nothing of Node's was queued when the stream was lent, and what this thread
+//   wrote is in the kernel before anything the worker writes after it takes the stream back.
 // - A read that sees the end of stream (0) or takes an error (ECONNRESET...: read(2) reports a
 //   pending error once), and a write that takes one, give the descriptor back with that event,
 //   so that the worker's kernel socket answers every later call as Linux would.
