@@ -81,7 +81,8 @@ export const LOOKUP = WAIT + 1;
 export const RESOLVE = LOOKUP + 1;
 /** [0, SEND_AHEAD, handle, at, len]: a send within the credit, not answered. */
 export const SEND_AHEAD = RESOLVE + 1;
-/** [0, CONSUME, handle, len]: the caller took `len` staged bytes; not answered. */
+/** [0, CONSUME, handle, len, handle, len...]: the caller took `len` staged bytes of each
+ * stream; not answered. */
 export const CONSUME = SEND_AHEAD + 1;
 /** [id, FLUSH]: answered once Node has handed the kernel every byte sends accepted, on open and
  * closed streams alike; the calling thread asks as it ends (see WorkerHost.start). */
@@ -156,7 +157,12 @@ export const RING = DISCARD + DATA_SIZE;
 const CONSUME_BATCH = 1 << 20;
 /** The most credit the worker grants: the bytes sent ahead all fit the ring. */
 export const RING_SIZE = 4 << 20;
-export const PAGES = Math.ceil((RING + RING_SIZE) / 65536);
+/** The POLL area: a poll's answer stages there the first bytes of each stream it reports
+ * readable, up to POLL_STAGE_MAX each (see StagedPollReport). */
+export const POLL_AREA = RING + RING_SIZE;
+export const POLL_AREA_SIZE = 1 << 20;
+export const POLL_STAGE_MAX = 256 << 10;
+export const PAGES = Math.ceil((POLL_AREA + POLL_AREA_SIZE) / 65536);
 /** Where a hand-over puts each end's queued bytes, sockname and peername (the data areas, which
  * no send is using while the worker answers an accept). */
 export const MOVED_AREA = [
@@ -176,6 +182,12 @@ const SLICE_MS = 50;
 /** Slots of the QUIET array: slot h % QUIET_SLOTS holds h while the worker knows that a recv or
  * accept on handle h would answer EAGAIN (it did, and no readiness event came since). */
 export const QUIET_SLOTS = 1024;
+
+/** A poll's report as the worker sends it: with [handle, at, len] for each readable stream whose
+ * first `len` bytes it copied to the POLL area at `at` (still queued in the worker). */
+export interface StagedPollReport extends PollReport {
+  staged: Int32Array;
+}
 
 /** What the worker (host/worker_main.ts) is started with. */
 export interface WorkerData {
@@ -262,9 +274,13 @@ export class WorkerHost implements SyncHost {
   private staged = -1;
   private stageAt = 0;
   private stageEnd = 0;
-  /** Staged bytes taken and not yet reported: CONSUME goes ahead of the next message. */
-  private consumed = 0;
-  private consumedH = -1;
+  /** Staged bytes taken and not yet reported, per stream: CONSUME goes ahead of the next
+   * message. */
+  private readonly consumed = new Map<number, number>();
+  private consumedTotal = 0;
+  /** What the last poll staged of each stream it reported readable: where the bytes not yet
+   * taken are in the POLL area. */
+  private readonly pollStaged = new Map<number, { at: number; end: number }>();
   /** Where the next send ahead goes in the ring; it starts over once the worker has answered,
    * since it answers in order and so has sent everything ahead before. */
   private ringAt = 0;
@@ -394,6 +410,10 @@ export class WorkerHost implements SyncHost {
   }
   sock_recv(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
+    if (this.pollStaged.has(h)) {
+      if (flags === 0 && len > 0 && this.prefetched === null) return this.fromPollStage(h, buf, len);
+      this.pollStaged.delete(h);
+    }
     const d = this.direct !== null && this.prefetched === null ? this.direct.recv(h, this.mem(), buf, len, flags) : PASS;
     if (d !== PASS) return this.directAgain(d, h, len, flags);
     const u = this.udp.recv(h, this.mem(), buf, len, flags, -1);
@@ -410,6 +430,7 @@ export class WorkerHost implements SyncHost {
     // A stream's recvfrom names no source: the core reads no sockaddr.
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     this.direct?.giveBack(h);
+    this.pollStaged.delete(h);
     const u = this.udp.recv(h, this.mem(), buf, len, flags, sa);
     if (u !== null) return u;
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
@@ -444,6 +465,7 @@ export class WorkerHost implements SyncHost {
   sock_shutdown(h: number, how: number): number {
     if (this.local.has(h)) return this.local.shutdown(h, how);
     this.direct?.giveBack(h);
+    this.pollStaged.delete(h);
     this.udp.shutdown(h);
     return this.call([0, SHUTDOWN, h, how]);
   }
@@ -463,6 +485,7 @@ export class WorkerHost implements SyncHost {
     this.udp.close(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
+    this.pollStaged.delete(h);
     return this.call([0, CLOSE, h]);
   }
   sock_addr_local(h: number, sa: number): number {
@@ -520,17 +543,33 @@ export class WorkerHost implements SyncHost {
     const n = Math.min(len, this.stageEnd - this.stageAt);
     this.copyOut(this.stageAt, buf, n);
     this.stageAt += n;
-    this.consumed += n;
-    this.consumedH = h;
+    this.took(h, n);
     // The worker drops what was taken while this thread reads on, so that its next recv finds
     // the worker free to stage more.
     if (this.stageAt === this.stageEnd) {
       this.post(null);
       this.releaseStage();
-    } else if (this.consumed >= CONSUME_BATCH) {
-      this.post(null);
     }
     return n;
+  }
+
+  /** Serves a recv of stream `h` from what the last poll staged of it: the count. */
+  private fromPollStage(h: number, buf: number, len: number): number {
+    const s = this.pollStaged.get(h)!;
+    const n = Math.min(len, s.end - s.at);
+    this.copyOut(s.at, buf, n);
+    s.at += n;
+    if (s.at === s.end) this.pollStaged.delete(h);
+    this.took(h, n);
+    return n;
+  }
+
+  /** Notes `n` staged bytes of stream `h` taken; reported with the next message, or at once
+   * after a megabyte. */
+  private took(h: number, n: number): void {
+    this.consumed.set(h, (this.consumed.get(h) ?? 0) + n);
+    this.consumedTotal += n;
+    if (this.consumedTotal >= CONSUME_BATCH) this.post(null);
   }
 
   /** Gives the STAGE area back; bytes not taken stay queued in the worker, unread. */
@@ -543,9 +582,12 @@ export class WorkerHost implements SyncHost {
    * worker before anything else of the caller's. */
   private post(msg: Request | null): void {
     const port = this.port ?? this.start();
-    if (this.consumed > 0) {
-      port.postMessage([0, CONSUME, this.consumedH, this.consumed]);
-      this.consumed = 0;
+    if (this.consumedTotal > 0) {
+      const m: Request = [0, CONSUME];
+      for (const [h, n] of this.consumed) m.push(h, n);
+      port.postMessage(m);
+      this.consumed.clear();
+      this.consumedTotal = 0;
     }
     if (msg !== null) port.postMessage(msg);
   }
@@ -671,11 +713,18 @@ export class WorkerHost implements SyncHost {
     return report;
   }
 
+  /** poll(2) in the worker, which stages the first bytes of each readable stream (STAGE too is
+   * given back, so that no byte is staged twice): the recvs that follow serve themselves. */
   private pollWorker(req: PollRequest): PollReport {
+    if (this.staged !== -1) this.releaseStage();
+    this.pollStaged.clear();
     if (!this.exchange([0, POLL_WAIT, req])) {
       return { masks: new Int32Array(req.handles.length).fill(0x20), wakes: new Int32Array(req.handles.length) };
     }
-    return receiveMessageOnPort(this.port!)!.message as PollReport;
+    const report = receiveMessageOnPort(this.port!)!.message as StagedPollReport;
+    const s = report.staged;
+    for (let i = 0; i < s.length; i += 3) this.pollStaged.set(s[i], { at: s[i + 1], end: s[i + 1] + s[i + 2] });
+    return report;
   }
 
   /** A resolver query: its answer is a message; once the worker is gone, EAI_SYSTEM, and so for
@@ -697,6 +746,7 @@ export class WorkerHost implements SyncHost {
     const h = req[2] as number;
     // The worker stages for the stream read last: give it the area.
     if (this.staged !== -1) this.releaseStage();
+    this.pollStaged.delete(h);
     if (this.prefetched === null && req[4] !== 0 && Atomics.load(this.quiet, h % QUIET_SLOTS) === h &&
       Atomics.load(this.ctl, GONE) === 0) {
       this.again = req;

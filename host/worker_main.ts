@@ -15,12 +15,13 @@ import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } f
 import {
   ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
   LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
-  POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, GIVE_BACK, GONE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
-  WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
+  WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type StagedPollReport, type WorkerData,
 } from "./worker.js";
 
 const MSG_PEEK = 2;
+const POLLIN = 0x1;
 /** The bytes a connected datagram socket may send ahead between two calls that wait for the
  * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
 const DATAGRAM_CREDIT = 212992;
@@ -98,6 +99,30 @@ function polled(req: PollRequest, report: PollReport): void {
     if (taken.has(h)) report.masks[i] |= 0x8;
     if (report.masks[i] & 0x19) Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
   }
+}
+
+/** Copies the first bytes of each stream the poll reports readable to the POLL area, for the
+ * caller's recvs that follow: only those with bytes queued, which a peek returns before any
+ * error, and none holding a taken error, which the next recv must report first. STAGE is given
+ * back, so that no byte is staged twice; the bytes stay queued until the caller reports them
+ * taken (CONSUME). */
+function stagePolled(req: PollRequest, report: PollReport): StagedPollReport {
+  Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
+  const staged: number[] = [];
+  let at = POLL_AREA;
+  for (let i = 0; i < req.handles.length && at < POLL_AREA + POLL_AREA_SIZE; i++) {
+    const h = req.handles[i];
+    if (!(report.masks[i] & POLLIN) || !streams.has(h) || taken.has(h) || lender?.has(h)) continue;
+    if (!((host.entryOf(h)?.k?.queued ?? 0) > 0)) continue;
+    const p = calls[RECV](h, at, Math.min(POLL_STAGE_MAX, POLL_AREA + POLL_AREA_SIZE - at), MSG_PEEK);
+    if (p > 0) {
+      staged.push(h, at, p);
+      at += p;
+    } else {
+      peeked(h, p);
+    }
+  }
+  return { masks: report.masks, wakes: report.wakes, staged: Int32Array.from(staged) };
 }
 
 /** Keeps the first error taken for a stream, as Linux keeps one pending error (sk_err). */
@@ -314,7 +339,7 @@ function handle(m: Request): void {
   const id = m[0];
   const code = m[1];
   if (code === CONSUME) {
-    consume(m[2] as number, m[3] as number);
+    for (let i = 2; i < m.length; i += 2) consume(m[i] as number, m[i + 1] as number);
   } else if (code === GIVE_BACK) {
     const [, , h, kind, errno] = m as number[];
     if (kind === BACK_KEEP) take(h, errno);
@@ -329,7 +354,7 @@ function handle(m: Request): void {
     if (req.handles.some((h) => taken.has(h))) req.timeout = 0;
     void host.pollWait(req).then((report) => {
       polled(req, report);
-      port.postMessage(report);
+      port.postMessage(stagePolled(req, report));
       reply(id, 0, 1);
     });
   } else if (code === LOOKUP || code === RESOLVE) {
