@@ -183,8 +183,14 @@ const SLICE_MS = 50;
  * accept on handle h would answer EAGAIN (it did, and no readiness event came since). */
 export const QUIET_SLOTS = 1024;
 
-/** A poll's report as the worker sends it: with [handle, at, len] for each readable stream whose
- * first `len` bytes it copied to the POLL area at `at` (still queued in the worker). */
+/** Slots of the NEWS array: slot h % NEWS_SLOTS counts the readiness events (bytes, FIN, an
+ * error) of the streams staged by a poll since, so that a recv asking for more than is staged
+ * can tell whether Linux's would find more. */
+export const NEWS_SLOTS = 1024;
+
+/** A poll's report as the worker sends it: with [handle, at, len, news] for each readable stream
+ * whose first `len` bytes it copied to the POLL area at `at` (still queued in the worker), when
+ * its NEWS slot read `news`. */
 export interface StagedPollReport extends PollReport {
   staged: Int32Array;
 }
@@ -193,6 +199,7 @@ export interface StagedPollReport extends PollReport {
 export interface WorkerData {
   ctl: Int32Array;
   quiet: Int32Array;
+  news: Int32Array;
   credit: BigInt64Array;
   memory: WebAssembly.Memory;
   port: MessagePort;
@@ -240,6 +247,7 @@ function flushAtExit(): void {
 export class WorkerHost implements SyncHost {
   private readonly ctl = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly quiet = new Int32Array(new SharedArrayBuffer(QUIET_SLOTS * 4));
+  private readonly news = new Int32Array(new SharedArrayBuffer(NEWS_SLOTS * 4));
   private readonly credit = new BigInt64Array(new SharedArrayBuffer(CREDIT_SLOTS * 8));
   private readonly shared = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
   /** The shared memory never grows (maximum = initial), so one view serves for ever. */
@@ -280,7 +288,7 @@ export class WorkerHost implements SyncHost {
   private consumedTotal = 0;
   /** What the last poll staged of each stream it reported readable: where the bytes not yet
    * taken are in the POLL area. */
-  private readonly pollStaged = new Map<number, { at: number; end: number }>();
+  private readonly pollStaged = new Map<number, { at: number; end: number; news: number }>();
   /** Where the next send ahead goes in the ring; it starts over once the worker has answered,
    * since it answers in order and so has sent everything ahead before. */
   private ringAt = 0;
@@ -298,7 +306,7 @@ export class WorkerHost implements SyncHost {
   private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
     const data: WorkerData = {
-      ctl: this.ctl, quiet: this.quiet, credit: this.credit, memory: this.shared, port: port2, direct: this.direct !== null,
+      ctl: this.ctl, quiet: this.quiet, news: this.news, credit: this.credit, memory: this.shared, port: port2, direct: this.direct !== null,
     };
     // The threads run this package's modules only: the caller's flags (an --input-type for its
     // -e script, a preload) are not for them, and the worker inherits the watcher's none.
@@ -411,7 +419,8 @@ export class WorkerHost implements SyncHost {
   sock_recv(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
     if (this.pollStaged.has(h)) {
-      if (flags === 0 && len > 0 && this.prefetched === null) return this.fromPollStage(h, buf, len);
+      const n = flags === 0 && len > 0 && this.prefetched === null ? this.fromPollStage(h, buf, len) : 0;
+      if (n > 0) return n;
       this.pollStaged.delete(h);
     }
     const d = this.direct !== null && this.prefetched === null ? this.direct.recv(h, this.mem(), buf, len, flags) : PASS;
@@ -553,9 +562,11 @@ export class WorkerHost implements SyncHost {
     return n;
   }
 
-  /** Serves a recv of stream `h` from what the last poll staged of it: the count. */
+  /** Serves a recv of stream `h` from what the last poll staged of it: the count; 0 when it asks
+   * for more than is staged and more may have come since (the worker then answers it). */
   private fromPollStage(h: number, buf: number, len: number): number {
     const s = this.pollStaged.get(h)!;
+    if (len > s.end - s.at && Atomics.load(this.news, h % NEWS_SLOTS) !== s.news) return 0;
     const n = Math.min(len, s.end - s.at);
     this.copyOut(s.at, buf, n);
     s.at += n;
@@ -723,7 +734,7 @@ export class WorkerHost implements SyncHost {
     }
     const report = receiveMessageOnPort(this.port!)!.message as StagedPollReport;
     const s = report.staged;
-    for (let i = 0; i < s.length; i += 3) this.pollStaged.set(s[i], { at: s[i + 1], end: s[i + 1] + s[i + 2] });
+    for (let i = 0; i < s.length; i += 4) this.pollStaged.set(s[i], { at: s[i + 1], end: s[i + 1] + s[i + 2], news: s[i + 3] });
     return report;
   }
 

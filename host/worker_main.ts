@@ -15,7 +15,7 @@ import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } f
 import {
   ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
   LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
-  POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  NEWS_SLOTS, POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, GIVE_BACK, GONE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type StagedPollReport, type WorkerData,
 } from "./worker.js";
@@ -33,7 +33,7 @@ interface Armed {
   ready: Promise<void>;
 }
 
-const { ctl, quiet, credit, port, memory, direct } = workerData as WorkerData;
+const { ctl, quiet, news, credit, port, memory, direct } = workerData as WorkerData;
 const host = new NodeHost();
 host.attach(memory);
 const imports = syscallImports(host, host.errnoOf);
@@ -116,13 +116,26 @@ function stagePolled(req: PollRequest, report: PollReport): StagedPollReport {
     if (!((host.entryOf(h)?.k?.queued ?? 0) > 0)) continue;
     const p = calls[RECV](h, at, Math.min(POLL_STAGE_MAX, POLL_AREA + POLL_AREA_SIZE - at), MSG_PEEK);
     if (p > 0) {
-      staged.push(h, at, p);
+      staged.push(h, at, p, Atomics.load(news, h % NEWS_SLOTS));
       at += p;
+      watchNews(h);
     } else {
       peeked(h, p);
     }
   }
   return { masks: report.masks, wakes: report.wakes, staged: Int32Array.from(staged) };
+}
+
+/** Streams whose next readiness event counts in their NEWS slot. */
+const watched = new Set<number>();
+
+function watchNews(h: number): void {
+  if (watched.has(h)) return;
+  watched.add(h);
+  host.whenReady(h, READ, -1, () => {
+    watched.delete(h);
+    Atomics.add(news, h % NEWS_SLOTS, 1);
+  });
 }
 
 /** Keeps the first error taken for a stream, as Linux keeps one pending error (sk_err). */
