@@ -1,7 +1,9 @@
 // pysocket/sync's direct mode (host/direct.ts): a client whose TCP stream the worker lends to
 // the calling thread, against a python3 peer in another process (scripts/direct_peer.py), step
 // by step as CPython answered (scripts/record_direct.py): a reset after data, FIN, a close with
-// unread bytes, timeouts, non-blocking EAGAIN, a large sendall, select between recvs, flags.
+// unread bytes, timeouts, non-blocking EAGAIN, a large sendall, select between recvs, flags;
+// and the bytes a select staged (poll_staged_*: a recv for more than was staged, a close with
+// staged bytes unread, a peek, a FIN or a reset after them).
 // The same scenarios, and those of test/rules/rules.json, also run with direct mode off
 // (PYSOCKET_DIRECT=0), the path of Bun and Deno.
 import { readFileSync } from "node:fs";
