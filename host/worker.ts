@@ -20,6 +20,11 @@
 //   themselves from it, and tell the worker what they took (CONSUME) ahead of the next message,
 //   or at once after a megabyte; the bytes stay queued in the worker until then, so that a close
 //   with unread bytes still resets the connection, as Linux's does.
+// - A poll's answer carries the first bytes of each stream it reports readable (the POLL area):
+//   the recvs after a select serve themselves, reported taken with the next message (CONSUME,
+//   which a send ahead need not wait for), and queued in the worker until then, as STAGE's. A
+//   recv for more than was staged asks the worker when the stream had news since (NEWS), so
+//   that it gets the bytes that came meanwhile, as Linux's would.
 // - A dead worker makes the pending call and every later one fail with EIO, never hang: see
 //   WATCHER. No request ends it: one that throws there is answered with an errno.
 // - A program's own two ends need no worker: socketpair()'s, and a loopback TCP connection whose
@@ -590,10 +595,12 @@ export class WorkerHost implements SyncHost {
   }
 
   /** Posts a message (or none), after the report of staged bytes taken, which must reach the
-   * worker before anything else of the caller's. */
+   * worker before anything else of the caller's that could read, lend or close the streams; a
+   * send ahead does none of that, so it need not wait for the report (one message, not two,
+   * for a recv and a send after a select). */
   private post(msg: Request | null): void {
     const port = this.port ?? this.start();
-    if (this.consumedTotal > 0) {
+    if (this.consumedTotal > 0 && (msg === null || msg[1] !== SEND_AHEAD)) {
       const m: Request = [0, CONSUME];
       for (const [h, n] of this.consumed) m.push(h, n);
       port.postMessage(m);

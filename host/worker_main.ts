@@ -179,6 +179,8 @@ function syscall(code: number, args: number[]): number {
     streams.delete(h);
     taken.delete(h);
     answered.delete(h);
+    // A handle number may come again: its next stream's stages need a watch of their own.
+    watched.delete(h);
     Atomics.compareExchange(quiet, h % QUIET_SLOTS, h, 0);
   }
   return r;
