@@ -6,8 +6,8 @@ import * as dgram from "node:dgram";
 import { existsSync } from "node:fs";
 import * as net from "node:net";
 import { dirname } from "node:path";
-import { EACCES, errnoOf } from "./errno.js";
-import { DatagramSocket, RCV_SHUTDOWN, StreamSocket } from "./kernel/index.js";
+import { EACCES, EAGAIN, EINPROGRESS, errnoOf } from "./errno.js";
+import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
 import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
@@ -176,6 +176,27 @@ export class Entry {
     this.type = type;
     this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
     this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
+  }
+
+  /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
+   * (sock_finish). */
+  start(begin: (done: (err?: unknown) => void) => void): number {
+    this.pending = -EAGAIN;
+    const done = (err?: unknown) => {
+      if (this.pending !== -EAGAIN) return;
+      this.pending = err ? -errnoOf(err) : 0;
+      // A listen that failed leaves the socket as it was.
+      if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
+      this.wakeAll();
+    };
+    try {
+      begin(done);
+    } catch (err) {
+      this.pending = 0;
+      return -errnoOf(err);
+    }
+    this.updateRef();
+    return -EINPROGRESS;
   }
 
   option(level: number, name: number): number {
