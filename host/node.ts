@@ -388,15 +388,14 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private register(e: Entry, remote?: Source, local?: Source): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    e.remote = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
-    const port = e.remote.port;
+    const to = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
+    const port = to.port;
     const localPort = local ? local.port : s.localPort!;
-    e.key = localPort * 65536 + port;
-    e.peerKey = port * 65536 + localPort;
+    e.registered(localPort * 65536 + port, port * 65536 + localPort, to);
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
+    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, to.address)) {
       e.peer = peer;
       peer.peer = e;
     }
