@@ -143,6 +143,13 @@ export class SocketBase<A extends boolean> implements Waitable {
    * object, or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
     this._stack = stack;
+    const wrapped = args.length === 4 && args[0] === -1 && args[1] === -1 && args[2] === -1 ? args[3] : undefined;
+    if (typeof wrapped === "number" && wrapped >= 0 && (wrapped | 0) === wrapped) {
+      // socket(-1, -1, -1, fd): the stacks' wrap of each accepted fd, with nothing to bind; the
+      // general path below would answer the same, with a dozen short-lived objects per accept.
+      this._adoptFd(stack, wrapped);
+      return;
+    }
     const positional = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.length - 1 : args.length;
     if (positional > 4) {
       throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${positional + 1} were given`);
@@ -171,6 +178,15 @@ export class SocketBase<A extends boolean> implements Waitable {
     this._adopt(fd, fam, typ, pro);
     this._timeout = stack.defaulttimeout;
     if (typ & SOCK_NONBLOCK) this._timeout = 0;
+  }
+
+  /** socket(fileno=fd) with family, type and proto asked of the fd. */
+  private _adoptFd(stack: Stack<A>, fd: number): void {
+    const C = stack.core.exports;
+    const family = check(C.sock_family(fd));
+    const type = C.sock_type(fd);
+    this._adopt(fd, family, type, C.sock_proto(fd));
+    this._timeout = type & SOCK_NONBLOCK ? 0 : stack.defaulttimeout;
   }
 
   /** @internal */ _adopt(fd: number, family: number, type: number, proto: number): void {
