@@ -308,9 +308,11 @@ export class Entry {
   }
 
 
-  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
-  adopt(h: { ref(): unknown; unref(): unknown }): void {
-    h.unref();
+  /** Takes a new Node handle, which Node makes ref'd: unref'd after this turn of the event
+   * loop unless someone waits on this socket by then (letGoLater). A connect's caller waits at
+   * once, so unref'ing it now would cost a ref() and an unref() more per connection; and a
+   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect'). */
+  adopt(_h: { ref(): unknown; unref(): unknown }): void {
     this.refd = null;
     this.updateRef();
   }
