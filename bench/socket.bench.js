@@ -10,8 +10,8 @@
 //   bulk       TCP, a warm-up, a barrier, then BULK bytes in 64 KiB chunks (sendall → recv_into)
 //   udp        64-byte datagrams, sendto → recvfrom → sendto back: round trips per second, p99
 //   connect    connect + accept + close, one after another: connections per second
-//   pingpong-x, bulk-x  as pingpong and bulk, with the far end in another process (raw node:net,
-//              bench/socket_peer.mjs): only the client differs between contenders. With both
+//   pingpong-x, bulk-x, udp-x  as pingpong, bulk and udp, with the far end in another process (raw
+//              node:net/node:dgram, bench/socket_peer.mjs): only the client differs between contenders. With both
 //              ends in one process pysocket queues a send's bytes on the peer within the send,
 //              as Linux's loopback does, and no longer has them carried by Node too, so pingpong
 //              and bulk measure that path; these two measure the network path. So does udp: a
@@ -187,6 +187,34 @@ async function pyBulk(socket, warm, total) {
   }
 }
 
+/** `cli`'s sendto → recvfrom round trips with the echo at `addr`: WARM_RT, then n timed. */
+async function pyUdpRoundTrips(cli, addr, n) {
+  const msg = message();
+  const lat = new Float64Array(n);
+  for (let i = 0; i < WARM_RT; i++) {
+    await cli.sendto(msg, addr);
+    await cli.recvfrom(2048);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await cli.sendto(msg, addr);
+    await cli.recvfrom(2048);
+    lat[i] = performance.now() - s;
+  }
+  return { seconds: (performance.now() - t0) / 1000, p99: p99(lat) / 1000 };
+}
+
+async function pyUdpX(socket, port, n) {
+  const cli = track(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
+  try {
+    await cli.bind([HOST, 0]);
+    return await pyUdpRoundTrips(cli, [HOST, port], n);
+  } finally {
+    cli.close();
+  }
+}
+
 async function pyUdp(socket, n) {
   const srv = track(socket.socket(socket.AF_INET, socket.SOCK_DGRAM));
   await srv.bind([HOST, 0]);
@@ -206,22 +234,8 @@ async function pyUdp(socket, n) {
     }
   })();
   served.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-  const msg = message();
-  const lat = new Float64Array(n);
   try {
-    for (let i = 0; i < WARM_RT; i++) {
-      await cli.sendto(msg, addr);
-      await cli.recvfrom(2048);
-    }
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) {
-      const s = performance.now();
-      await cli.sendto(msg, addr);
-      await cli.recvfrom(2048);
-      lat[i] = performance.now() - s;
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return { seconds, p99: p99(lat) / 1000 };
+    return await pyUdpRoundTrips(cli, addr, n);
   } finally {
     await cli.sendto(stop, addr).catch(() => {});
     await served.catch(() => {});
@@ -421,6 +435,15 @@ async function nodeUdp(n) {
   await once(srv, "listening");
   const port = srv.address().port;
   srv.on("message", (m, rinfo) => srv.send(m, rinfo.port, rinfo.address));
+  try {
+    return await nodeUdpRoundTrips(port, n);
+  } finally {
+    srv.close();
+  }
+}
+
+/** Round trips from a new node:dgram socket to the echo at `port`, as events: WARM_RT, then n. */
+async function nodeUdpRoundTrips(port, n) {
   const cli = track(dgram.createSocket("udp4"));
   cli.bind(0, HOST);
   await once(cli, "listening");
@@ -447,7 +470,6 @@ async function nodeUdp(n) {
     return { seconds: (end - t0) / 1000, p99: p99(lat) / 1000 };
   } finally {
     cli.close();
-    srv.close();
   }
 }
 
@@ -617,6 +639,10 @@ function workloads(py, peer) {
       name: "bulk-x", title: `bulk TCP as bulk, into a sink in another process (raw node:net)`,
       unit: "MiB/s", target: 0.85, figures: mib,
       ...both((m) => pyBulkX(m, peer.sink, BULK_WARM, BULK)), node: () => nodeBulkX(peer.sink, BULK_WARM, BULK),
+    }, {
+      name: "udp-x", title: `UDP ping-pong as udp, against an echo in another process (raw node:dgram)`,
+      unit: "round trips/s", latency: true, target: 0.8, figures: rt(UDP_N),
+      ...both((m) => pyUdpX(m, peer.udp, UDP_N)), node: () => nodeUdpRoundTrips(peer.udp, UDP_N),
     });
   }
   return ONLY ? list.filter((w) => ONLY.includes(w.name)) : list;

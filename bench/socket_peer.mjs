@@ -1,7 +1,9 @@
 // The far end for bench/socket.bench.js's cross-process workloads, in its own process, written
-// with raw node:net so that it costs every contender the same: an echo server, and a sink that
-// answers one byte once it has read the number of bytes announced in its first 8 (a u64 LE).
-// Prints {"echo": port, "sink": port} once both listen; exits when stdin ends.
+// with raw node:net and node:dgram so that it costs every contender the same: a TCP echo server,
+// a sink that answers one byte once it has read the number of bytes announced in its first 8 (a
+// u64 LE), and a UDP echo. Prints {"echo": port, "sink": port, "udp": port} once all three are
+// bound; exits when stdin ends.
+import * as dgram from "node:dgram";
 import * as net from "node:net";
 
 const echo = net.createServer({ noDelay: true }, (c) => {
@@ -30,9 +32,12 @@ const sink = net.createServer((c) => {
   });
   c.on("error", () => {});
 });
+const udp = dgram.createSocket("udp4");
+udp.on("message", (m, from) => udp.send(m, from.port, from.address));
 echo.listen(0, "127.0.0.1");
 sink.listen(0, "127.0.0.1");
-await Promise.all([new Promise((r) => echo.once("listening", r)), new Promise((r) => sink.once("listening", r))]);
-process.stdout.write(JSON.stringify({ echo: echo.address().port, sink: sink.address().port }) + "\n");
+udp.bind(0, "127.0.0.1");
+await Promise.all([echo, sink, udp].map((s) => new Promise((r) => s.once("listening", r))));
+process.stdout.write(JSON.stringify({ echo: echo.address().port, sink: sink.address().port, udp: udp.address().port }) + "\n");
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));
