@@ -421,11 +421,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    // Options are inherited; the record is shared until either socket sets one (setOption).
-    if (e.options) {
-      n.options = e.options;
-      n.optionsShared = e.optionsShared = true;
-    }
+    n.inheritOptions(e);
     this.entries.set(h, n);
     n.k!.established();
     this.attachStream(n, c);
@@ -686,11 +682,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
-    if (e.optionsShared) {
-      e.options = new Map(e.options);
-      e.optionsShared = false;
-    }
-    (e.options ??= new Map()).set((level << 16) | name, value);
+    e.setOption(level, name, value);
     if (e.d) udpOption(e, level, name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);

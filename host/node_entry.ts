@@ -92,6 +92,9 @@ export interface Waiter {
   timer: Deadline | null;
 }
 
+/** Option records that more than one socket holds (Entry.inheritOptions). */
+const sharedOptions = new WeakSet<Map<number, number>>();
+
 /** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
  * waits on them again by then: a request/response loop waits again within microseconds, and
  * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
@@ -164,10 +167,8 @@ class ConnectionKey {
 export class Entry {
   readonly family: number;
   readonly type: number;
-  /** Linux's state of a stream socket (host/kernel/stream.ts). */
-  readonly k: StreamSocket | null;
-  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
-  readonly d: DatagramSocket<Source> | null;
+  /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
+  private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
   stream: net.Socket | null = null;
   private u: UdpFields | null;
@@ -192,13 +193,16 @@ export class Entry {
   readers: Waiter[] | null = null;
   writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
-  /** `options` is also another socket's (an accepted socket's inherited record). */
-  optionsShared = false;
   /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
   readWakes = 0;
   writeWakes = 0;
   /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
   pollers: Set<() => void> | null = null;
+
+  /** Linux's state of a stream socket (host/kernel/stream.ts). */
+  get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
+  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
+  get d(): DatagramSocket<Source> | null { return this.type === SOCK_STREAM ? null : (this.kernel as DatagramSocket<Source>); }
 
   // UDP (UdpFields; a stream socket reads the defaults).
   get udp(): dgram.Socket | null { return this.u?.udp ?? null; }
@@ -260,8 +264,7 @@ export class Entry {
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
-    this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
-    this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
+    this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
     this.u = type === SOCK_STREAM ? null : new UdpFields();
   }
 
@@ -284,6 +287,21 @@ export class Entry {
     }
     this.updateRef();
     return -EINPROGRESS;
+  }
+
+  /** An accepted socket's options: its listener's, in a record the two share until either
+   * sets one (setOption). */
+  inheritOptions(from: Entry): void {
+    if (from.options === null) return;
+    this.options = from.options;
+    sharedOptions.add(from.options);
+  }
+
+  /** Records an option as set (the core keeps the value getsockopt answers; this is what the
+   * backend applies). */
+  setOption(level: number, name: number, value: number): void {
+    if (this.options !== null && sharedOptions.has(this.options)) this.options = new Map(this.options);
+    (this.options ??= new Map()).set((level << 16) | name, value);
   }
 
   option(level: number, name: number): number {
