@@ -76,6 +76,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return performance.now() / 1000;
   }
 
+  /** Handle `h`'s record, for the worker's direct mode (host/direct_worker.ts). */
+  entryOf(h: number): Entry | undefined {
+    return this.entries.get(h);
+  }
+
   wait(h: number, interest: number, timeout: number): Promise<boolean> {
     return new Promise<boolean>((resolve) => this.whenReady(h, interest, timeout, resolve));
   }

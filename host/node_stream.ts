@@ -40,9 +40,14 @@ function onData(this: Owned, data: Buffer): void {
 
 function onEnd(this: Owned): void {
   const e = this[OWNER]!;
-  if (e.stream !== this) return;
+  if (e.stream === this) ended(e, this);
+}
+
+/** Stream `s` of `e` reached end of stream (Node's 'end', or a read(2) of 0 in direct mode,
+ * host/direct_worker.ts). */
+export function ended(e: Entry, s: net.Socket): void {
   const k = e.k!;
-  const errno = probeReset(this, k);
+  const errno = probeReset(s, k);
   // libuv reports end of stream for a reset that came with data (a hang-up after a partial
   // read); the pending error tells them apart: ECONNRESET is a reset without FIN, EPIPE a reset
   // after it (tcp_reset in CLOSE_WAIT).

@@ -26,6 +26,9 @@
 //   both ends are this thread's, which the worker hands over as it answers the accept (MOVED),
 //   are served in this thread by host/inthread.ts, with host/kernel's rules; so are datagrams
 //   between this thread's own UDP sockets (host/inthread_udp.ts).
+// - A connected TCP stream with a peer in another process is lent to this thread while Node has
+//   nothing of it to do: its sends and recvs are then write(2) and read(2) made here, with no
+//   message and no wake-up of the worker (host/direct.ts, direct mode).
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.
@@ -34,6 +37,7 @@ import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
 import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
 import { InThreadStreams, type HandedOver } from "./inthread.js";
+import type { DirectStreams as Lent } from "./direct.js";
 import { someReady } from "./kernel/index.js";
 import { InThreadDatagrams } from "./inthread_udp.js";
 import { readSockAddr } from "./sockaddr.js";
@@ -62,6 +66,7 @@ if (!atomicsWaitAllowed()) {
 
 const { MessageChannel, Worker, receiveMessageOnPort } = await import("node:worker_threads");
 const { fdLimitOfProcess } = await import("./limits.js");
+const { DirectStreams, PASS, directAllowed } = await import("./direct.js");
 
 const [
   OPEN, PAIR, BIND, LISTEN, CONNECT, FINISH, ACCEPT, RECV, RECV_FROM, SEND, SEND_TO, SHUTDOWN, CLOSE,
@@ -83,6 +88,8 @@ export const CONSUME = SEND_AHEAD + 1;
 export const FLUSH = CONSUME + 1;
 /** [id, POLL_WAIT, PollRequest]; the PollReport comes as a message. */
 export const POLL_WAIT = FLUSH + 1;
+/** [0, GIVE_BACK, handle, kind, errno]: a lent stream given back (host/direct.ts); not answered. */
+export const GIVE_BACK = POLL_WAIT + 1;
 
 /** A request: [id, code, ...arguments], pointers already in the worker's memory. */
 export type Request = [number, number, ...unknown[]];
@@ -115,7 +122,8 @@ export const MOVED = 8;
 export const MOVED_A = 9;
 export const MOVED_B = 12;
 export const MOVED_LINGER = 15;
-export const CONTROL_WORDS = 16;
+/** 16, 17: the stream lent with an answer, and its descriptor (host/direct.ts LENT_H, LENT_FD). */
+export const CONTROL_WORDS = 18;
 
 /** Slots of the CREDIT array, one 64-bit word each: slot h % CREDIT_SLOTS holds (h << 32) | n
  * while stream h may send n bytes ahead. Handle and count change together, so a send ahead
@@ -176,6 +184,8 @@ export interface WorkerData {
   credit: BigInt64Array;
   memory: WebAssembly.Memory;
   port: MessagePort;
+  /** Whether the worker may lend streams to the caller (host/direct.ts). */
+  direct: boolean;
 }
 
 /** The watcher thread. Only a parent sees a thread exit, and the caller's thread cannot: blocked
@@ -258,6 +268,10 @@ export class WorkerHost implements SyncHost {
   /** Where the next send ahead goes in the ring; it starts over once the worker has answered,
    * since it answers in order and so has sent everything ahead before. */
   private ringAt = 0;
+  /** Streams lent to this thread (direct mode), where the runtime allows it. */
+  private readonly direct: Lent | null = directAllowed()
+    ? new DirectStreams(this.ctl, this.quiet, () => Atomics.load(this.ctl, GONE) !== 0, (m) => this.post(m), GIVE_BACK)
+    : null;
 
   /** The threads start on first use, not here: importing pysocket/sync starts none. */
   constructor(options: WorkerHostOptions = {}) {
@@ -267,7 +281,9 @@ export class WorkerHost implements SyncHost {
   /** Starts the threads (they boot in some 100 ms; the first request waits for them). */
   private start(): MessagePort {
     const { port1, port2 } = new MessageChannel();
-    const data: WorkerData = { ctl: this.ctl, quiet: this.quiet, credit: this.credit, memory: this.shared, port: port2 };
+    const data: WorkerData = {
+      ctl: this.ctl, quiet: this.quiet, credit: this.credit, memory: this.shared, port: port2, direct: this.direct !== null,
+    };
     // The threads run this package's modules only: the caller's flags (an --input-type for its
     // -e script, a preload) are not for them, and the worker inherits the watcher's none.
     const watcher = new Worker(WATCHER, { workerData: { entry: this.entry, ...data }, transferList: [port2], execArgv: [] });
@@ -378,6 +394,8 @@ export class WorkerHost implements SyncHost {
   }
   sock_recv(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
+    const d = this.direct !== null && this.prefetched === null ? this.direct.recv(h, this.mem(), buf, len, flags) : PASS;
+    if (d !== PASS) return this.directAgain(d, h, len, flags);
     const u = this.udp.recv(h, this.mem(), buf, len, flags, -1);
     if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null) {
@@ -391,6 +409,7 @@ export class WorkerHost implements SyncHost {
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
     // A stream's recvfrom names no source: the core reads no sockaddr.
     if (this.local.has(h)) return this.local.recv(h, this.mem().subarray(buf, buf + len), flags);
+    this.direct?.giveBack(h);
     const u = this.udp.recv(h, this.mem(), buf, len, flags, sa);
     if (u !== null) return u;
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
@@ -402,6 +421,9 @@ export class WorkerHost implements SyncHost {
   }
   sock_send(h: number, buf: number, len: number, flags: number): number {
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
+    const d = this.direct !== null && this.prefetched === null ? this.direct.send(h, this.mem(), buf, len, flags) : PASS;
+    if (d !== PASS && (d < 0 || d === len)) return d;
+    if (d > 0) return this.direct!.sentRest(h, d, this.sock_send(h, buf + d, len - d, flags));
     const u = this.udp.send(h, this.mem(), buf, len, flags, -1);
     if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
@@ -411,6 +433,7 @@ export class WorkerHost implements SyncHost {
   sock_send_to(h: number, buf: number, len: number, flags: number, sa: number, salen: number): number {
     // The Node host sends on a connected stream whatever the address; so does a pair here.
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
+    this.direct?.giveBack(h);
     const u = this.udp.send(h, this.mem(), buf, len, flags, sa);
     if (u !== null) return u;
     const at = this.sendArea();
@@ -420,6 +443,7 @@ export class WorkerHost implements SyncHost {
   }
   sock_shutdown(h: number, how: number): number {
     if (this.local.has(h)) return this.local.shutdown(h, how);
+    this.direct?.giveBack(h);
     this.udp.shutdown(h);
     return this.call([0, SHUTDOWN, h, how]);
   }
@@ -435,6 +459,7 @@ export class WorkerHost implements SyncHost {
       return r;
     }
     this.streams.delete(h);
+    this.direct?.giveBack(h);
     this.udp.close(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
     if (this.staged === h) this.releaseStage();
@@ -450,15 +475,18 @@ export class WorkerHost implements SyncHost {
   }
   sock_set_option(h: number, level: number, name: number, value: number): number {
     if (this.local.has(h)) return this.local.setOption(h, level, name, value);
+    this.direct?.giveBack(h);
     this.udp.option(h, level, name, value);
     return this.call([0, SET_OPTION, h, level, name, value]);
   }
   sock_error(h: number): number {
     if (this.local.has(h)) return this.local.error(h);
+    this.direct?.giveBack(h);
     return this.call([0, ERROR, h]);
   }
   sock_poll(h: number): number {
     if (this.local.has(h)) return this.local.poll(h);
+    this.direct?.giveBack(h);
     return this.udp.mask(h, this.call([0, POLL, h]));
   }
 
@@ -539,6 +567,13 @@ export class WorkerHost implements SyncHost {
     return this.streams.has(h) ? n : len;
   }
 
+  /** What a direct recv answered: on EAGAIN, the wait that follows spins on the descriptor,
+   * and hands the worker this call to retry if the spin gives up (see waitSync). */
+  private directAgain(r: number, h: number, len: number, flags: number): number {
+    this.again = r === -EAGAIN ? [0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags] : null;
+    return r;
+  }
+
   private addr(code: number, h: number, sa: number): number {
     const r = this.call([0, code, h, SA]);
     if (r >= 0) this.copyOut(SA, sa, SA_SIZE);
@@ -551,6 +586,18 @@ export class WorkerHost implements SyncHost {
       this.again = null;
       this.local.sleep(timeout);
       return false;
+    }
+    if (this.direct?.has(h)) {
+      // Only the retry of a plain recv can be served by reading here.
+      const a = this.again;
+      const plain = a !== null && a[1] === RECV && a[2] === h && a[5] === 0;
+      const r = plain ? this.direct.spin(h, a[4] as number, timeout) : -1;
+      if (!plain) this.direct.giveBack(h);
+      if (r >= 0) {
+        this.again = null;
+        return r === 1;
+      }
+      if (timeout >= 0) timeout = Math.max(0, timeout - this.direct.spent);
     }
     // Datagrams queued in this thread: the retry reads them.
     if (interest === READ && this.udp.readable(h)) {
@@ -590,6 +637,7 @@ export class WorkerHost implements SyncHost {
    * handle reads as not open. */
   pollWaitSync(req: PollRequest): PollReport {
     this.again = null;
+    this.direct?.giveBackAll(req.handles);
     return this.udp.poll(req, (r) => this.pollAll(r), someReady);
   }
 
@@ -692,6 +740,7 @@ export class WorkerHost implements SyncHost {
     }
     if (ctl[ID] !== id) throw new Error(`pysocket worker host: answer ${ctl[ID]} to request ${id}`);
     this.ringAt = 0;
+    this.direct?.lent();
     return true;
   }
 }

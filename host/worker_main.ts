@@ -6,6 +6,8 @@
 
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
+import { BACK_KEEP, LENT_FD, LENT_H } from "./direct.js";
+import { Lender } from "./direct_worker.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
@@ -14,7 +16,7 @@ import {
   ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
   LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
   POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
-  SHUTDOWN, SOCK_STREAM, STAGE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
+  SHUTDOWN, SOCK_STREAM, STAGE, GIVE_BACK, GONE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type WorkerData,
 } from "./worker.js";
 
@@ -30,7 +32,7 @@ interface Armed {
   ready: Promise<void>;
 }
 
-const { ctl, quiet, credit, port, memory } = workerData as WorkerData;
+const { ctl, quiet, credit, port, memory, direct } = workerData as WorkerData;
 const host = new NodeHost();
 host.attach(memory);
 const imports = syscallImports(host, host.errnoOf);
@@ -45,8 +47,18 @@ const taken = new Map<number, number>();
 const credited = new Map<number, Armed>();
 /** Datagram sockets that have received since their last connect (see handle). */
 const answered = new Set<number>();
+/** Streams lent to the caller (host/direct.ts), where the runtime allows it. */
+const lender = direct ? new Lender() : null;
+// The caller uses a lent descriptor only while the worker is not GONE: it is, before Node closes
+// its handles as the thread ends.
+if (lender) process.once("exit", () => Atomics.store(ctl, GONE, 1));
 
-function reply(id: number, result: number, ready: number): void {
+/** Answers the caller; a send's, a recv's or a wait's answer may lend stream `h` (`lend`). */
+function reply(id: number, result: number, ready: number, lend = -1): void {
+  const fd = lend >= 0 && lender !== null ? lender.lend(lend, host.entryOf(lend), taken.has(lend)) : -1;
+  if (fd >= 0) revoke(lend);
+  ctl[LENT_H] = fd >= 0 ? lend : -1;
+  ctl[LENT_FD] = fd;
   ctl[RESULT] = result;
   ctl[READY] = ready;
   ctl[ID] = id;
@@ -57,9 +69,10 @@ function reply(id: number, result: number, ready: number): void {
 /** Answers syscall `code`'s caller. A close, a send or a shutdown may wake waiters at once (a
  * close resets its peer in this process), and their reactions update QUIET and the credit, which
  * the caller reads as soon as it runs: so those are answered after the microtasks queued so far. */
-function answer(id: number, code: number, result: number, ready: number): void {
-  if (code === CLOSE || code === SEND || code === SEND_TO || code === SHUTDOWN) queueMicrotask(() => reply(id, result, ready));
-  else reply(id, result, ready);
+function answer(id: number, code: number, result: number, ready: number, h = -1): void {
+  const lend = code === RECV || code === SEND ? h : -1;
+  if (code === CLOSE || code === SEND || code === SEND_TO || code === SHUTDOWN) queueMicrotask(() => reply(id, result, ready, lend));
+  else reply(id, result, ready, lend);
 }
 
 function arm(h: number, interest: number): Armed {
@@ -103,6 +116,10 @@ function syscall(code: number, args: number[]): number {
   if ((code === RECV || code === CLOSE) && ctl[STAGE_H] === h) Atomics.compareExchange(ctl, STAGE, STAGED, FREE);
   // A close or a shutdown may reset a peer in this process: no stream sends ahead past it.
   if (code === CLOSE || code === SHUTDOWN) for (const c of [...credited.keys()]) revoke(c);
+  // A send the credit did not cover takes room the credit counts on (all there is, if it is
+  // longer): what is left of the credit could overfill the Node host, which would refuse bytes
+  // the caller counted as sent.
+  if (code === SEND && credited.has(h)) revoke(h);
   // A datagram socket's credit is for the destination it is connected to.
   if (code === CONNECT) {
     answered.delete(h);
@@ -262,7 +279,7 @@ async function wait(id: number, h: number, interest: number, timeout: number, re
     const r = syscall(retry[0], args);
     if (!isAgain(r)) {
       stageAhead(retry[0], args, r);
-      return answer(id, retry[0], r, 1);
+      return answer(id, retry[0], r, 1, h);
     }
   }
 }
@@ -298,6 +315,10 @@ function handle(m: Request): void {
   const code = m[1];
   if (code === CONSUME) {
     consume(m[2] as number, m[3] as number);
+  } else if (code === GIVE_BACK) {
+    const [, , h, kind, errno] = m as number[];
+    if (kind === BACK_KEEP) take(h, errno);
+    else lender?.takeBack(h, kind, errno);
   } else if (code === WAIT) {
     const [, , h, interest, timeout, ...retry] = m as number[];
     // A wait that throws is answered ready: the caller's retry then meets the error itself.
@@ -338,6 +359,6 @@ function handle(m: Request): void {
     if (code === SEND && r === len && len > 0 && answered.has(h)) grant(h, DATAGRAM_CREDIT);
     if ((code === RECV || code === RECV_FROM) && r >= 0 && !streams.has(h)) answered.add(h);
     stageAhead(code, args, r);
-    answer(id, code, r, 1);
+    answer(id, code, r, 1, h);
   }
 }

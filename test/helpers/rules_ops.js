@@ -8,13 +8,14 @@ import { join } from "node:path";
 
 const PEER = new URL("../../scripts/rules_peer.py", import.meta.url).pathname;
 
-/** The ops for one run of scenarios; `cleanup()` ends what a failed scenario left. */
-export function rulesOps() {
+/** The ops for one run of scenarios; `cleanup()` ends what a failed scenario left. `peerScript`:
+ * the peer's program (test/sync_direct.test.js runs scripts/direct_peer.py). */
+export function rulesOps(peerScript = PEER) {
   const peers = new Map();
   const dirs = [];
   const ops = {
     peer([role], step) {
-      const child = spawn("python3", [PEER, role], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn("python3", [peerScript, role], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       const exited = new Promise((resolve) => child.on("close", () => resolve(out)));
       peers.set(step.store, { child, exited });
