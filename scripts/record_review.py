@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Writes test/rules/review.json (the review of pysocket/sync's direct mode: a client whose TCP
+stream the worker lends to the calling thread, host/direct.ts, against scripts/direct_peer.py in
+another process) and records CPython's answers into test/fixtures/scenarios_review.json.
+
+    python3 scripts/record_review.py
+
+The scenarios are built here, in Python, and written out as the JSON steps of
+test/helpers/scenario.js; the ops are scripts/record_direct.py's (peer, peer_done, sleep,
+readable). Each scenario first lends the stream: a non-blocking recv that finds nothing.
+"""
+import json
+import os
+import signal
+
+import record_direct
+import record_scenarios
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+
+
+def b(data):
+    return {"bytes": data.hex()}
+
+
+def call(on, name, *args, store=None):
+    step = {"on": on, "call": name, "args": list(args)}
+    if store:
+        step["store"] = store
+    return step
+
+
+def i(n):
+    return {"int": str(n)}
+
+
+def f(x):
+    return {"float": float(x)}
+
+
+def const(name):
+    return {"const": name}
+
+
+def sleep(t):
+    return {"op": "sleep", "args": [f(t)]}
+
+
+def readable(on, t=0.0):
+    return {"op": "readable", "on": on, "args": [f(t)]}
+
+
+DONE = {"op": "peer_done", "args": [{"str": "p"}]}
+SO_ERROR = call("c", "getsockopt", const("SOL_SOCKET"), const("SO_ERROR"))
+
+
+def lent(*steps):
+    """A connected client `c`, its stream lent (a non-blocking recv that finds nothing), then
+    blocking again, then `steps`."""
+    return [
+        {"op": "peer", "args": [{"str": "direct"}], "store": "p"},
+        {"call": "socket", "store": "c"},
+        call("c", "connect", {"ref": "p"}),
+        call("c", "setblocking", {"bool": False}),
+        call("c", "recv", i(100)),
+        call("c", "setblocking", {"bool": True}),
+    ] + list(steps)
+
+
+SCENARIOS = [
+    # tcp_reset moves the socket to TCP_CLOSE: inet_getname then answers ENOTCONN.
+    ("review_getpeername_after_reset", lent(
+        call("c", "send", b(b"r")), DONE, sleep(0.05),
+        call("c", "getpeername"),
+        call("c", "recv", i(100)),
+        call("c", "getpeername"),
+        SO_ERROR,
+        call("c", "close"))),
+    # A reset the caller never read, taken by SO_ERROR first.
+    ("review_so_error_after_reset", lent(
+        call("c", "send", b(b"r")), DONE, sleep(0.05),
+        SO_ERROR,
+        call("c", "recv", i(100)),
+        call("c", "send", b(b"x")),
+        call("c", "close"))),
+    # The peer closes; a send draws its reset (sk_err = EPIPE in CLOSE_WAIT); recv still sees the
+    # FIN first (tcp_recvmsg checks SOCK_DONE before sk_err), and SO_ERROR then takes EPIPE.
+    ("review_fin_send_then_recv_and_so_error", lent(
+        call("c", "send", b(b"c")), DONE, sleep(0.05),
+        call("c", "send", b(b"x")), sleep(0.05),
+        call("c", "recv", i(100)),
+        SO_ERROR,
+        call("c", "send", b(b"y")),
+        call("c", "close"))),
+    # The same with the reset's error left for the next send.
+    ("review_fin_send_then_send", lent(
+        call("c", "send", b(b"c")), DONE, sleep(0.05),
+        call("c", "send", b(b"x")), sleep(0.05),
+        call("c", "send", b(b"y")),
+        call("c", "recv", i(100)),
+        SO_ERROR,
+        call("c", "close"))),
+    # select after a reset the caller has not read: readable (POLLERR/POLLHUP).
+    ("review_select_after_unread_reset", lent(
+        call("c", "send", b(b"r")), DONE, sleep(0.05),
+        readable("c"),
+        call("c", "recv", i(100)),
+        readable("c"),
+        call("c", "close"))),
+    # A dup() of a lent socket, the original closed: the stream stays open and whole.
+    ("review_dup_then_close_original", lent(
+        call("c", "dup", store="d"),
+        call("c", "close"),
+        call("d", "send", b(b"s")),
+        call("d", "recv", i(100)),
+        call("d", "send", b(b"c")),
+        call("d", "recv", i(100)),
+        call("d", "close"))),
+    # Timeouts shorter than direct mode's 100 µs spin, and between it and a wait.
+    ("review_short_timeouts", lent(
+        call("c", "settimeout", f(0.00005)),
+        call("c", "recv", i(100)),
+        call("c", "settimeout", f(0.0002)),
+        call("c", "recv", i(100)),
+        call("c", "send", b(b"s")), sleep(0.05),
+        call("c", "settimeout", f(0.00005)),
+        call("c", "recv", i(2)),
+        call("c", "recv", i(100)),
+        call("c", "settimeout", f(0.0)),
+        call("c", "recv", i(100)),
+        call("c", "send", b(b"c")), DONE, sleep(0.05),
+        call("c", "recv", i(100)),
+        call("c", "close"))),
+    # Bytes written in direct mode, then shutdown(SHUT_WR): the peer reads them all, then EOF.
+    ("review_send_then_shutdown", lent(
+        call("c", "send", b(b"e")),
+        call("c", "sendall", {"pattern": {"len": 300000, "seed": 7}}),
+        call("c", "send", b(b"tail")),
+        call("c", "shutdown", const("SHUT_WR")),
+        DONE,
+        call("c", "recv", i(100)),
+        call("c", "send", b(b"x")),
+        call("c", "close"))),
+    # Flags on a lent stream: the worker's path, in order with what direct mode read.
+    ("review_flags_between_plain_calls", lent(
+        call("c", "send", b(b"s")), sleep(0.05),
+        call("c", "recv", i(1)),
+        call("c", "recv", i(100), const("MSG_PEEK")),
+        call("c", "recv", i(1)),
+        call("c", "send", b(b"s"), const("MSG_DONTWAIT")), sleep(0.05),
+        call("c", "recv", i(100), const("MSG_DONTWAIT")),
+        call("c", "send", b(b"c")), DONE,
+        call("c", "recv", i(100), const("MSG_PEEK")),
+        call("c", "recv", i(100)),
+        call("c", "close"))),
+]
+
+
+def main():
+    path = os.path.join(ROOT, "test", "rules", "review.json")
+    about = ("pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
+             "scripts/record_review.py, which records CPython's answers into "
+             "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py.")
+    with open(path, "w") as out:
+        json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in SCENARIOS]}, out, indent=1)
+        out.write("\n")
+    record_scenarios.prepare = record_direct.prepare
+    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
+    record_scenarios.record("review", folder="rules")
+
+
+if __name__ == "__main__":
+    main()
