@@ -157,7 +157,97 @@ SCENARIOS = [
 ]
 
 
+def udp(family="AF_INET", host="127.0.0.1", names=("a", "b")):
+    """Datagram sockets `names`, each bound to `host` on a port of its own, their names in
+    `<name>a` (a tuple)."""
+    steps = []
+    for n in names:
+        steps += [{"call": "socket", "args": [const(family), const("SOCK_DGRAM")], "store": n},
+                  call(n, "bind", {"tuple": [{"str": host}, i(0)]}),
+                  call(n, "getsockname", store=n + "a")]
+    return steps
+
+
+def sendto(on, data, to):
+    return call(on, "sendto", b(data), {"ref": to})
+
+
+NB = lambda on: call(on, "setblocking", {"bool": False})
+RECVFROM = lambda on, n=100, *flags: call(on, "recvfrom", i(n), *flags)
+
+# Datagrams between a program's own UDP sockets (host/kernel/udp_local.ts): a receiver that
+# changes between sends, IPv6 addresses with flowinfo and scope, empty datagrams, flags.
+UDP_SCENARIOS = [
+    # An option that takes the receiver out of local delivery, between two sends: both arrive,
+    # in order.
+    ("udp_receiver_option_between_sends", udp(names=("a", "b")) + [
+        call("b", "settimeout", f(2)),
+        sendto("a", b"1", "ba"),
+        call("b", "setsockopt", const("IPPROTO_IP"), const("IP_TOS"), i(16)),
+        sendto("a", b"2", "ba"),
+        RECVFROM("b"), RECVFROM("b"), NB("b"), RECVFROM("b"),
+        call("a", "close"), call("b", "close")]),
+    # The receiver connects to another socket: what was queued stays, the sender's next
+    # datagram is dropped, the new peer's arrives.
+    ("udp_receiver_connects_between_sends", udp(names=("a", "b", "c")) + [
+        call("b", "settimeout", f(2)),
+        sendto("a", b"1", "ba"),
+        call("b", "connect", {"ref": "ca"}),
+        sendto("a", b"2", "ba"),
+        sendto("c", b"3", "ba"),
+        RECVFROM("b"), RECVFROM("b"), NB("b"), RECVFROM("b"),
+        call("a", "close"), call("b", "close"), call("c", "close")]),
+    # The receiver closed with a datagram queued, its port bound again by a new socket.
+    ("udp_receiver_closed_then_port_rebound", udp(names=("a", "b")) + [
+        sendto("a", b"1", "ba"),
+        call("b", "close"),
+        {"call": "socket", "args": [const("AF_INET"), const("SOCK_DGRAM")], "store": "b2"},
+        call("b2", "bind", {"ref": "ba"}),
+        call("b2", "settimeout", f(2)),
+        sendto("a", b"2", "ba"),
+        RECVFROM("b2"), NB("b2"), RECVFROM("b2"),
+        call("a", "close"), call("b2", "close")]),
+    # IPv6: a destination with flowinfo, or spelled in full; recvfrom's source has no flowinfo.
+    ("udp_ipv6_flowinfo_and_spelling", udp("AF_INET6", "::1") + [
+        call("b", "getsockname", store=["bh", "bp", "bf", "bs"]),
+        call("b", "settimeout", f(2)),
+        call("a", "sendto", b(b"f"), {"tuple": [{"str": "::1"}, {"ref": "bp"}, i(7), i(0)]}),
+        call("a", "sendto", b(b"p"), {"tuple": [{"str": "0:0:0:0:0:0:0:1"}, {"ref": "bp"}]}),
+        RECVFROM("b"), RECVFROM("b"), NB("b"), RECVFROM("b"),
+        call("a", "close"), call("b", "close")]),
+    # Empty datagrams, recv(0) (CPython answers b'' without a syscall), MSG_PEEK, MSG_DONTWAIT.
+    ("udp_empty_datagrams_and_flags", udp() + [
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        sendto("a", b"", "ba"),
+        sendto("a", b"abc", "ba"),
+        sendto("a", b"de", "ba"),
+        call("b", "recv", i(10), const("MSG_PEEK")),
+        call("b", "recv", i(10)),
+        call("b", "recv", i(0)),
+        call("b", "recvfrom", i(1), const("MSG_PEEK")),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        call("a", "close"), call("b", "close")]),
+    # Two senders, one peeked then read: each datagram's own source.
+    ("udp_two_senders_peek_sources", udp(names=("a", "b", "c")) + [
+        sendto("a", b"1", "ba"),
+        sendto("c", b"2", "ba"),
+        RECVFROM("b", 100, const("MSG_PEEK")),
+        RECVFROM("b"), RECVFROM("b"),
+        call("a", "close"), call("b", "close"), call("c", "close")]),
+]
+
 def main():
+    path = os.path.join(ROOT, "test", "rules", "review_udp.json")
+    about = ("Datagrams between a program's own UDP sockets under review (host/kernel/udp_local.ts): "
+             "scenarios built by scripts/record_review.py, which records CPython's answers into "
+             "test/fixtures/scenarios_review_udp.json.")
+    with open(path, "w") as out:
+        json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in UDP_SCENARIOS]}, out, indent=1)
+        out.write("\n")
+    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
+    record_scenarios.record("review_udp", folder="rules")
     path = os.path.join(ROOT, "test", "rules", "review.json")
     about = ("pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
              "scripts/record_review.py, which records CPython's answers into "
@@ -166,7 +256,6 @@ def main():
         json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in SCENARIOS]}, out, indent=1)
         out.write("\n")
     record_scenarios.prepare = record_direct.prepare
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
     record_scenarios.record("review", folder="rules")
 
 

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import * as asyncSocket from "pysocket";
 import { WorkerHost } from "../dist/host/worker.js";
 import { nodeFiles } from "../dist/host/files.js";
 import { syncModule } from "../dist/src/facade_sync.js";
@@ -90,3 +91,25 @@ for (const scenario of scenarios.filter((s) => !FALLBACK_DIFFERS.has(s.name))) {
   fallback(scenario.name, () => check(off.module, scenario, recorded.get(scenario.name)));
 }
 fallback.run();
+
+// Datagrams between the program's own UDP sockets (host/kernel/udp_local.ts), on both facades.
+const PROMISE_CALLS = new Set([
+  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
+  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server",
+]);
+const udpScenarios = read("./rules/review_udp.json").scenarios;
+const udpFixtures = read("./fixtures/scenarios_review_udp.json");
+const udpRecorded = new Map(udpFixtures.scenarios.map((s) => [s.name, s.results]));
+for (const [name, module, promiseCalls] of [["pysocket", asyncSocket, PROMISE_CALLS], ["pysocket/sync", on.module, new Set()]]) {
+  const udp = suite(`${name}: review_udp.json against CPython ${udpFixtures.python}`);
+  for (const scenario of udpScenarios) {
+    udp(scenario.name, async () => {
+      const results = udpRecorded.get(scenario.name);
+      if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
+      const mismatches = await runScenario(module, scenario, results, { promiseCalls });
+      const n = mismatches.length;
+      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+    });
+  }
+  udp.run();
+}
