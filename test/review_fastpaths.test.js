@@ -113,3 +113,234 @@ for (const [name, module, promiseCalls] of [["pysocket", asyncSocket, PROMISE_CA
   }
   udp.run();
 }
+
+// Byte streams through a lent descriptor's edges: every byte arrives once and in order.
+const ECHO_CLIENT = `
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+while True:
+    b = c.recv(1 << 16)
+    if not b:
+        break
+    c.sendall(b)
+c.close()
+`;
+
+/** Runs `body(conn)` on a connection accepted from a python3 echo client in another process. */
+async function withEcho(m, body) {
+  const srv = m.create_server(["127.0.0.1", 0]);
+  const child = spawn("python3", ["-c", ECHO_CLIENT, String(srv.getsockname()[1])], { stdio: "inherit" });
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  try {
+    const [conn] = srv.accept();
+    try {
+      body(conn);
+    } finally {
+      conn.close();
+    }
+  } finally {
+    srv.close();
+    const timer = setTimeout(() => child.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+const message = (i, size) => new Uint8Array(size).map((_, k) => (i * 29 + k * 7) & 0xff);
+
+const streams = suite("pysocket/sync, direct mode: byte streams through a lent descriptor");
+
+streams("makefile() reader and writer on a lent stream", () => withEcho(on.module, (conn) => {
+  const before = served.n;
+  const r = conn.makefile("rb");
+  const w = conn.makefile("wb");
+  for (let i = 0; i < 200; i++) {
+    const line = new TextEncoder().encode(`${i}:${"x".repeat((i * 977) % 5000)}\n`);
+    w.write(line);
+    w.flush();
+    assert.equal(r.readline(), line, `line ${i}`);
+  }
+  r.close();
+  w.close();
+  assert.ok(served.n > before, "no send or recv was served in direct mode");
+}));
+
+streams("plain sends, MSG_DONTWAIT sends and select between them keep their order", () => withEcho(on.module, (conn) => {
+  const m = on.module;
+  const before = served.n;
+  let sent = 0;
+  let got = 0;
+  const all = [];
+  const back = new Uint8Array(1 << 16);
+  const take = (expect) => {
+    while (got < expect) {
+      const n = conn.recv_into(back);
+      assert.ok(n > 0, "end of stream too early");
+      all.push(back.slice(0, n));
+      got += n;
+    }
+  };
+  for (let i = 0; i < 120; i++) {
+    const msg = message(i, 1 + ((i * 7919) % 40000));
+    const how = i % 3;
+    if (how === 0) {
+      conn.sendall(msg);
+    } else if (how === 1) {
+      // MSG_DONTWAIT: the worker's path; what it does not take goes by plain sends.
+      let at = 0;
+      try {
+        at = conn.send(msg, m.MSG_DONTWAIT);
+      } catch (err) {
+        if (!(err instanceof m.BlockingIOError)) throw err;
+      }
+      conn.sendall(msg.subarray(at));
+    } else {
+      let at = 0;
+      while (at < msg.length) {
+        m.select.select([], [conn], [], 5);
+        at += conn.send(msg.subarray(at));
+      }
+    }
+    sent += msg.length;
+    if (i % 4 === 3) take(sent);
+  }
+  take(sent);
+  const joined = new Uint8Array(got);
+  let at = 0;
+  for (const part of all) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  at = 0;
+  for (let i = 0; i < 120; i++) {
+    const msg = message(i, 1 + ((i * 7919) % 40000));
+    assert.equal(joined.subarray(at, at + msg.length), msg, `message ${i}`);
+    at += msg.length;
+  }
+  assert.ok(served.n > before, "no send or recv was served in direct mode");
+}));
+
+streams("a dup() of a lent stream: recv on one, send on the other, the first closed midway", () => withEcho(on.module, (conn) => {
+  const before = served.n;
+  const d = conn.dup();
+  for (let i = 0; i < 60; i++) {
+    const msg = message(i, 1 + ((i * 104729) % 30000));
+    (i % 2 ? d : conn).sendall(msg);
+    const back = new Uint8Array(msg.length);
+    let got = 0;
+    while (got < msg.length) got += (i % 2 ? conn : d).recv_into(back.subarray(got));
+    assert.equal(back, msg, `message ${i}`);
+  }
+  d.close();
+  const msg = message(99, 5000);
+  conn.sendall(msg);
+  const back = new Uint8Array(msg.length);
+  let got = 0;
+  while (got < msg.length) got += conn.recv_into(back.subarray(got));
+  assert.equal(back, msg);
+  assert.ok(served.n > before, "no send or recv was served in direct mode");
+}));
+
+// Two threads, each with its own pysocket/sync (each its own worker and lent streams), echo at
+// once through connections accepted from python3 clients.
+const WORKER_ECHO = `
+import { workerData, parentPort } from "node:worker_threads";
+const socket = await import(workerData.sync);
+const c = socket.create_connection(["127.0.0.1", workerData.port]);
+let ok = true;
+for (let i = 0; i < 150; i++) {
+  const size = 1 + ((i * 6007) % 30000);
+  const msg = new Uint8Array(size).map((_, k) => (i * 3 + k) & 0xff);
+  c.sendall(msg);
+  const back = new Uint8Array(size);
+  let got = 0;
+  while (got < size) got += c.recv_into(back.subarray(got));
+  if (back.some((v, k) => v !== msg[k])) ok = false;
+}
+c.close();
+parentPort.postMessage(ok);
+`;
+const ECHO_SERVER = `
+import socket, sys, threading
+srv = socket.create_server(("127.0.0.1", 0))
+print(srv.getsockname()[1], flush=True)
+def echo(c):
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        c.sendall(b)
+    c.close()
+ts = [threading.Thread(target=echo, args=(srv.accept()[0],)) for _ in range(2)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+`;
+
+streams("two threads, each with its own pysocket/sync, both lending at once", async () => {
+  const { Worker } = await import("node:worker_threads");
+  const child = spawn("python3", ["-c", ECHO_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  const port = await new Promise((resolve) => {
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (t) => {
+      out += t;
+      if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
+    });
+  });
+  const sync = new URL("../dist/src/sync.js", import.meta.url).href;
+  const results = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
+    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_ECHO)}`), { workerData: { sync, port } });
+    w.once("message", resolve);
+    w.once("error", reject);
+  })));
+  assert.equal(results, [true, true]);
+  const timer = setTimeout(() => child.kill(), 5000);
+  await exited;
+  clearTimeout(timer);
+});
+
+// Linux sends the bytes send() accepted after the process exits: a lent stream's, part written
+// in the calling thread and the rest handed to the worker, all reach the peer when the program
+// calls process.exit() right after sendall (and after close()).
+const EXIT_CLIENT = `
+const socket = await import(process.argv[1]);
+const c = socket.create_connection(["127.0.0.1", Number(process.argv[2])]);
+c.setblocking(false);
+try { c.recv(10); } catch {}
+c.setblocking(true);
+c.send(new TextEncoder().encode("z"));
+c.sendall(new Uint8Array(3000000).map((_, i) => (i * 7) & 0xff));
+if (process.argv[3] === "close") c.close();
+process.exit(0);
+`;
+
+for (const how of ["sendall then process.exit()", "sendall, close() then process.exit()"]) {
+  streams(`every byte reaches the peer: ${how}`, async () => {
+    const { createHash } = await import("node:crypto");
+    const peer = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    peer.stdout.setEncoding("utf8");
+    const port = await new Promise((resolve) => peer.stdout.on("data", (t) => {
+      out += t;
+      if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
+    }));
+    const done = new Promise((resolve) => peer.on("close", resolve));
+    const sync = new URL("../dist/src/sync.js", import.meta.url).href;
+    const client = spawn(process.execPath, ["--input-type=module", "-e", EXIT_CLIENT, sync, String(port), how.includes("close") ? "close" : ""], {
+      stdio: ["ignore", "inherit", "pipe"],
+    });
+    let stderr = "";
+    client.stderr.setEncoding("utf8");
+    client.stderr.on("data", (t) => (stderr += t));
+    const code = await new Promise((resolve) => client.on("close", resolve));
+    await done;
+    assert.is(code, 0);
+    assert.is(stderr, "");
+    const bytes = new Uint8Array(3000000).map((_, i) => (i * 7) & 0xff);
+    assert.is(out.trim().split("\n").at(-1), `3000000 ${createHash("sha256").update(bytes).digest("hex")} EOF`);
+  });
+}
+streams.run();
