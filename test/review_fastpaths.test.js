@@ -114,6 +114,34 @@ for (const [name, module, promiseCalls] of [["pysocket", asyncSocket, PROMISE_CA
   udp.run();
 }
 
+// A pending recvfrom of the Promise facade wakes when a datagram of the program's own is queued
+// on its socket within the send (host/node_udp.ts), IPv4 and IPv6; the source is the sender's
+// name, as CPython reports it for loopback-bound sockets (udp_local.json's
+// peek_then_read_source_is_sender_name).
+const wakes = suite("pysocket: a pending recvfrom wakes on a datagram of the program's own");
+for (const [family, host] of [["AF_INET", "127.0.0.1"], ["AF_INET6", "::1"]]) {
+  wakes(family, async () => {
+    const m = asyncSocket;
+    const a = m.socket(m[family], m.SOCK_DGRAM);
+    const b = m.socket(m[family], m.SOCK_DGRAM);
+    try {
+      await b.bind([host, 0]);
+      await a.bind([host, 0]);
+      b.settimeout(5);
+      const pending = b.recvfrom(100);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await a.sendto(new TextEncoder().encode("wake"), b.getsockname());
+      const [data, source] = await pending;
+      assert.is(new TextDecoder().decode(data), "wake");
+      assert.equal(source, a.getsockname());
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+}
+wakes.run();
+
 // Byte streams through a lent descriptor's edges: every byte arrives once and in order.
 const ECHO_CLIENT = `
 import socket, sys
@@ -240,6 +268,81 @@ streams("a dup() of a lent stream: recv on one, send on the other, the first clo
   assert.equal(back, msg);
   assert.ok(served.n > before, "no send or recv was served in direct mode");
 }));
+
+streams("sendmsg and recvmsg between plain sends and recvs of a lent stream", () => withEcho(on.module, (conn) => {
+  const before = served.n;
+  for (let i = 0; i < 80; i++) {
+    const parts = [message(i, 1 + ((i * 131) % 9000)), message(i + 1, (i * 17) % 700)];
+    const whole = new Uint8Array(parts[0].length + parts[1].length);
+    whole.set(parts[0]);
+    whole.set(parts[1], parts[0].length);
+    if (i % 2) conn.sendall(whole);
+    else {
+      let sent = conn.sendmsg(parts);
+      while (sent < whole.length) sent += conn.send(whole.subarray(sent));
+    }
+    const back = new Uint8Array(whole.length);
+    let got = 0;
+    while (got < whole.length) {
+      if (i % 3 === 0) {
+        const [data] = conn.recvmsg(whole.length - got);
+        back.set(data, got);
+        got += data.length;
+      } else {
+        got += conn.recv_into(back.subarray(got));
+      }
+    }
+    assert.equal(back, whole, `message ${i}`);
+  }
+  assert.ok(served.n > before, "no send or recv was served in direct mode");
+}));
+
+// sendfile() on a lent stream, between plain sends: the peer (scripts/direct_peer.py's "e")
+// reads every byte in order.
+streams("sendfile() between plain sends of a lent stream", async () => {
+  const { createHash } = await import("node:crypto");
+  const { mkdtempSync, openSync, closeSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const m = on.module;
+  const dir = mkdtempSync(join(tmpdir(), "pysocket-review-"));
+  const body = message(7, 1500000);
+  writeFileSync(join(dir, "f"), body);
+  const fd = openSync(join(dir, "f"), "r");
+  const peer = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  peer.stdout.setEncoding("utf8");
+  const port = await new Promise((resolve) => peer.stdout.on("data", (t) => {
+    out += t;
+    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
+  }));
+  const done = new Promise((resolve) => peer.on("close", resolve));
+  try {
+    const c = m.create_connection(["127.0.0.1", port]);
+    c.setblocking(false);
+    assert.throws(() => c.recv(10), (err) => err instanceof m.BlockingIOError);
+    c.setblocking(true);
+    const before = served.n;
+    c.send(new TextEncoder().encode("e"));
+    const head = message(1, 70000);
+    c.sendall(head);
+    let position = 0;
+    const file = { fileno: () => fd, seek: (p) => { position = p; }, tell: () => position };
+    assert.is(c.sendfile(file), body.length);
+    const tail = message(2, 3000);
+    c.sendall(tail);
+    c.shutdown(m.SHUT_WR);
+    await done;
+    c.close();
+    assert.ok(served.n > before, "no send or recv was served in direct mode");
+    const sha = createHash("sha256").update(head).update(body).update(tail).digest("hex");
+    assert.is(out.trim().split("\n").at(-1), `${head.length + body.length + tail.length} ${sha} EOF`);
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+    peer.kill();
+  }
+});
 
 // Two threads, each with its own pysocket/sync (each its own worker and lent streams), echo at
 // once through connections accepted from python3 clients.
