@@ -238,26 +238,25 @@ UDP_SCENARIOS = [
         call("a", "close"), call("b", "close"), call("c", "close")]),
 ]
 
-def main():
-    path = os.path.join(ROOT, "test", "rules", "review_udp.json")
-    about = ("Datagrams between a program's own UDP sockets under review (host/kernel/udp_local.ts): "
-             "scenarios built by scripts/record_review.py, which records CPython's answers into "
-             "test/fixtures/scenarios_review_udp.json.")
-    with open(path, "w") as out:
-        json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in UDP_SCENARIOS]}, out, indent=1)
+def write_and_record(name, about, scenarios):
+    """Writes test/rules/NAME.json and records it into test/fixtures/scenarios_NAME.json."""
+    with open(os.path.join(ROOT, "test", "rules", name + ".json"), "w") as out:
+        json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in scenarios]}, out, indent=1)
         out.write("\n")
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
-    record_scenarios.record("review_udp", folder="rules")
-    path = os.path.join(ROOT, "test", "rules", "review.json")
-    about = ("pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
-             "scripts/record_review.py, which records CPython's answers into "
-             "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py.")
-    with open(path, "w") as out:
-        json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in SCENARIOS]}, out, indent=1)
-        out.write("\n")
-    record_scenarios.prepare = record_direct.prepare
-    record_scenarios.record("review", folder="rules")
+    record_scenarios.record(name, folder="rules")
 
+
+def main():
+    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
+    write_and_record("review_udp", (
+        "Datagrams between a program's own UDP sockets under review (host/kernel/udp_local.ts): "
+        "scenarios built by scripts/record_review.py, which records CPython's answers into "
+        "test/fixtures/scenarios_review_udp.json."), UDP_SCENARIOS)
+    record_scenarios.prepare = record_direct.prepare
+    write_and_record("review", (
+        "pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
+        "scripts/record_review.py, which records CPython's answers into "
+        "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py."), SCENARIOS)
 
 if __name__ == "__main__":
     main()

@@ -1,68 +1,20 @@
-// A review of pysocket/sync's two fast paths, as regression coverage: direct mode (host/direct.ts,
+// A review of pysocket/sync's two fast paths, as regression coverage. Direct mode (host/direct.ts,
 // a TCP stream lent to the calling thread) against a python3 peer in another process
 // (scripts/direct_peer.py), step by step as CPython answered (test/rules/review.json, built and
-// recorded by scripts/record_review.py), with direct mode on and off; and byte-exact streams
-// through the lent descriptor's edges (dup, makefile, select, sendall that half fits).
+// recorded by scripts/record_review.py), with direct mode on and off; byte-exact streams through
+// a lent descriptor's edges (makefile, MSG_DONTWAIT and select, dup, sendmsg/recvmsg, sendfile,
+// two threads, process.exit). Datagrams between the program's own UDP sockets
+// (host/kernel/udp_local.ts) on both facades (test/rules/review_udp.json), and a pending async
+// recvfrom's wake-up.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
-import { WorkerHost } from "../dist/host/worker.js";
-import { nodeFiles } from "../dist/host/files.js";
-import { syncModule } from "../dist/src/facade_sync.js";
-import * as names from "../dist/src/names.js";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
-import { rulesOps } from "./helpers/rules_ops.js";
+import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade } from "./helpers/direct_facade.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-const PEER = new URL("../scripts/direct_peer.py", import.meta.url).pathname;
-
-/** A pysocket/sync module over a host of its own; `direct: false` as PYSOCKET_DIRECT=0 makes it. */
-function facade(direct) {
-  const saved = process.env.PYSOCKET_DIRECT;
-  if (direct) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = "0";
-  const host = new WorkerHost();
-  if (saved === undefined) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = saved;
-  return { host, module: { ...names, ...syncModule(host, nodeFiles) } };
-}
-
-/** Counts the sends and recvs that direct mode served. */
-function countServed(host) {
-  const lent = host.direct;
-  const served = { n: 0 };
-  for (const name of ["recv", "send"]) {
-    const real = lent[name].bind(lent);
-    lent[name] = (...args) => {
-      const r = real(...args);
-      if (r !== -0x10000) served.n++;
-      return r;
-    };
-  }
-  return served;
-}
-
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
-
-async function check(module, scenario, results) {
-  if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
-  const { ops, cleanup } = rulesOps(PEER);
-  ops.sleep = ([seconds]) => new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000));
-  ops.readable = ([t], step, env) => module.select.select([env.get(step.on)], [], [], t)[0].length === 1;
-  try {
-    const mismatches = await runScenario(module, scenario, results, { ops });
-    const n = mismatches.length;
-    if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
-  } finally {
-    cleanup();
-  }
-}
 
 const scenarios = read("./rules/review.json").scenarios;
 const fixtures = read("./fixtures/scenarios_review.json");
@@ -93,10 +45,6 @@ for (const scenario of scenarios.filter((s) => !FALLBACK_DIFFERS.has(s.name))) {
 fallback.run();
 
 // Datagrams between the program's own UDP sockets (host/kernel/udp_local.ts), on both facades.
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server",
-]);
 const udpScenarios = read("./rules/review_udp.json").scenarios;
 const udpFixtures = read("./fixtures/scenarios_review_udp.json");
 const udpRecorded = new Map(udpFixtures.scenarios.map((s) => [s.name, s.results]));
@@ -143,15 +91,18 @@ for (const [family, host] of [["AF_INET", "127.0.0.1"], ["AF_INET6", "::1"]]) {
 wakes.run();
 
 // Byte streams through a lent descriptor's edges: every byte arrives once and in order.
-const ECHO_CLIENT = `
-import socket, sys
-c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-while True:
-    b = c.recv(1 << 16)
-    if not b:
-        break
-    c.sendall(b)
-c.close()
+const PY_ECHO = `
+import socket, sys, threading
+def echo(c):
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        c.sendall(b)
+    c.close()
+`;
+const ECHO_CLIENT = `${PY_ECHO}
+echo(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
 `;
 
 /** Runs `body(conn)` on a connection accepted from a python3 echo client in another process. */
@@ -172,6 +123,20 @@ async function withEcho(m, body) {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** A python3 peer in another process (scripts/direct_peer.py unless `args` say otherwise) that
+ * prints its port first: the port, and `done`, its last line once it ends. */
+async function pythonPeer(args = [PEER]) {
+  const peer = spawn("python3", args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  peer.stdout.setEncoding("utf8");
+  const port = await new Promise((resolve) => peer.stdout.on("data", (t) => {
+    out += t;
+    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
+  }));
+  const done = new Promise((resolve) => peer.on("close", () => resolve(out.trim().split("\n").at(-1))));
+  return { peer, port, done };
 }
 
 const message = (i, size) => new Uint8Array(size).map((_, k) => (i * 29 + k * 7) & 0xff);
@@ -309,14 +274,7 @@ streams("sendfile() between plain sends of a lent stream", async () => {
   const body = message(7, 1500000);
   writeFileSync(join(dir, "f"), body);
   const fd = openSync(join(dir, "f"), "r");
-  const peer = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  peer.stdout.setEncoding("utf8");
-  const port = await new Promise((resolve) => peer.stdout.on("data", (t) => {
-    out += t;
-    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
-  }));
-  const done = new Promise((resolve) => peer.on("close", resolve));
+  const { peer, port, done } = await pythonPeer();
   try {
     const c = m.create_connection(["127.0.0.1", port]);
     c.setblocking(false);
@@ -332,11 +290,10 @@ streams("sendfile() between plain sends of a lent stream", async () => {
     const tail = message(2, 3000);
     c.sendall(tail);
     c.shutdown(m.SHUT_WR);
-    await done;
     c.close();
     assert.ok(served.n > before, "no send or recv was served in direct mode");
     const sha = createHash("sha256").update(head).update(body).update(tail).digest("hex");
-    assert.is(out.trim().split("\n").at(-1), `${head.length + body.length + tail.length} ${sha} EOF`);
+    assert.is(await done, `${head.length + body.length + tail.length} ${sha} EOF`);
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
@@ -363,17 +320,9 @@ for (let i = 0; i < 150; i++) {
 c.close();
 parentPort.postMessage(ok);
 `;
-const ECHO_SERVER = `
-import socket, sys, threading
+const ECHO_SERVER = `${PY_ECHO}
 srv = socket.create_server(("127.0.0.1", 0))
 print(srv.getsockname()[1], flush=True)
-def echo(c):
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        c.sendall(b)
-    c.close()
 ts = [threading.Thread(target=echo, args=(srv.accept()[0],)) for _ in range(2)]
 for t in ts:
     t.start()
@@ -383,16 +332,7 @@ for t in ts:
 
 streams("two threads, each with its own pysocket/sync, both lending at once", async () => {
   const { Worker } = await import("node:worker_threads");
-  const child = spawn("python3", ["-c", ECHO_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  const port = await new Promise((resolve) => {
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (t) => {
-      out += t;
-      if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
-    });
-  });
+  const { peer: child, port, done: exited } = await pythonPeer(["-c", ECHO_SERVER]);
   const sync = new URL("../dist/src/sync.js", import.meta.url).href;
   const results = await Promise.all([0, 1].map(() => new Promise((resolve, reject) => {
     const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(WORKER_ECHO)}`), { workerData: { sync, port } });
@@ -423,14 +363,7 @@ process.exit(0);
 for (const how of ["sendall then process.exit()", "sendall, close() then process.exit()"]) {
   streams(`every byte reaches the peer: ${how}`, async () => {
     const { createHash } = await import("node:crypto");
-    const peer = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    peer.stdout.setEncoding("utf8");
-    const port = await new Promise((resolve) => peer.stdout.on("data", (t) => {
-      out += t;
-      if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
-    }));
-    const done = new Promise((resolve) => peer.on("close", resolve));
+    const { port, done } = await pythonPeer();
     const sync = new URL("../dist/src/sync.js", import.meta.url).href;
     const client = spawn(process.execPath, ["--input-type=module", "-e", EXIT_CLIENT, sync, String(port), how.includes("close") ? "close" : ""], {
       stdio: ["ignore", "inherit", "pipe"],
@@ -439,11 +372,11 @@ for (const how of ["sendall then process.exit()", "sendall, close() then process
     client.stderr.setEncoding("utf8");
     client.stderr.on("data", (t) => (stderr += t));
     const code = await new Promise((resolve) => client.on("close", resolve));
-    await done;
+    const last = await done;
     assert.is(code, 0);
     assert.is(stderr, "");
     const bytes = new Uint8Array(3000000).map((_, i) => (i * 7) & 0xff);
-    assert.is(out.trim().split("\n").at(-1), `3000000 ${createHash("sha256").update(bytes).digest("hex")} EOF`);
+    assert.is(last, `3000000 ${createHash("sha256").update(bytes).digest("hex")} EOF`);
   });
 }
 streams.run();
