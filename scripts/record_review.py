@@ -229,6 +229,39 @@ UDP_SCENARIOS = [
         call("b", "recv", i(10), const("MSG_DONTWAIT")),
         call("b", "recv", i(10), const("MSG_DONTWAIT")),
         call("a", "close"), call("b", "close")]),
+    # connect() of a non-blocking UDP socket: Linux connects a datagram socket at once
+    # (ip4_datagram_connect), so it returns None and a send follows.
+    ("udp_nonblocking_connect", udp(names=("b",)) + [
+        {"call": "socket", "args": [const("AF_INET"), const("SOCK_DGRAM")], "store": "a"},
+        NB("a"),
+        call("a", "connect", {"ref": "ba"}),
+        call("a", "send", b(b"x")),
+        call("b", "settimeout", f(2)),
+        RECVFROM("b"),
+        call("a", "close"), call("b", "close")]),
+    # recv_into/recvfrom_into with MSG_TRUNC of a datagram longer than the buffer: the
+    # datagram's length, the buffer filled with its start.
+    ("udp_recv_into_msg_trunc", udp() + [
+        call("b", "settimeout", f(2)),
+        sendto("a", b"hello", "ba"),
+        {"op": "bytearray", "args": [i(3)], "store": "buf"},
+        call("b", "recv_into", {"ref": "buf"}, i(0), const("MSG_TRUNC")),
+        {"op": "bytes", "args": [{"ref": "buf"}]},
+        sendto("a", b"world", "ba"),
+        {"op": "bytearray", "args": [i(3)], "store": "buf2"},
+        call("b", "recvfrom_into", {"ref": "buf2"}, i(0), const("MSG_TRUNC")),
+        {"op": "bytes", "args": [{"ref": "buf2"}]},
+        call("a", "close"), call("b", "close")]),
+    # One sender's datagrams to ::1, the first naming a scope id (which ::1 does not need): they
+    # arrive in order.
+    ("udp_ipv6_scope_id_keeps_order", udp("AF_INET6", "::1") + [
+        call("b", "getsockname", store=["bh", "bp", "bf", "bs"]),
+        call("b", "settimeout", f(2)),
+        call("a", "sendto", b(b"1"), {"tuple": [{"str": "::1"}, {"ref": "bp"}, i(0), i(1)]}),
+        sendto("a", b"2", "ba"),
+        sendto("a", b"3", "ba"),
+        RECVFROM("b"), RECVFROM("b"), RECVFROM("b"),
+        call("a", "close"), call("b", "close")]),
     # Two senders, one peeked then read: each datagram's own source.
     ("udp_two_senders_peek_sources", udp(names=("a", "b", "c")) + [
         sendto("a", b"1", "ba"),

@@ -468,9 +468,12 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ *_connectOp(address: unknown, raise: boolean): Op<number> {
     const salen = yield* sockaddrArg(this._stack.core, this._family, address, raise ? "connect" : "connect_ex");
     let r = this.C.sock_connect(this._fd, salen);
-    if (r === -EINPROGRESS && this._timeout !== 0) {
+    // Linux connects a datagram socket at once (ip4_datagram_connect); a host that finishes
+    // later is waited for whatever the timeout, as bind is.
+    const datagram = this._type !== SOCK_STREAM;
+    if (r === -EINPROGRESS && (this._timeout !== 0 || datagram)) {
       try {
-        r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd));
+        r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd), datagram ? null : this._timeout);
       } catch (err) {
         if (!raise && err instanceof TimeoutError) return EWOULDBLOCK;
         throw err;
@@ -584,7 +587,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     }
     const count = yield* this._recvRaw(n, f, from, buf);
     const core = this._stack.core;
-    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + count));
+    // With MSG_TRUNC a datagram's count is its whole length: only n bytes were read.
+    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + Math.min(count, n)));
     return from ? [count, this._source()] : count;
   }
 
