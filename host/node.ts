@@ -23,7 +23,7 @@ import {
   type Source, type Waiter,
 } from "./node_entry.js";
 import { Listeners } from "./node_listen.js";
-import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
+import { abort, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
 import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
@@ -384,7 +384,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   /** SO_ERROR: the pending error, taken. */
   private soError(e: Entry): number {
-    return e.k ? e.k.takeError() : udpError(e);
+    if (e.k === null) return udpError(e);
+    resetAfterFin(e);
+    return e.k.takeError();
   }
 
   /** Files connection `e` by its ports, and pairs it with its other end if that is here too.

@@ -34,15 +34,18 @@ for (const scenario of scenarios) {
 }
 lent.run();
 
-// With direct mode off the worker's path differs from CPython on one scenario (a reset that comes
-// after the FIN: libuv stops reading at the end of stream, so SO_ERROR never sees it); it is
-// reported, not run here.
-const FALLBACK_DIFFERS = new Set(["review_fin_send_then_recv_and_so_error"]);
 const fallback = suite("pysocket/sync, direct mode off: review.json");
-for (const scenario of scenarios.filter((s) => !FALLBACK_DIFFERS.has(s.name))) {
+for (const scenario of scenarios) {
   fallback(scenario.name, () => check(off.module, scenario, recorded.get(scenario.name)));
 }
 fallback.run();
+
+// The same rules on `pysocket`, which has no direct mode: its Node host answers them alone.
+const promises = suite("pysocket: review.json");
+for (const scenario of scenarios) {
+  promises(scenario.name, () => check(asyncSocket, scenario, recorded.get(scenario.name)));
+}
+promises.run();
 
 // Datagrams between the program's own UDP sockets (host/kernel/udp_local.ts), on both facades.
 const udpScenarios = read("./rules/review_udp.json").scenarios;

@@ -41,7 +41,7 @@ export async function checkDirect(module, scenario, results, peerScript = DIRECT
   if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
   const { ops, cleanup } = rulesOps(peerScript);
   ops.sleep = ([seconds]) => new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000));
-  ops.readable = ([t], step, env) => module.select.select([env.get(step.on)], [], [], t)[0].length === 1;
+  ops.readable = async ([t], step, env) => (await module.select.select([env.get(step.on)], [], [], t))[0].length === 1;
   try {
     const mismatches = await runScenario(module, scenario, results, { ops });
     const n = mismatches.length;
