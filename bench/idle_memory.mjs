@@ -1,10 +1,15 @@
 // Memory per idle connection: N connections held open on the server side, by raw node:net and
 // by the `pysocket` facade, with the clients in another process (test/programs/idle_clients.mjs).
-// Reports the growth of RSS and of the JS heap (+ external buffers) per connection, after a GC.
+// Reports the growth of RSS and of the JS heap (+ external buffers) per connection, after a GC,
+// and of V8's young generation: it grows with the rate of allocation while the connections are
+// accepted (up to --max-semi-space-size) and stays committed, so it is in RSS without being held
+// by any connection. To compare what the connections keep, cap it for both:
 //
-//     node --expose-gc bench/idle_memory.mjs [N]      (default 5000)
+//     node --expose-gc bench/idle_memory.mjs [N] [pysocket]      (default 5000, node:net)
+//     node --expose-gc --max-semi-space-size=1 bench/idle_memory.mjs [N] [pysocket]
 import { spawn } from "node:child_process";
 import net from "node:net";
+import v8 from "node:v8";
 
 const N = Number(process.argv[2] ?? 5000);
 const CLIENTS = new URL("./idle_clients.mjs", import.meta.url).pathname;
@@ -13,7 +18,8 @@ function sample() {
   globalThis.gc?.();
   globalThis.gc?.();
   const m = process.memoryUsage();
-  return { rss: m.rss, heap: m.heapUsed + m.external + m.arrayBuffers };
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+  return { rss: m.rss, heap: m.heapUsed + m.external + m.arrayBuffers, young };
 }
 
 /** Starts the clients against `port`; resolves once they are all connected. */
@@ -57,4 +63,4 @@ async function pysocket() {
 const which = process.argv[3];
 const [before, after] = which === "pysocket" ? await pysocket() : await rawNet();
 const per = (k) => ((after[k] - before[k]) / N / 1024).toFixed(2);
-console.log(`${which ?? "node:net"}: ${N} idle connections: RSS ${per("rss")} KiB, heap+external ${per("heap")} KiB per connection`);
+console.log(`${which ?? "node:net"}: ${N} idle connections: RSS ${per("rss")} KiB, heap+external ${per("heap")} KiB, young generation ${per("young")} KiB per connection`);

@@ -2,10 +2,11 @@
 // non-blocking: Node's events are fed to each socket's kernel socket (host/kernel), which owns
 // Linux's state and answers the syscalls as Linux would (this file decides no Python-visible
 // answer); -EAGAIN means "wait", and `wait` reports readiness. UDP is host/node_udp.ts, stream
-// events host/node_stream.ts, the per-socket record host/node_entry.ts. Node realities
-// (shared/DESIGN.md):
+// events host/node_stream.ts, bind and listen host/node_listen.ts, the per-socket record
+// host/node_entry.ts. Node realities (shared/DESIGN.md):
 // - A TCP socket cannot be bound without listening, so bind() reserves the port with a real
-//   listener that resets connections until listen(), and connect() hands the port over.
+//   listener that resets connections until listen() (node_listen.ts), and connect() hands the
+//   port over.
 // - Node opens its handles lazily and finishes bind/listen/connect asynchronously: those return
 //   -EINPROGRESS and sock_finish reports the outcome.
 // - Handles are unref'd unless someone waits on them, so a program that ends with sockets open
@@ -15,13 +16,14 @@ import * as dns from "node:dns";
 import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
-import { EADDRINUSE, EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, EINPROGRESS, EINVAL, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
+import { EAFNOSUPPORT, ESOCKTNOSUPPORT, EAGAIN, ECONNREFUSED, ECONNRESET, ENOTCONN, EPIPE, eaiOf, errnoOf } from "./errno.js";
 import { MSG_PEEK, POLLNVAL, SEND_SHUTDOWN, TCP_CLOSE, TCP_ESTABLISHED, TCP_LISTEN, pollReport, someReady } from "./kernel/index.js";
 import {
-  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, bindKey, copyOf, nodePipePath, SendCopy, unixError,
+  Entry, RECV_HIGH_WATER, SEND_HIGH_WATER, SOCK_STREAM, anyAddress, autobindName, copyOf, nodePipePath, SendCopy,
   type Source, type Waiter,
 } from "./node_entry.js";
-import { abort, feedKernel, sameEndpoint, transportError } from "./node_stream.js";
+import { Listeners } from "./node_listen.js";
+import { abort, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
 import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
@@ -46,23 +48,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private connections = new Map<number, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
   private closedKeys = new Set<number>();
-  /** TCP bind reservations by "address|port", for SO_REUSEADDR sharing. */
-  private reservations = new Map<string, Entry>();
-  /** The socket each Node listener serves (a reservation can change hands). */
-  private owners = new Map<net.Server, Entry>();
-  /** Each listening Node server's address, once known: it never changes, so Node (a
-   * getsockname(2)) is asked once per listener. */
-  private addresses = new WeakMap<net.Server, net.AddressInfo>();
+  /** Bind reservations and listeners (host/node_listen.ts). */
+  private listeners = new Listeners();
 
-  private serverAddress(server: net.Server): net.AddressInfo | null {
-    let a = this.addresses.get(server);
-    if (a === undefined) {
-      a = (server.address() as net.AddressInfo | null) ?? undefined;
-      if (a === undefined) return null;
-      this.addresses.set(server, a);
-    }
-    return a;
-  }
   /** Streams closed with bytes still to write: see flushed(). */
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
@@ -234,7 +222,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   sock_open(family: number, type: number): number { return this.open(family, type); }
   sock_pair(family: number, type: number, _proto: number, out: number): number { return this.pair(family, type, out); }
   sock_bind(h: number, sa: number, salen: number): number { return this.bind(this.entry(h), sa, salen); }
-  sock_listen(h: number): number { return this.listen(this.entry(h)); }
+  sock_listen(h: number): number { return this.listeners.listen(this.entry(h)); }
   sock_connect(h: number, sa: number, salen: number): number { return this.connect(this.entry(h), sa, salen); }
   sock_finish(h: number): number { return this.entry(h).pending; }
   sock_accept(h: number): number { return this.accept(this.entry(h)); }
@@ -308,150 +296,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return 0;
   }
 
-  /** Runs the start of an asynchronous operation; its outcome lands in `e.pending`. */
-  private start(e: Entry, begin: (done: (err?: unknown) => void) => void): number {
-    e.pending = -EAGAIN;
-    const done = (err?: unknown) => {
-      if (e.pending !== -EAGAIN) return;
-      e.pending = err ? -errnoOf(err) : 0;
-      // A listen that failed leaves the socket as it was.
-      if (err && e.k?.state === TCP_LISTEN) e.k.state = TCP_CLOSE;
-      e.wakeAll();
-    };
-    try {
-      begin(done);
-    } catch (err) {
-      e.pending = 0;
-      return -errnoOf(err);
-    }
-    e.updateRef();
-    return -EINPROGRESS;
-  }
-
   private bind(e: Entry, sa: number, salen: number): number {
     const addr = readSockAddr(this.mem(), sa, salen);
-    if (e.family === AF_UNIX) return this.reserveUnix(e, addr.address || autobindName(), false);
+    if (e.family === AF_UNIX) return this.listeners.reserveUnix(e, addr.address || autobindName(), false);
     const denied = netDenied(addr.address, addr.port);
     if (denied) return -denied;
-    if (e.type === SOCK_STREAM) return this.reserve(e, addr.address, addr.port, false);
+    if (e.type === SOCK_STREAM) return this.listeners.reserve(e, addr.address, addr.port, false);
     return bindUdp(e, addr.address, addr.port);
-  }
-
-  /** A TCP listener: the bind reservation, or the listening socket itself. */
-  private reserve(e: Entry, address: string, port: number, listening: boolean): number {
-    return this.start(e, (done) => {
-      const server = this.server(e, listening);
-      const failed = (err: unknown) => {
-        e.server = null;
-        this.owners.delete(server);
-        if (errnoOf(err) === EADDRINUSE && this.shareBinding(e, address, port)) done();
-        else done(err);
-      };
-      server.once("error", failed);
-      server.listen(
-        { host: address, port, exclusive: true, ipv6Only: e.option(41, 26) !== 0, backlog: 4096 },
-        () => {
-          server.removeListener("error", failed);
-          this.reservations.set(bindKey(address, (server.address() as net.AddressInfo).port), e);
-          done();
-        },
-      );
-    });
-  }
-
-  /** An AF_UNIX listener on a path (or an abstract name): the bind reservation or the
-   * listening socket. Node unlinks the path when it closes it, where Linux leaves it. */
-  private reserveUnix(e: Entry, path: string, listening: boolean): number {
-    e.unixLocal = path;
-    return this.start(e, (done) => {
-      const server = this.server(e, listening);
-      const failed = (err: unknown) => {
-        e.server = null;
-        e.unixLocal = "";
-        this.owners.delete(server);
-        done(unixError(err, path));
-      };
-      server.once("error", failed);
-      server.listen({ path: nodePipePath(path), backlog: 4096 }, () => {
-        server.removeListener("error", failed);
-        done();
-      });
-    });
-  }
-
-  /** Linux lets two SO_REUSEADDR sockets bind one address while neither listens; Node's
-   * reservation is a listener, so the second socket shares the first one's in name. */
-  private shareBinding(e: Entry, address: string, port: number): boolean {
-    const holder = this.reservations.get(bindKey(address, port));
-    if (!holder || holder === e || holder.listening || !e.option(1, 2) || !holder.option(1, 2)) return false;
-    e.shared = { address, port };
-    return true;
-  }
-
-  /** listen() on a socket that shares its binding: it takes the reservation over, unless the
-   * holder listens already (EADDRINUSE), or binds anew if the holder is gone. */
-  private listenShared(e: Entry, shared: { address: string; port: number }): number {
-    const key = bindKey(shared.address, shared.port);
-    const holder = this.reservations.get(key);
-    if (holder?.listening) return -EADDRINUSE;
-    e.shared = null;
-    if (!holder) return this.reserve(e, shared.address, shared.port, true);
-    e.server = holder.server;
-    holder.server = null;
-    holder.shared = shared;
-    this.owners.set(e.server!, e);
-    this.reservations.set(key, e);
-    e.listening = true;
-    return 0;
-  }
-
-  private server(e: Entry, listening: boolean): net.Server {
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
-    e.server = server;
-    e.listening = listening;
-    this.owners.set(server, e);
-    server.on("connection", (c) => {
-      const e = this.owners.get(server);
-      if (!e || e.server !== server) return;
-      if (!e.listening) {
-        c.resetAndDestroy();
-        return;
-      }
-      c.unref();
-      (e.backlog ??= []).push(c);
-      e.wake(READ);
-    });
-    e.adopt(server);
-    return server;
-  }
-
-  private listen(e: Entry): number {
-    const r = this.startListening(e);
-    if (r === 0 || r === -EINPROGRESS) e.k!.listening();
-    return r;
-  }
-
-  private startListening(e: Entry): number {
-    if (e.shared) return this.listenShared(e, e.shared);
-    if (e.server) {
-      e.listening = true;
-      return 0;
-    }
-    // Linux binds an unbound socket to an ephemeral port. Node binds synchronously only when
-    // given no host, and then on "::" (dual-stack), which also serves AF_INET; getsockname
-    // reports the family's any-address.
-    // unix_listen: "No listens on an unbound socket" (the core answers it first).
-    if (e.family === AF_UNIX) return -EINVAL;
-    const denied = netDenied(anyAddress(e.family), 0);
-    if (denied) return -denied;
-    const server = this.server(e, true);
-    const v6only = e.family === AF_INET6 && e.option(41, 26) !== 0;
-    server.on("error", (err) => {
-      e.k!.failed(errnoOf(err));
-      e.wakeAll();
-    });
-    server.listen({ port: 0, exclusive: true, ipv6Only: v6only, backlog: 4096 });
-    return server.address() ? 0 : -EINPROGRESS;
   }
 
   private connect(e: Entry, sa: number, salen: number): number {
@@ -464,17 +315,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (addr.port === 0) return -ECONNREFUSED;
     e.k!.connecting();
     this.unlink(e);
-    return this.start(e, (done) => {
+    return e.start((done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
         const local = e.server.address() as net.AddressInfo;
         opts.localAddress = local.address;
         opts.localPort = local.port;
-        this.dropServer(e);
+        this.listeners.drop(e);
       }
       const s = this.connectStream(e, done, () => {
         // Only a connection to a listener of this process can have its peer here.
-        if (this.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
+        if (this.listeners.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
       });
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
@@ -504,7 +355,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   private connectUnix(e: Entry, path: string): number {
     e.k!.connecting();
-    return this.start(e, (done) => {
+    return e.start((done) => {
       const s = this.connectStream(e, done, () => {});
       e.unixRemote = path;
       s.connect({ path: nodePipePath(path) });
@@ -512,7 +363,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private connectUdp(e: Entry, address: string, port: number): number {
-    return this.start(e, (done) => {
+    return e.start((done) => {
       const udp = udpSocket(e);
       udpConnecting(e);
       if (e.udpConnected) udp.disconnect();
@@ -533,7 +384,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   /** SO_ERROR: the pending error, taken. */
   private soError(e: Entry): number {
-    return e.k ? e.k.takeError() : udpError(e);
+    if (e.k === null) return udpError(e);
+    resetAfterFin(e);
+    return e.k.takeError();
   }
 
   /** Files connection `e` by its ports, and pairs it with its other end if that is here too.
@@ -542,35 +395,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private register(e: Entry, remote?: Source, local?: Source): void {
     if (e.family === AF_UNIX) return;
     const s = e.stream!;
-    e.remote = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
-    const port = e.remote.port;
+    const to = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
+    const port = to.port;
     const localPort = local ? local.port : s.localPort!;
-    e.key = localPort * 65536 + port;
-    e.peerKey = port * 65536 + localPort;
+    e.registered(localPort * 65536 + port, port * 65536 + localPort, to);
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, e.remote.address)) {
+    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, to.address)) {
       e.peer = peer;
       peer.peer = e;
     }
-  }
-
-  /** The local address of a connection accepted by listener `e`, when the listener's own says
-   * it (not a wildcard). */
-  private acceptedOn(e: Entry): Source | undefined {
-    const a = e.server ? this.serverAddress(e.server) : null;
-    if (!a || a.address === "0.0.0.0" || a.address === "::") return undefined;
-    return { address: a.address, port: a.port };
-  }
-
-  /** Whether a listener of this process serves TCP port `port`. */
-  private listensOn(port: number): boolean {
-    for (const [server, e] of this.owners) {
-      if (!e.listening) continue;
-      if (this.serverAddress(server)?.port === port) return true;
-    }
-    return false;
   }
 
   /** Forgets the peer in this process (a new connect, a close). */
@@ -593,17 +428,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (!c) return -EAGAIN;
     const h = this.nextHandle++;
     const n = new Entry(e.family, e.type);
-    // Options are inherited; the record is shared until either socket sets one (setOption).
-    if (e.options) {
-      n.options = e.options;
-      n.optionsShared = e.optionsShared = true;
-    }
+    n.inheritOptions(e);
     this.entries.set(h, n);
     n.k!.established();
     this.attachStream(n, c);
     // Its peer can be here only if a socket of this process connected to one of its listeners
     // (those register themselves); otherwise Node is not asked for the addresses at all.
-    if (this.connections.size > 0) this.register(n, undefined, this.acceptedOn(e));
+    if (this.connections.size > 0) this.register(n, undefined, this.listeners.acceptedOn(e));
     if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
@@ -796,7 +627,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
     this.unlink(e);
-    this.dropServer(e);
+    this.listeners.drop(e);
     for (const c of e.backlog ?? []) c.resetAndDestroy();
     if (e.d) udpClosed(e);
     if (e.udp) e.udp.close();
@@ -822,18 +653,6 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       s.once("close", () => this.closing.delete(s));
     }
     s.end(() => s.destroy());
-  }
-
-  private dropServer(e: Entry): void {
-    const server = e.server;
-    if (!server) return;
-    const a = server.address() as net.AddressInfo | null;
-    for (const [key, holder] of this.reservations) {
-      if (holder === e && a && key.endsWith(`|${a.port}`)) this.reservations.delete(key);
-    }
-    this.owners.delete(server);
-    server.close();
-    e.server = null;
   }
 
   private addrLocal(e: Entry, sa: number): number {
@@ -870,11 +689,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private setOption(e: Entry, level: number, name: number, value: number): number {
-    if (e.optionsShared) {
-      e.options = new Map(e.options);
-      e.optionsShared = false;
-    }
-    (e.options ??= new Map()).set((level << 16) | name, value);
+    e.setOption(level, name, value);
     if (e.d) udpOption(e, level, name, value);
     try {
       if (level === 6 && name === 1) e.stream?.setNoDelay(value !== 0);

@@ -6,8 +6,8 @@ import * as dgram from "node:dgram";
 import { existsSync } from "node:fs";
 import * as net from "node:net";
 import { dirname } from "node:path";
-import { EACCES, errnoOf } from "./errno.js";
-import { DatagramSocket, RCV_SHUTDOWN, StreamSocket } from "./kernel/index.js";
+import { EACCES, EAGAIN, EINPROGRESS, errnoOf } from "./errno.js";
+import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
 import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
@@ -92,6 +92,9 @@ export interface Waiter {
   timer: Deadline | null;
 }
 
+/** Option records that more than one socket holds (Entry.inheritOptions). */
+const sharedOptions = new WeakSet<Map<number, number>>();
+
 /** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
  * waits on them again by then: a request/response loop waits again within microseconds, and
  * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
@@ -109,27 +112,12 @@ function letGoLater(e: Entry): void {
   });
 }
 
-/** One host socket: its Node handles, and the kernel socket that owns its Linux state. */
-export class Entry {
-  readonly family: number;
-  readonly type: number;
-  /** Linux's state of a stream socket (host/kernel/stream.ts). */
-  readonly k: StreamSocket | null;
-  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
-  readonly d: DatagramSocket<Source> | null;
-  // TCP: the listener (a bind reservation until `listening`), or the connection.
-  server: net.Server | null = null;
-  listening = false;
-  /** Accepted connections not yet taken by accept() (a listener only). */
-  backlog: net.Socket[] | null = null;
-  stream: net.Socket | null = null;
-  // UDP.
+/** A UDP socket's Node side (node_udp.ts). */
+class UdpFields {
   udp: dgram.Socket | null = null;
   udpBound = false;
   /** The callback of every send on `udp` (node_udp.ts udpSocket). */
   udpSent: ((err: Error | null) => void) | null = null;
-  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
-  shared: { address: string; port: number } | null = null;
   /** The last datagram source written and destination read (see writeSource). */
   sourceCache: { address: string; port: number; bytes: Uint8Array } | null = null;
   destinationCache: { addr: SockAddr; bytes: Uint8Array } | null = null;
@@ -137,21 +125,60 @@ export class Entry {
   unanswered = false;
   /** Refusals reported by soError ahead of Node's own 'error' event for them. */
   refusalsReported = 0;
-  /** The far end of a socketpair() is not yet accepted by Node: its sends wait here. */
-  linking = false;
-  early: Uint8Array[] | null = null;
-  pairing: net.Server | null = null;
-  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
-  refd: boolean | null = null;
-  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
-  unixLocal = "";
-  unixRemote = "";
   /** A synchronous dgram bind is under way: its error is the bind's result, not the socket's. */
   binding = false;
   udpConnected = false;
-  /** This connection's key in NodeHost.connections (-1: none), and its peer's. */
-  key = -1;
-  peerKey = -1;
+}
+
+/** A bound or listening stream socket's Node side (node_listen.ts). */
+class ListenerFields {
+  /** The listener: a bind reservation until `listening`. */
+  server: net.Server | null = null;
+  listening = false;
+  /** Accepted connections not yet taken by accept(). */
+  backlog: net.Socket[] | null = null;
+  /** The address of a binding shared with another socket's reservation (SO_REUSEADDR). */
+  shared: { address: string; port: number } | null = null;
+}
+
+/** The far end of a socketpair() until Node has accepted it (NodeHost.pair). */
+class PairFields {
+  /** Not yet accepted by Node: its sends wait in `early`. */
+  linking = false;
+  early: Uint8Array[] | null = null;
+  pairing: net.Server | null = null;
+}
+
+/** A connection's place in NodeHost.connections, once registered. */
+class ConnectionKey {
+  constructor(
+    /** Its key (local port, remote port), and its peer's. */
+    readonly key: number,
+    readonly peerKey: number,
+    /** The peer's address, kept for getpeername after Node's handle is gone. */
+    readonly remote: Source,
+  ) {}
+}
+
+/** One host socket: its Node handles, and the kernel socket that owns its Linux state. Most
+ * records are idle connections, so what only a UDP socket, a listener, a socketpair end, an
+ * AF_UNIX socket or a registered connection needs lives in a record of its own, made on first
+ * use and reached through the accessors below (memory per connection, bench/idle_memory.mjs). */
+export class Entry {
+  readonly family: number;
+  readonly type: number;
+  /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
+  private readonly kernel: StreamSocket | DatagramSocket<Source>;
+  /** The TCP or AF_UNIX connection. */
+  stream: net.Socket | null = null;
+  private u: UdpFields | null;
+  private l: ListenerFields | null = null;
+  private p: PairFields | null = null;
+  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
+  private names: { local: string; remote: string } | null = null;
+  private conn: ConnectionKey | null = null;
+  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
+  refd: boolean | null = null;
   /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
    * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
   peer: Entry | null = null;
@@ -160,22 +187,121 @@ export class Entry {
    * delivered those). */
   sent = 0;
   got = 0;
-  /** The peer's address, kept for getpeername after Node's handle is gone. */
-  remote: Source | null = null;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   // Made on first use, as most of these records are idle connections (memory per connection).
   readers: Waiter[] | null = null;
   writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
-  /** `options` is also another socket's (an accepted socket's inherited record). */
-  optionsShared = false;
+  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
+  readWakes = 0;
+  writeWakes = 0;
+  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
+  pollers: Set<() => void> | null = null;
+
+  /** Linux's state of a stream socket (host/kernel/stream.ts). */
+  get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
+  /** Linux's state of a datagram socket (host/kernel/datagram.ts). */
+  get d(): DatagramSocket<Source> | null { return this.type === SOCK_STREAM ? null : (this.kernel as DatagramSocket<Source>); }
+
+  // UDP (UdpFields; a stream socket reads the defaults).
+  get udp(): dgram.Socket | null { return this.u?.udp ?? null; }
+  set udp(v: dgram.Socket | null) { if (v !== null || this.u !== null) this.udpFields().udp = v; }
+  get udpBound(): boolean { return this.u?.udpBound ?? false; }
+  set udpBound(v: boolean) { this.udpFields().udpBound = v; }
+  get udpSent(): ((err: Error | null) => void) | null { return this.u?.udpSent ?? null; }
+  set udpSent(v: ((err: Error | null) => void) | null) { this.udpFields().udpSent = v; }
+  get sourceCache(): UdpFields["sourceCache"] { return this.u?.sourceCache ?? null; }
+  set sourceCache(v: UdpFields["sourceCache"]) { this.udpFields().sourceCache = v; }
+  get destinationCache(): UdpFields["destinationCache"] { return this.u?.destinationCache ?? null; }
+  set destinationCache(v: UdpFields["destinationCache"]) { this.udpFields().destinationCache = v; }
+  get unanswered(): boolean { return this.u?.unanswered ?? false; }
+  set unanswered(v: boolean) { this.udpFields().unanswered = v; }
+  get refusalsReported(): number { return this.u?.refusalsReported ?? 0; }
+  set refusalsReported(v: number) { this.udpFields().refusalsReported = v; }
+  get binding(): boolean { return this.u?.binding ?? false; }
+  set binding(v: boolean) { this.udpFields().binding = v; }
+  get udpConnected(): boolean { return this.u?.udpConnected ?? false; }
+  set udpConnected(v: boolean) { this.udpFields().udpConnected = v; }
+  private udpFields(): UdpFields { return (this.u ??= new UdpFields()); }
+
+  // Listeners (ListenerFields).
+  get server(): net.Server | null { return this.l?.server ?? null; }
+  set server(v: net.Server | null) { if (v !== null || this.l !== null) this.listenerFields().server = v; }
+  get listening(): boolean { return this.l?.listening ?? false; }
+  set listening(v: boolean) { if (v || this.l !== null) this.listenerFields().listening = v; }
+  get backlog(): net.Socket[] | null { return this.l?.backlog ?? null; }
+  set backlog(v: net.Socket[] | null) { if (v !== null || this.l !== null) this.listenerFields().backlog = v; }
+  get shared(): ListenerFields["shared"] { return this.l?.shared ?? null; }
+  set shared(v: ListenerFields["shared"]) { if (v !== null || this.l !== null) this.listenerFields().shared = v; }
+  private listenerFields(): ListenerFields { return (this.l ??= new ListenerFields()); }
+
+  // A socketpair's second end (PairFields).
+  get linking(): boolean { return this.p?.linking ?? false; }
+  set linking(v: boolean) { if (v || this.p !== null) this.pairFields().linking = v; }
+  get early(): Uint8Array[] | null { return this.p?.early ?? null; }
+  set early(v: Uint8Array[] | null) { if (v !== null || this.p !== null) this.pairFields().early = v; }
+  get pairing(): net.Server | null { return this.p?.pairing ?? null; }
+  set pairing(v: net.Server | null) { if (v !== null || this.p !== null) this.pairFields().pairing = v; }
+  private pairFields(): PairFields { return (this.p ??= new PairFields()); }
+
+  // AF_UNIX names.
+  get unixLocal(): string { return this.names?.local ?? ""; }
+  set unixLocal(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).local = v; }
+  get unixRemote(): string { return this.names?.remote ?? ""; }
+  set unixRemote(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).remote = v; }
+
+  /** This connection's key in NodeHost.connections (-1: none), its peer's, and the peer's
+   * address (null until registered). */
+  get key(): number { return this.conn?.key ?? -1; }
+  get peerKey(): number { return this.conn?.peerKey ?? -1; }
+  get remote(): Source | null { return this.conn?.remote ?? null; }
+  /** Files the connection under its ports (NodeHost.register). */
+  registered(key: number, peerKey: number, remote: Source): void {
+    this.conn = new ConnectionKey(key, peerKey, remote);
+  }
 
   constructor(family: number, type: number) {
     this.family = family;
     this.type = type;
-    this.k = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : null;
-    this.d = type === SOCK_STREAM ? null : new DatagramSocket<Source>(family);
+    this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
+    this.u = type === SOCK_STREAM ? null : new UdpFields();
+  }
+
+  /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
+   * (sock_finish). */
+  start(begin: (done: (err?: unknown) => void) => void): number {
+    this.pending = -EAGAIN;
+    const done = (err?: unknown) => {
+      if (this.pending !== -EAGAIN) return;
+      this.pending = err ? -errnoOf(err) : 0;
+      // A listen that failed leaves the socket as it was.
+      if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
+      this.wakeAll();
+    };
+    try {
+      begin(done);
+    } catch (err) {
+      this.pending = 0;
+      return -errnoOf(err);
+    }
+    this.updateRef();
+    return -EINPROGRESS;
+  }
+
+  /** An accepted socket's options: its listener's, in a record the two share until either
+   * sets one (setOption). */
+  inheritOptions(from: Entry): void {
+    if (from.options === null) return;
+    this.options = from.options;
+    sharedOptions.add(from.options);
+  }
+
+  /** Records an option as set (the core keeps the value getsockopt answers; this is what the
+   * backend applies). */
+  setOption(level: number, name: number, value: number): void {
+    if (this.options !== null && sharedOptions.has(this.options)) this.options = new Map(this.options);
+    (this.options ??= new Map()).set((level << 16) | name, value);
   }
 
   option(level: number, name: number): number {
@@ -200,18 +326,14 @@ export class Entry {
   }
 
 
-  /** Takes a new Node handle: unref'd unless someone waits on this socket. */
-  adopt(h: { ref(): unknown; unref(): unknown }): void {
-    h.unref();
+  /** Takes a new Node handle, which Node makes ref'd: unref'd after this turn of the event
+   * loop unless someone waits on this socket by then (letGoLater). A connect's caller waits at
+   * once, so unref'ing it now would cost a ref() and an unref() more per connection; and a
+   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect'). */
+  adopt(_h: { ref(): unknown; unref(): unknown }): void {
     this.refd = null;
     this.updateRef();
   }
-
-  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
-  readWakes = 0;
-  writeWakes = 0;
-  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers: Set<() => void> | null = null;
 
   wake(interest: number): void {
     if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;

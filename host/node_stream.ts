@@ -4,7 +4,7 @@
 
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE, errnoOf } from "./errno.js";
-import type { StreamSocket } from "./kernel/index.js";
+import { TCP_CLOSE_WAIT, type StreamSocket } from "./kernel/index.js";
 import { EMPTY, plain, type Entry } from "./node_entry.js";
 import { WRITE } from "./types.js";
 
@@ -80,6 +80,19 @@ function probeReset(s: net.Socket, k: StreamSocket): number {
   if (k.unix || s.writableEnded || s.destroyed || s.writableLength > 0) return 0;
   s.write(EMPTY);
   return s.errored ? errnoOf(s.errored) : 0;
+}
+
+/** SO_ERROR on a TCP stream whose peer's FIN came first: libuv stops reading at the end of the
+ * stream, so a reset that came after it (tcp_reset in CLOSE_WAIT: EPIPE) is still unheard of;
+ * the empty write reads it, which takes it as sock_error takes sk_err. A peer in this process
+ * delivers its reset within the call that sends it. */
+export function resetAfterFin(e: Entry): void {
+  const k = e.k!;
+  const s = e.stream;
+  if (s === null || e.peer !== null || k.state !== TCP_CLOSE_WAIT || k.err !== 0) return;
+  const errno = probeReset(s, k);
+  if (errno === ECONNRESET || errno === EPIPE) k.reset();
+  else if (errno) k.failed(errno);
 }
 
 /** An error Node's stream reported: a reset (Node says ECONNRESET, or EPIPE for a write the

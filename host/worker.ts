@@ -437,7 +437,8 @@ export class WorkerHost implements SyncHost {
       if (n > 0) return n;
     }
     const r = this.read([0, RECV, h, DATA, Math.min(len, DATA_SIZE), flags]);
-    if (r > 0) this.copyOut(DATA, buf, r);
+    // MSG_TRUNC: a datagram's whole length, of which `len` bytes at most were read.
+    if (r > 0) this.copyOut(DATA, buf, Math.min(r, len));
     return r;
   }
   sock_recv_from(h: number, buf: number, len: number, flags: number, sa: number): number {
@@ -449,7 +450,7 @@ export class WorkerHost implements SyncHost {
     if (u !== null) return u;
     const r = this.read([0, RECV_FROM, h, DATA, Math.min(len, DATA_SIZE), flags, SA]);
     if (r >= 0) {
-      this.copyOut(DATA, buf, r);
+      this.copyOut(DATA, buf, Math.min(r, len));
       this.copyOut(SA, sa, SA_SIZE);
     }
     return r;

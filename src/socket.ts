@@ -115,6 +115,12 @@ function writableBuffer(fn: string, v: unknown): Uint8Array {
   throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${argTypeName(v)}`);
 }
 
+/** Whether every value is a JS integer (a plain positional int argument). */
+function allInts(args: unknown[]): boolean {
+  for (const a of args) if (typeof a !== "number" || (a | 0) !== a) return false;
+  return true;
+}
+
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -143,12 +149,21 @@ export class SocketBase<A extends boolean> implements Waitable {
    * object, or a wrapper of a core fd. */
   constructor(stack: Stack<A>, args: unknown[]) {
     this._stack = stack;
-    const positional = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.length - 1 : args.length;
-    if (positional > 4) {
-      throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${positional + 1} were given`);
+    let family: unknown, type: unknown, proto: unknown, fileno: unknown;
+    if (args.length <= 4 && allInts(args)) {
+      // Positional ints only (every accept's wrap, most calls): what bindArgs would give, without
+      // its short-lived objects.
+      family = args[0] ?? -1;
+      type = args[1] ?? -1;
+      proto = args[2] ?? -1;
+      fileno = args[3] ?? null;
+    } else {
+      const positional = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.length - 1 : args.length;
+      if (positional > 4) {
+        throw new TypeError(`socket.__init__() takes from 1 to 5 positional arguments but ${positional + 1} were given`);
+      }
+      ({ family = -1, type = -1, proto = -1, fileno = null } = bindArgs("socket.__init__", args, ["family", "type", "proto", "fileno"], 0));
     }
-    const a = bindArgs("socket.__init__", args, ["family", "type", "proto", "fileno"], 0);
-    const { family = -1, type = -1, proto = -1, fileno = null } = a;
     let fam = asClinicInt(family);
     let typ = asClinicInt(type);
     let pro = asClinicInt(proto);
@@ -453,9 +468,12 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ *_connectOp(address: unknown, raise: boolean): Op<number> {
     const salen = yield* sockaddrArg(this._stack.core, this._family, address, raise ? "connect" : "connect_ex");
     let r = this.C.sock_connect(this._fd, salen);
-    if (r === -EINPROGRESS && this._timeout !== 0) {
+    // Linux connects a datagram socket at once (ip4_datagram_connect); a host that finishes
+    // later is waited for whatever the timeout, as bind is.
+    const datagram = this._type !== SOCK_STREAM;
+    if (r === -EINPROGRESS && (this._timeout !== 0 || datagram)) {
       try {
-        r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd));
+        r = yield* sockCall(this, WRITE, () => this.C.sock_finish(this._fd), datagram ? null : this._timeout);
       } catch (err) {
         if (!raise && err instanceof TimeoutError) return EWOULDBLOCK;
         throw err;
@@ -569,7 +587,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     }
     const count = yield* this._recvRaw(n, f, from, buf);
     const core = this._stack.core;
-    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + count));
+    // With MSG_TRUNC a datagram's count is its whole length: only n bytes were read.
+    if (!this._stack.io) buf.set(core.u8.subarray(core.in, core.in + Math.min(count, n)));
     return from ? [count, this._source()] : count;
   }
 

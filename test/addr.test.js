@@ -13,6 +13,7 @@ import * as assert from "uvu/assert";
 import * as addr from "pysocket/addr";
 import * as pysocket from "pysocket";
 import { capture, compareOutcome, decode, encode, formatCall, sameValue } from "./helpers/pyvalue.js";
+import { fail } from "./helpers/scenario.js";
 
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/addr.json", import.meta.url), "utf8"));
 const FUNCTIONS = ["htonl", "htons", "ntohl", "ntohs", "inet_aton", "inet_ntoa", "inet_pton", "inet_ntop"];
@@ -43,13 +44,6 @@ function mismatches(cases) {
     }
   }
   return lines;
-}
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
 }
 
 function checkAll(cases) {

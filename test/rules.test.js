@@ -3,29 +3,15 @@
 // connect_ex's sequence, shutdown of an unconnected socket, AF_UNIX names, rejected options.
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
-import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 import { rulesOps } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 const { scenarios } = read("./rules/rules.json");
 const fixtures = read("./fixtures/scenarios_rules.json");
 const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
-
-/** The calls of the `pysocket` facade that return a Promise (as test/socket.test.js lists). */
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server",
-]);
 
 const facades = [
   ["pysocket", asyncSocket, PROMISE_CALLS],

@@ -9,7 +9,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { SimNetwork } from "pysocket/sim";
 import { rulesOps } from "./helpers/rules_ops.js";
-import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -18,12 +18,6 @@ process.on("unhandledRejection", (reason) => {
 });
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
 
 /** Runs `scenarios` (recorded in `fixture`) on a fresh simulated host each. */
 function suiteOf(title, scenarios, fixture, withOps = false) {

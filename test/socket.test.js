@@ -2,9 +2,8 @@
 // test/scenarios/socket_core.json, step by step, as scripts/record_scenarios.py recorded it.
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
-import * as assert from "uvu/assert";
 import * as socket from "pysocket";
-import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -16,13 +15,6 @@ const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "
 const { scenarios } = read("./scenarios/socket_core.json");
 const fixtures = read("./fixtures/scenarios_socket_core.json");
 const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
 
 const test = suite(`socket scenarios against CPython ${fixtures.python}`);
 

@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import * as pysocket from "pysocket";
 import * as sync from "pysocket/sync";
 import { compareOutcome, decode, formatCall, sameValue } from "./helpers/pyvalue.js";
-import { PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 process.on("unhandledRejection", (reason) => {
   console.error("unhandled rejection:", reason);
@@ -17,13 +17,6 @@ process.on("unhandledRejection", (reason) => {
 });
 
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/surface.json", import.meta.url), "utf8"));
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
 
 for (const [label, mod, promiseCalls] of [["pysocket", pysocket, PROMISE_CALLS], ["pysocket/sync", sync, new Set()]]) {
   const test = suite(`${label}: surface scenarios against CPython ${fixture.python}`);

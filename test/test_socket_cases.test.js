@@ -12,7 +12,7 @@ import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
 import { harnessCalls } from "./helpers/harness.js";
 import { PeerPool, peerHarness } from "./helpers/peer.js";
-import { PROMISE_CALLS as SCENARIO_PROMISE_CALLS, formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS as SCENARIO_PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 process.on("unhandledRejection", (reason) => {
   console.error("unhandled rejection:", reason);
@@ -54,13 +54,6 @@ const PROMISE_CALLS = new Set([...SCENARIO_PROMISE_CALLS, "join_peer", "write_un
 // Longer than the cases' guard timeouts (10 s on a listener waiting for its peer), so that a
 // peer's failure is reported by join_peer rather than as a hung step.
 const STEP_LIMIT_MS = 15_000;
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
 
 /** Unix socket paths in the cases are relative: run in a fresh directory, as the recorder does. */
 const home = process.cwd();

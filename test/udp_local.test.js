@@ -6,28 +6,15 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
-import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 const { scenarios } = read("./udp_local/udp_local.json");
 const fixtures = read("./fixtures/scenarios_udp_local.json");
 const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
 const PEER = new URL("../scripts/udp_local_peer.py", import.meta.url).pathname;
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
-
-const PROMISE_CALLS = new Set([
-  "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server",
-]);
 
 /** The ops of scripts/record_udp_local.py, on `module`. */
 function opsFor(module) {

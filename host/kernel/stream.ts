@@ -54,6 +54,9 @@ export interface ShutdownResult {
   disconnect: boolean;
 }
 
+/** The empty receive queue of every socket that has not received yet. */
+const NO_CHUNKS: Uint8Array[] = [];
+
 export class StreamSocket implements PollState {
   readonly unix: boolean;
   state = TCP_CLOSE;
@@ -67,7 +70,9 @@ export class StreamSocket implements PollState {
   queued = 0;
   /** AF_UNIX: the socket has (had) a peer, so getpeername answers. */
   private paired = false;
-  private chunks: Uint8Array[] = [];
+  /** The receive queue; NO_CHUNKS (shared, never written) until bytes arrive, as most sockets
+   * sit idle (memory per connection). */
+  private chunks: Uint8Array[] = NO_CHUNKS;
   /** Bytes of chunks[0] already read. */
   private head = 0;
 
@@ -84,7 +89,7 @@ export class StreamSocket implements PollState {
     this.shutdown = 0;
     this.err = 0;
     this.done = false;
-    this.chunks = [];
+    this.chunks = NO_CHUNKS;
     this.head = 0;
     this.queued = 0;
   }
@@ -100,7 +105,8 @@ export class StreamSocket implements PollState {
 
   received(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.chunks.push(bytes);
+    if (this.chunks === NO_CHUNKS) this.chunks = [bytes];
+    else this.chunks.push(bytes);
     this.queued += bytes.length;
   }
 

@@ -134,11 +134,17 @@ export class LocalDatagrams<A extends Endpoint> {
   /** The receiver a datagram from `from` (a source from sourceFor, or null) to `to` goes to
    * here, or null when the real kernel must carry it. */
   route(family: number, to: Endpoint, scopeId: number, from: Endpoint | null): LocalReceiver<A> | null {
-    if (from === null || scopeId !== 0 || this.receivers.size === 0) return null;
+    if (from === null || this.receivers.size === 0) return null;
     const lo = loopbackOf(family, to.address);
     if (lo === null) return null;
     const r = this.receivers.get(key(family, lo, to.port));
     if (r === undefined) return null;
+    // A scope id goes through the real kernel (to ::1, which needs none, it still reaches B):
+    // the sender's next datagrams follow it there until it has arrived.
+    if (scopeId !== 0) {
+      r.sentViaKernel(from);
+      return null;
+    }
     if (r.peer !== null && (r.peer.port !== from.port || loopbackOf(family, r.peer.address) !== from.address)) return null;
     return r;
   }

@@ -28,9 +28,17 @@
 // {"object": "file"}.
 
 import { createHash } from "node:crypto";
+import * as assert from "uvu/assert";
 import { compareOutcome, decode, encode, repr } from "./pyvalue.js";
 
 export const STEP_LIMIT_MS = 5000;
+
+/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
+export function fail(message) {
+  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
+  err.stack = "";
+  throw err;
+}
 
 // API.md: the calls of the Promise facade that can block; every other call returns a plain value.
 export const PROMISE_CALLS = new Set([

@@ -1,0 +1,52 @@
+// pysocket/sync modules for direct mode's tests (host/direct.ts): a module over a host of its own
+// with direct mode on or off, a count of the calls direct mode served, and a scenario check
+// against CPython with scripts/direct_peer.py and the ops of scripts/record_direct.py.
+import { WorkerHost } from "../../dist/host/worker.js";
+import { nodeFiles } from "../../dist/host/files.js";
+import { syncModule } from "../../dist/src/facade_sync.js";
+import * as names from "../../dist/src/names.js";
+import { fail, formatMismatches, runScenario } from "./scenario.js";
+import { rulesOps } from "./rules_ops.js";
+
+export const DIRECT_PEER = new URL("../../scripts/direct_peer.py", import.meta.url).pathname;
+
+/** A pysocket/sync module over a host of its own; `direct: false` as PYSOCKET_DIRECT=0 makes it. */
+export function facade(direct) {
+  const saved = process.env.PYSOCKET_DIRECT;
+  if (direct) delete process.env.PYSOCKET_DIRECT;
+  else process.env.PYSOCKET_DIRECT = "0";
+  const host = new WorkerHost();
+  if (saved === undefined) delete process.env.PYSOCKET_DIRECT;
+  else process.env.PYSOCKET_DIRECT = saved;
+  return { host, module: { ...names, ...syncModule(host, nodeFiles) } };
+}
+
+/** Counts the sends and recvs that direct mode served (answered without the worker's path). */
+export function countServed(host) {
+  const lent = host.direct;
+  const served = { n: 0 };
+  for (const name of ["recv", "send"]) {
+    const real = lent[name].bind(lent);
+    lent[name] = (...args) => {
+      const r = real(...args);
+      if (r !== -0x10000) served.n++;
+      return r;
+    };
+  }
+  return served;
+}
+
+/** Runs `scenario` on `module` against CPython's `results`, with the peer of `peerScript`. */
+export async function checkDirect(module, scenario, results, peerScript = DIRECT_PEER) {
+  if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
+  const { ops, cleanup } = rulesOps(peerScript);
+  ops.sleep = ([seconds]) => new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000));
+  ops.readable = async ([t], step, env) => (await module.select.select([env.get(step.on)], [], [], t))[0].length === 1;
+  try {
+    const mismatches = await runScenario(module, scenario, results, { ops });
+    const n = mismatches.length;
+    if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+  } finally {
+    cleanup();
+  }
+}
