@@ -32,12 +32,14 @@
 //   pending error once), and a write that takes one, give the descriptor back with that event,
 //   so that the worker's kernel socket answers every later call as Linux would.
 // - This thread uses a descriptor only while the worker has not exited (GONE, which the worker
-//   also sets itself as it exits, before Node closes its handles). A worker killed from outside
-//   (the process ends) ends this thread too.
+//   also sets itself as it exits, before Node closes its handles) and while it still names the
+//   socket it named when lent (device and inode, one fstat(2) per call): a worker thread that runs
+//   out of memory ends without its exit event, and Node closes its handles before the watcher
+//   can mark it GONE. A worker killed from outside (the process ends) ends this thread too.
 // - The worker's wait stays the one way to block for longer than a short spin (SPIN_S) with
 //   read(2): spinning longer would compete for a core with the peer that is to answer.
 
-import { readSync, writeSync } from "node:fs";
+import { fstatSync, readSync, writeSync } from "node:fs";
 import { EAGAIN } from "./errno.js";
 
 /** The control words of the lending, after host/worker.ts's own. */
@@ -64,6 +66,20 @@ export function directAllowed(): boolean {
   const p = (globalThis as { process?: { versions?: Record<string, string>; env?: Record<string, string> } }).process;
   if (!p?.versions?.node || p.versions.bun || p.versions.deno || "Deno" in globalThis || "Bun" in globalThis) return false;
   return typeof readSync === "function" && typeof writeSync === "function" && p.env?.PYSOCKET_DIRECT !== "0";
+}
+
+/** What descriptor `fd` names: its socket's device and inode (sockfs), "" if it is not open. */
+function identityOf(fd: number): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    const st = fstatSync(fd);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return "";
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The errno of an exception fs threw (UVException: errno is negative). */
@@ -104,10 +120,31 @@ export class DirectStreams {
     private readonly code: number,
   ) {}
 
+  /** The socket inode behind each lent descriptor, read as it is lent (the worker answers with
+   * the stream's handle open): a descriptor that no longer names it was closed by the worker's
+   * thread as it ended without its exit event (out of memory), and maybe reused. */
+  private readonly identities = new Map<number, string>();
+
   /** After every answer of the worker: the stream it lent, if any. */
   lent(): void {
     const h = this.ctl[LENT_H];
-    if (h >= 0) this.fds.set(h, this.ctl[LENT_FD]);
+    if (h < 0) return;
+    const fd = this.ctl[LENT_FD];
+    const id = identityOf(fd);
+    if (id === "") {
+      // Closed already (the worker's thread is ending): the worker's path answers.
+      this.post([0, this.code, h, BACK, 0]);
+      return;
+    }
+    this.fds.set(h, fd);
+    this.identities.set(h, id);
+  }
+
+  /** Descriptor `fd` of lent stream `h` if it still names the stream's socket, else -1. */
+  private usable(h: number): number {
+    const fd = this.fds.get(h);
+    if (fd === undefined || this.gone() || identityOf(fd) !== this.identities.get(h)) return -1;
+    return fd;
   }
 
   has(h: number): boolean {
@@ -117,6 +154,7 @@ export class DirectStreams {
   /** Gives stream `h` back to the worker (if lent), with what this thread saw of it. */
   giveBack(h: number, kind = BACK, errno = 0): void {
     if (!this.fds.delete(h)) return;
+    this.identities.delete(h);
     Atomics.compareExchange(this.quiet, h % this.quiet.length, h, 0);
     this.post([0, this.code, h, kind, errno]);
   }
@@ -131,9 +169,9 @@ export class DirectStreams {
    * (flags, a zero length, not lent: the worker's path). */
   recv(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (this.stashH === h) return this.fromStash(mem, at, len);
-    const fd = this.fds.get(h);
-    if (fd === undefined) return PASS;
-    if (flags !== 0 || len === 0 || this.gone()) {
+    if (!this.fds.has(h)) return PASS;
+    const fd = this.usable(h);
+    if (flags !== 0 || len === 0 || fd < 0) {
       this.giveBack(h);
       return PASS;
     }
@@ -158,9 +196,9 @@ export class DirectStreams {
   /** send(2) of mem[at, at + len): the count written (all of it, or what the kernel took before
    * it was full, after which the worker has the stream back and takes the rest), -errno, or PASS. */
   send(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
-    const fd = this.fds.get(h);
-    if (fd === undefined) return PASS;
-    if (flags !== 0 || len === 0 || this.gone()) {
+    if (!this.fds.has(h)) return PASS;
+    const fd = this.usable(h);
+    if (flags !== 0 || len === 0 || fd < 0) {
       this.giveBack(h);
       return PASS;
     }
@@ -195,7 +233,7 @@ export class DirectStreams {
     const t0 = performance.now();
     const budget = timeout < 0 ? SPIN_S : Math.min(SPIN_S, timeout);
     for (;;) {
-      if (this.gone()) break;
+      if (this.usable(h) < 0) break;
       const n = io(true, fd, this.stash, 0, len);
       if (n > 0) {
         this.stashH = h;

@@ -6,72 +6,16 @@
 // staged bytes unread, a peek, a FIN or a reset after them).
 // The same scenarios, and those of test/rules/rules.json, also run with direct mode off
 // (PYSOCKET_DIRECT=0), the path of Bun and Deno.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { WorkerHost } from "../dist/host/worker.js";
-import { nodeFiles } from "../dist/host/files.js";
-import { syncModule } from "../dist/src/facade_sync.js";
-import * as names from "../dist/src/names.js";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
-import { rulesOps } from "./helpers/rules_ops.js";
+import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade } from "./helpers/direct_facade.js";
+import { RULES_PEER } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-const PEER = new URL("../scripts/direct_peer.py", import.meta.url).pathname;
-
-/** A pysocket/sync module over a host of its own; `direct: false` as PYSOCKET_DIRECT=0 makes it. */
-function facade(direct) {
-  const saved = process.env.PYSOCKET_DIRECT;
-  if (direct) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = "0";
-  const host = new WorkerHost();
-  if (saved === undefined) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = saved;
-  return { host, module: { ...names, ...syncModule(host, nodeFiles) } };
-}
-
-/** Counts the sends and recvs that direct mode served (answered without the worker's path). */
-function countServed(host) {
-  const lent = host.direct;
-  const served = { n: 0 };
-  for (const name of ["recv", "send"]) {
-    const real = lent[name].bind(lent);
-    lent[name] = (...args) => {
-      const r = real(...args);
-      if (r !== -0x10000) served.n++;
-      return r;
-    };
-  }
-  return served;
-}
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
-
-/** The ops of scripts/record_direct.py beyond record_rules.py's. */
-function directOps(module, peerScript) {
-  const { ops, cleanup } = rulesOps(peerScript);
-  ops.sleep = ([seconds]) => new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000));
-  ops.readable = ([t], step, env) => module.select.select([env.get(step.on)], [], [], t)[0].length === 1;
-  return { ops, cleanup };
-}
-
-async function check(module, scenario, results, peerScript) {
-  if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
-  const { ops, cleanup } = directOps(module, peerScript);
-  try {
-    const mismatches = await runScenario(module, scenario, results, { ops });
-    const n = mismatches.length;
-    if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
-  } finally {
-    cleanup();
-  }
-}
-
 const direct = read("./rules/direct.json").scenarios;
 const directFixtures = read("./fixtures/scenarios_direct.json");
 const directRecorded = new Map(directFixtures.scenarios.map((s) => [s.name, s.results]));
@@ -99,7 +43,7 @@ for (const scenario of direct) {
   fallback(scenario.name, () => check(off.module, scenario, directRecorded.get(scenario.name), PEER));
 }
 for (const scenario of rules) {
-  fallback(`rules: ${scenario.name}`, () => check(off.module, scenario, rulesRecorded.get(scenario.name)));
+  fallback(`rules: ${scenario.name}`, () => check(off.module, scenario, rulesRecorded.get(scenario.name), RULES_PEER));
 }
 fallback.run();
 
@@ -185,3 +129,58 @@ for (const [name, command] of [["a reader that starts late", "z"], ["a reader th
   late(`${name}, direct mode off`, () => slowReader(off.module, command));
 }
 late.run();
+
+// A lent descriptor is never used once Node may have closed it: a worker thread that runs out of
+// memory ends without its exit event (so without marking itself GONE), and Node closes its
+// handles before the watcher sees the thread end. In between, a user's open() may get the lent
+// number; a send must not write into that file (it did, before the identity check).
+const dying = suite("pysocket/sync, direct mode: a worker that dies of running out of memory");
+
+dying("never lets a send reach a reused descriptor", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pysocket-oom-"));
+  try {
+    const dist = new URL("../dist/", import.meta.url).href;
+    writeFileSync(join(dir, "entry.mjs"), `await import(${JSON.stringify(dist + "host/worker_main.js")});
+setTimeout(() => { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); }, 400);\n`);
+    const userFile = join(dir, "user-file");
+    writeFileSync(join(dir, "main.mjs"), `
+import { spawn } from "node:child_process";
+import { fstatSync, openSync, readFileSync } from "node:fs";
+const { WorkerHost } = await import(${JSON.stringify(dist + "host/worker.js")});
+const { syncModule } = await import(${JSON.stringify(dist + "src/facade_sync.js")});
+const names = await import(${JSON.stringify(dist + "src/names.js")});
+const host = new WorkerHost({ entry: new URL("./entry.mjs", import.meta.url) });
+const m = { ...names, ...syncModule(host) };
+const peer = spawn("python3", [${JSON.stringify(PEER)}], { stdio: ["ignore", "pipe", "inherit"] });
+let out = "";
+peer.stdout.setEncoding("utf8");
+const port = await new Promise((r) => peer.stdout.on("data", (t) => { out += t; if (out.includes("\\n")) r(Number(out.split("\\n")[0])); }));
+const c = m.create_connection(["127.0.0.1", port]);
+c.setblocking(false);
+try { c.recv(10); } catch {}
+const [[, fd]] = [...host.direct.fds];
+let seen = "gone first";
+for (;;) {
+  let closed = false;
+  try { fstatSync(fd); } catch (e) { closed = e.code === "EBADF"; }
+  if (Atomics.load(host.ctl, 1) !== 0) break;
+  if (closed) {
+    const f = openSync(${JSON.stringify(userFile)}, "w+");
+    try { c.send(new TextEncoder().encode("EVIL")); } catch {}
+    seen = "closed while alive; the user's file " + (f === fd ? "(the lent number) " : "") + "holds " + JSON.stringify(readFileSync(${JSON.stringify(userFile)}, "utf8"));
+    break;
+  }
+}
+console.log(seen);
+peer.kill();
+process.exit(0);
+`);
+    const r = spawnSync(process.execPath, ["--max-old-space-size=48", join(dir, "main.mjs")], { encoding: "utf8", timeout: 60000 });
+    assert.ok(/^(gone first|closed while alive)/m.test(r.stdout), `the program did not run to its end: ${r.stdout}${r.stderr}`);
+    assert.not.ok(r.stdout.includes("EVIL"), r.stdout.trim());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+dying.run();

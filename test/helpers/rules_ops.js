@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const PEER = new URL("../../scripts/rules_peer.py", import.meta.url).pathname;
+export const RULES_PEER = new URL("../../scripts/rules_peer.py", import.meta.url).pathname;
 
 /** The ops for one run of scenarios; `cleanup()` ends what a failed scenario left. `peerScript`:
  * the peer's program (test/sync_direct.test.js runs scripts/direct_peer.py). */
-export function rulesOps(peerScript = PEER) {
+export function rulesOps(peerScript = RULES_PEER) {
   const peers = new Map();
   const dirs = [];
   const ops = {
