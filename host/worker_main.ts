@@ -18,7 +18,7 @@ import {
   NEWS_SLOTS, POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, GIVE_BACK, GONE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type StagedPollReport, type WorkerData,
-} from "./worker.js";
+} from "./worker_protocol.js";
 
 const MSG_PEEK = 2;
 const POLLIN = 0x1;
