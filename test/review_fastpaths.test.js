@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
-import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade } from "./helpers/direct_facade.js";
+import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade, withEcho } from "./helpers/direct_facade.js";
 import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -104,30 +104,6 @@ def echo(c):
         c.sendall(b)
     c.close()
 `;
-const ECHO_CLIENT = `${PY_ECHO}
-echo(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
-`;
-
-/** Runs `body(conn)` on a connection accepted from a python3 echo client in another process. */
-async function withEcho(m, body) {
-  const srv = m.create_server(["127.0.0.1", 0]);
-  const child = spawn("python3", ["-c", ECHO_CLIENT, String(srv.getsockname()[1])], { stdio: "inherit" });
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  try {
-    const [conn] = srv.accept();
-    try {
-      body(conn);
-    } finally {
-      conn.close();
-    }
-  } finally {
-    srv.close();
-    const timer = setTimeout(() => child.kill(), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
 /** A python3 peer in another process (scripts/direct_peer.py unless `args` say otherwise) that
  * prints its port first: the port, and `done`, its last line once it ends. */
 async function pythonPeer(args = [PEER]) {

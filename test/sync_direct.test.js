@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade } from "./helpers/direct_facade.js";
+import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade, withEcho } from "./helpers/direct_facade.js";
 import { RULES_PEER } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -49,47 +49,22 @@ fallback.run();
 
 // An accepted connection whose peer is in another process is lent too: messages of many sizes
 // echoed by a python3 client come back whole and in order.
-const ECHO_CLIENT = `
-import socket, sys
-c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-while True:
-    b = c.recv(1 << 16)
-    if not b:
-        break
-    c.sendall(b)
-c.close()
-`;
-
 const accepted = suite("pysocket/sync, direct mode: an accepted connection");
-accepted("echoed messages come back whole and in order", async () => {
-  const { spawn } = await import("node:child_process");
-  const m = on.module;
-  const srv = m.create_server(["127.0.0.1", 0]);
-  const child = spawn("python3", ["-c", ECHO_CLIENT, String(srv.getsockname()[1])], { stdio: "inherit" });
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  try {
-    const [conn] = srv.accept();
-    const before = served.n;
-    for (let i = 0; i < 300; i++) {
-      const size = 1 + ((i * 7919) % 20000);
-      const msg = new Uint8Array(size).map((_, k) => (i * 13 + k) & 0xff);
-      conn.sendall(msg);
-      const back = new Uint8Array(size);
-      let got = 0;
-      while (got < size) got += conn.recv_into(back.subarray(got));
-      assert.equal(back, msg, `message ${i}`);
-    }
-    assert.ok(served.n > before, "no send or recv was served in direct mode");
-    conn.shutdown(m.SHUT_WR);
-    assert.is(conn.recv(10).length, 0);
-    conn.close();
-  } finally {
-    srv.close();
-    const timer = setTimeout(() => child.kill(), 5000);
-    await exited;
-    clearTimeout(timer);
+accepted("echoed messages come back whole and in order", () => withEcho(on.module, (conn) => {
+  const before = served.n;
+  for (let i = 0; i < 300; i++) {
+    const size = 1 + ((i * 7919) % 20000);
+    const msg = new Uint8Array(size).map((_, k) => (i * 13 + k) & 0xff);
+    conn.sendall(msg);
+    const back = new Uint8Array(size);
+    let got = 0;
+    while (got < size) got += conn.recv_into(back.subarray(got));
+    assert.equal(back, msg, `message ${i}`);
   }
-});
+  assert.ok(served.n > before, "no send or recv was served in direct mode");
+  conn.shutdown(on.module.SHUT_WR);
+  assert.is(conn.recv(10).length, 0);
+}));
 accepted.run();
 
 // sendall of sizes that do not divide the worker's 4 MiB send buffer, to a reader that starts a

@@ -4,10 +4,7 @@
 // some shorter); every byte of every stream must arrive, in order, then its end of stream.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { WorkerHost } from "../dist/host/worker.js";
-import { nodeFiles } from "../dist/host/files.js";
-import { syncModule } from "../dist/src/facade_sync.js";
-import * as names from "../dist/src/names.js";
+import { facade } from "./helpers/direct_facade.js";
 
 const STREAMS = 6;
 const SIZE = 700_000;
@@ -26,22 +23,11 @@ for c in conns:
     c.close()
 `;
 
-/** A pysocket/sync module over a host of its own; `direct: false` as PYSOCKET_DIRECT=0 makes it. */
-function facade(direct) {
-  const saved = process.env.PYSOCKET_DIRECT;
-  if (direct) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = "0";
-  const host = new WorkerHost();
-  if (saved === undefined) delete process.env.PYSOCKET_DIRECT;
-  else process.env.PYSOCKET_DIRECT = saved;
-  return { ...names, ...syncModule(host, nodeFiles) };
-}
-
 const staged = suite("pysocket/sync: recvs after a select");
 for (const direct of [true, false]) {
   staged(`many streams, more than a poll stages, arrive whole (direct mode ${direct ? "on" : "off"})`, async () => {
     const { spawn } = await import("node:child_process");
-    const m = facade(direct);
+    const m = facade(direct).module;
     const srv = m.create_server(["127.0.0.1", 0]);
     const child = spawn("python3", ["-c", SENDERS, String(srv.getsockname()[1])], { stdio: "inherit" });
     const exited = new Promise((resolve) => child.on("close", resolve));

@@ -1,6 +1,7 @@
 // pysocket/sync modules for direct mode's tests (host/direct.ts): a module over a host of its own
 // with direct mode on or off, a count of the calls direct mode served, and a scenario check
 // against CPython with scripts/direct_peer.py and the ops of scripts/record_direct.py.
+import { spawn } from "node:child_process";
 import { WorkerHost } from "../../dist/host/worker.js";
 import { nodeFiles } from "../../dist/host/files.js";
 import { syncModule } from "../../dist/src/facade_sync.js";
@@ -48,5 +49,38 @@ export async function checkDirect(module, scenario, results, peerScript = DIRECT
     if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
   } finally {
     cleanup();
+  }
+}
+
+/** A python3 client in another process that echoes what it reads until the end of the stream. */
+const ECHO_CLIENT = `
+import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+while True:
+    b = c.recv(1 << 16)
+    if not b:
+        break
+    c.sendall(b)
+c.close()
+`;
+
+/** Runs `body(conn)` on a connection of `m` accepted from a python3 echo client in another
+ * process; closes it, and waits for the client to end. */
+export async function withEcho(m, body) {
+  const srv = m.create_server(["127.0.0.1", 0]);
+  const child = spawn("python3", ["-c", ECHO_CLIENT, String(srv.getsockname()[1])], { stdio: "inherit" });
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  try {
+    const [conn] = srv.accept();
+    try {
+      await body(conn);
+    } finally {
+      conn.close();
+    }
+  } finally {
+    srv.close();
+    const timer = setTimeout(() => child.kill(), 5000);
+    await exited;
+    clearTimeout(timer);
   }
 }
