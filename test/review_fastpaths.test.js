@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
-import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade, withEcho } from "./helpers/direct_facade.js";
+import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade, PY_ECHO, withEcho } from "./helpers/direct_facade.js";
 import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -94,16 +94,6 @@ for (const [family, host] of [["AF_INET", "127.0.0.1"], ["AF_INET6", "::1"]]) {
 wakes.run();
 
 // Byte streams through a lent descriptor's edges: every byte arrives once and in order.
-const PY_ECHO = `
-import socket, sys, threading
-def echo(c):
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        c.sendall(b)
-    c.close()
-`;
 /** A python3 peer in another process (scripts/direct_peer.py unless `args` say otherwise) that
  * prints its port first: the port, and `done`, its last line once it ends. */
 async function pythonPeer(args = [PEER]) {

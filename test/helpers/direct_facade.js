@@ -52,16 +52,21 @@ export async function checkDirect(module, scenario, results, peerScript = DIRECT
   }
 }
 
+/** Python: echo(c) sends back what connection c reads until the end of its stream. */
+export const PY_ECHO = `
+import socket, sys, threading
+def echo(c):
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        c.sendall(b)
+    c.close()
+`;
+
 /** A python3 client in another process that echoes what it reads until the end of the stream. */
-const ECHO_CLIENT = `
-import socket, sys
-c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-while True:
-    b = c.recv(1 << 16)
-    if not b:
-        break
-    c.sendall(b)
-c.close()
+const ECHO_CLIENT = `${PY_ECHO}
+echo(socket.create_connection(("127.0.0.1", int(sys.argv[1]))))
 `;
 
 /** Runs `body(conn)` on a connection of `m` accepted from a python3 echo client in another
