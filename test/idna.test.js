@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as pysocket from "../dist/src/index.js";
-import { idnaEncode, isAscii } from "../dist/src/idna.js";
+import { idnaEncode } from "../dist/src/idna.js";
 import { capture, compareOutcome, decode, repr } from "./helpers/pyvalue.js";
 
 const fixtures = JSON.parse(readFileSync(new URL("./fixtures/resolve.json", import.meta.url), "utf8"));
@@ -23,13 +23,3 @@ encode("str.encode('idna') as recorded", () => {
 });
 
 encode.run();
-
-const ascii = suite("isAscii");
-
-ascii("is true exactly for text of code points below 128", () => {
-  for (const [s, want] of [["", true], ["a.b-c_9\0\x7f", true], ["\x80", false], ["é", false], ["a\u3002b", false]]) {
-    assert.is(isAscii(s), want, JSON.stringify(s));
-  }
-});
-
-ascii.run();
