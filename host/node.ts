@@ -554,7 +554,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** shutdown(2): the kernel records it and says what to do: send FIN, or stop listening (a
    * listener shut for reading resets its queued connections) or abort a connect. */
   private shutdown(e: Entry, how: number): number {
-    if (e.d) return e.d.shut(how);
+    if (e.d) {
+      // inet_shutdown wakes the socket's sleepers (sk_state_change), connected or not.
+      const r = e.d.shut(how);
+      e.wakeAll();
+      return r;
+    }
     const k = e.k!;
     const listening = k.state === TCP_LISTEN;
     const r = k.shut(how);

@@ -262,6 +262,35 @@ UDP_SCENARIOS = [
         sendto("a", b"3", "ba"),
         RECVFROM("b"), RECVFROM("b"), RECVFROM("b"),
         call("a", "close"), call("b", "close")]),
+    # shutdown(SHUT_RD) of a datagram socket (inet_shutdown: ENOTCONN when unconnected, shut
+    # all the same). With nothing queued a recv is EAGAIN when non-blocking, a timeout's expiry
+    # with one (datagram_poll says readable, the read says EAGAIN), and b'' when blocking
+    # (__skb_wait_for_more_packets returns at once); what arrives is still queued and read.
+    ("udp_shutdown_read", udp(names=("a", "b")) + [
+        NB("b"), call("b", "recv", i(10)),
+        call("b", "shutdown", const("SHUT_RD")),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)),
+        NB("b"), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "settimeout", f(0.05)), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        {"op": "bytearray", "args": [i(4)], "store": "buf"},
+        call("b", "recv_into", {"ref": "buf"}),
+        call("b", "settimeout", f(2)), sendto("a", b"x", "ba"), RECVFROM("b"),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)),
+        call("b", "connect", {"ref": "aa"}),
+        call("b", "shutdown", const("SHUT_RD")),
+        call("b", "settimeout", f(0)), call("b", "recv", i(10)),
+        call("a", "close"), call("b", "close")]),
+    # A socket with a timeout: MSG_DONTWAIT changes nothing (sock_call_ex polls first), for
+    # recv and recvmsg alike; on a blocking socket it makes the call non-blocking.
+    ("udp_dontwait_with_timeout", udp(names=("b",)) + [
+        call("b", "settimeout", f(0.05)),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        call("b", "recvmsg", i(10), i(0), const("MSG_DONTWAIT")),
+        call("b", "settimeout", {"none": None}),
+        call("b", "recvmsg", i(10), i(0), const("MSG_DONTWAIT")),
+        call("b", "close")]),
     # Two senders, one peeked then read: each datagram's own source.
     ("udp_two_senders_peek_sources", udp(names=("a", "b", "c")) + [
         sendto("a", b"1", "ba"),

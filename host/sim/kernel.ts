@@ -4,7 +4,7 @@
 // (its timers are dropped and every wait on it stays pending).
 
 import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, ESOCKTNOSUPPORT } from "../errno.js";
-import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
+import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeNoSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
 import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
 import { pollReport, someReady } from "../kernel/poll.js";
@@ -612,7 +612,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     const mem = this.mem();
     if (!(s instanceof UdpSock)) return (s as TcpSock | UnixSock).recv(mem, buf, len, flags);
     const r = s.rules.recv(mem.subarray(buf, buf + len), flags);
-    if (r >= 0 && sa >= 0 && s.rules.source) writeSockAddr(this.mem(), sa, s.family, s.rules.source.ip, s.rules.source.port);
+    if (r >= 0 && sa >= 0) {
+      if (s.rules.source) writeSockAddr(mem, sa, s.family, s.rules.source.ip, s.rules.source.port);
+      else writeNoSockAddr(mem, sa);
+    }
     return r;
   }
 
@@ -651,7 +654,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   sock_shutdown(h: number, how: number): number {
     const s = this.sock(h);
-    if (s instanceof UdpSock) return s.rules.shut(how);
+    if (s instanceof UdpSock) return s.shut(how);
     return (s as TcpSock | UnixSock).shutdown(how);
   }
 
