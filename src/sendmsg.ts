@@ -118,7 +118,9 @@ function* recvmsgRaw<T>(
   core.reserve(datagram ? Math.max(n, DATAGRAM_MAX) : n);
   // A datagram read with MSG_TRUNC answers its whole length: more than asked is udp_recvmsg's
   // MSG_TRUNC in msg_flags.
-  const r = check(yield* sockCall(s, READ, () => C.sock_recv_from(s._fd, n, s._recvFlags(datagram ? f | MSG_TRUNC : f)), s._callTimeout(f)));
+  const timeout = s._callTimeout(f);
+  const kf = s._recvFlags(datagram ? f | MSG_TRUNC : f, timeout);
+  const r = check(yield* sockCall(s, READ, () => C.sock_recv_from(s._fd, n, kf), timeout));
   const got = Math.min(r, n);
   const taken = take(core.u8.subarray(core.in, core.in + got), f & MSG_TRUNC ? r : got);
   return [taken, datagram && r > n ? MSG_TRUNC : 0, datagram ? sockaddrResult(core) : null];

@@ -503,12 +503,15 @@ export class SocketBase<A extends boolean> implements Waitable {
     return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
   }
 
-  /** The flags a datagram read hands the kernel: CPython's descriptor is O_NONBLOCK unless the
-   * socket blocks without a timeout, and __sys_recvfrom then adds MSG_DONTWAIT (which tells a
-   * socket shut for reading to answer EAGAIN rather than 0). A stream's answers do not depend
-   * on it, and its fast paths take flags 0. @internal */
-  _recvFlags(flags: number): number {
-    return this._type !== SOCK_STREAM && this._timeout !== null ? flags | MSG_DONTWAIT : flags;
+  /** The flags a read with `timeout` hands the kernel. With a timeout CPython's descriptor is
+   * O_NONBLOCK: tcp_recvmsg then gives MSG_WAITALL what is there rather than waiting for all,
+   * and __sys_recvfrom adds MSG_DONTWAIT, which tells a datagram socket shut for reading to
+   * answer EAGAIN rather than 0 (a stream's answers do not depend on it, and its fast paths
+   * take flags 0). @internal */
+  _recvFlags(flags: number, timeout: number | null): number {
+    if (timeout === null) return flags;
+    const f = flags & ~MSG_WAITALL;
+    return this._type === SOCK_STREAM ? f : f | MSG_DONTWAIT;
   }
 
   /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
@@ -518,9 +521,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const io = into ? this._stack.io : undefined;
     if (!io) this._stack.core.reserve(len);
     const timeout = this._callTimeout(flags);
-    // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
-    // what is there rather than waiting for all.
-    const f = this._recvFlags(timeout === null ? flags : flags & ~MSG_WAITALL);
+    const f = this._recvFlags(flags, timeout);
     const C = this.C;
     const call = () => (from ? C.sock_recv_from(this._fd, len, f) : C.sock_recv(this._fd, len, f));
     let op = call;
