@@ -314,6 +314,10 @@ def selector_cases(cls):
             ["call", "s", "get_key", "@rd"], ["call", "s", "get_key", "@wr"],
             ["call", "s", "get_map"], ["call", "s", "select", lit(0)],
         ],
+        "register a closed socket": [
+            ["new", "s", cls], ["socketpair", "rd", "wr"], ["close", "rd"],
+            ["call", "s", "register", "@rd", R], ["len", "s"],
+        ],
         "get_key": [
             ["new", "s", cls], ["socketpair", "rd", "wr"],
             ["call", "s", "register", "@rd", R, lit("data")], ["call", "s", "get_key", "@rd"],

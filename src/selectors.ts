@@ -4,7 +4,7 @@
 
 import { KeyError, OSError, RuntimeError, ValueError } from "./errors.js";
 import { isInt } from "./pyargs.js";
-import { asFileDescriptor, callable, makeSelect, type SelectStack } from "./select.js";
+import { callable, makeSelect, type SelectStack } from "./select.js";
 import type { Op } from "./sockcall.js";
 
 type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
@@ -46,18 +46,21 @@ export class SelectorKey {
   }
 }
 
-/** _fileobj_to_fd: an fd number, or what fileobj.fileno() gives. */
+/** _fileobj_to_fd: an fd number, or int(fileobj.fileno()); a closed socket's -1 is an invalid
+ * descriptor, not an invalid object. */
 function fileobjToFd(fileobj: unknown): number {
   let fd: number;
   if (isInt(fileobj)) {
     fd = Number(fileobj);
   } else {
+    let v: unknown;
     try {
-      fd = asFileDescriptor((fileobj as { fileno(): unknown }).fileno());
+      v = (fileobj as { fileno(): unknown }).fileno();
     } catch (err) {
-      if (err instanceof TypeError || err instanceof ValueError) throw new ValueError(`Invalid file object: ${repr(fileobj)}`);
-      throw err;
+      if (!(err instanceof TypeError || err instanceof ValueError)) throw err;
     }
+    if (!isInt(v)) throw new ValueError(`Invalid file object: ${repr(fileobj)}`);
+    fd = Number(v);
   }
   if (fd < 0) throw new ValueError(`Invalid file descriptor: ${fd}`);
   return fd;
