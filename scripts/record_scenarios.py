@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the socket scenarios of test/scenarios/ on CPython and records every step's answer.
 
-    python3 scripts/record_scenarios.py [NAME ...]      (default: socket_core)
+    python3 scripts/record_scenarios.py [NAME ...]      (default: every file of test/scenarios/)
 
 Reads test/scenarios/NAME.json and writes test/fixtures/scenarios_NAME.json, which
 test/helpers/scenario.js compares pysocket against. The format of both is described in
@@ -254,7 +254,8 @@ def record(name, folder="scenarios"):
 
 def main():
     signal.signal(signal.SIGALRM, on_alarm)
-    for name in sys.argv[1:] or ["socket_core"]:
+    every = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, "test", "scenarios")) if f.endswith(".json"))
+    for name in sys.argv[1:] or every:
         record(name)
 
 

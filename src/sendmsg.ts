@@ -6,12 +6,21 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { ValueError, fromErrno } from "./errors.js";
 import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
-import { check, sockCall, type Op } from "./sockcall.js";
+import { EAGAIN, check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
 import { READ, WRITE } from "../host/types.js";
 import { AF_UNIX, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
 
 const EOPNOTSUPP = 95;
+const EMSGSIZE = 90;
+/** uio.h: the most iovecs one call takes; ___sys_sendmsg/recvmsg answer more with EMSGSIZE. */
+const UIO_MAXIOV = 1024;
+/** SOCKLEN_T_LIMIT: the largest ancbufsize CPython's recvmsg accepts. */
+const SOCKLEN_T_LIMIT = 0x7fffffff;
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+/** POLLERR | POLLHUP | POLLNVAL: poll(2) reports them whatever was asked. */
+const POLL_ALWAYS = 0x8 | 0x10 | 0x20;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
 /** A datagram is at most this long: the core's input area holds any whole one. */
@@ -72,6 +81,15 @@ function ancillary(s: SocketBase<boolean>, ancdata: unknown): void {
   }
 }
 
+/** The call for `iovecs` buffers: `op`, or for more than UIO_MAXIOV the syscall's EMSGSIZE,
+ * which comes only once sock_call_ex's poll before the call (made with a timeout) saw the
+ * socket ready. */
+function iovCall(s: SocketBase<boolean>, iovecs: number, interest: number, timeout: number | null, op: () => number): () => number {
+  if (iovecs <= UIO_MAXIOV) return op;
+  const ready = interest === READ ? POLLIN : POLLOUT;
+  return () => (timeout && !(s._stack.core.exports.sock_poll(s._fd) & (ready | POLL_ALWAYS)) ? -EAGAIN : -EMSGSIZE);
+}
+
 function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, ancdata: unknown, flags: unknown, address: unknown): Op<number> {
   arity("sendmsg", 1, 4, given);
   const parts = iterable(buffers, "sendmsg() argument 1 must be an iterable").map(asBytes);
@@ -99,7 +117,8 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
     core.u8.set(sa, core.out);
     return C.sock_send_to(s._fd, total, f, sa.length);
   };
-  return check(yield* sockCall(s, WRITE, op, s._callTimeout(f)));
+  const timeout = s._callTimeout(f);
+  return check(yield* sockCall(s, WRITE, iovCall(s, parts.length, WRITE, timeout, op), timeout));
 }
 
 /** recvmsg(2) of up to n bytes into the core's input area: [what `take` makes of the bytes
@@ -107,11 +126,12 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
  * MSG_TRUNC), msg_flags, address]. `take` runs before the address is formatted, which uses the
  * same scratch area. */
 function* recvmsgRaw<T>(
-  s: SocketBase<boolean>, n: number, ancbufsize: unknown, flags: unknown, take: (bytes: Uint8Array, count: number) => T,
+  s: SocketBase<boolean>, n: number, iovecs: number, ancbufsize: unknown, flags: unknown,
+  take: (bytes: Uint8Array, count: number) => T,
 ): Op<[T, number, Address | null]> {
   const anc = asSize(ancbufsize);
   const f = asCInt(flags);
-  if (anc < 0) throw new ValueError("invalid ancillary data buffer length");
+  if (anc < 0 || anc > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
   const core = s._stack.core;
   const C = core.exports;
   const datagram = s._type !== SOCK_STREAM;
@@ -120,7 +140,8 @@ function* recvmsgRaw<T>(
   // MSG_TRUNC in msg_flags.
   const timeout = s._callTimeout(f);
   const kf = s._recvFlags(datagram ? f | MSG_TRUNC : f, timeout);
-  const r = check(yield* sockCall(s, READ, () => C.sock_recv_from(s._fd, n, kf), timeout));
+  const op = iovCall(s, iovecs, READ, timeout, () => C.sock_recv_from(s._fd, n, kf));
+  const r = check(yield* sockCall(s, READ, op, timeout));
   const got = Math.min(r, n);
   const taken = take(core.u8.subarray(core.in, core.in + got), f & MSG_TRUNC ? r : got);
   return [taken, datagram && r > n ? MSG_TRUNC : 0, datagram ? sockaddrResult(core) : null];
@@ -130,7 +151,7 @@ function* recvmsgOp(s: SocketBase<boolean>, given: number, bufsize: unknown, anc
   arity("recvmsg", 1, 3, given);
   const n = asSize(bufsize);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
-  const [data, msgFlags, address] = yield* recvmsgRaw(s, n, ancbufsize, flags, (bytes) => bytes.slice());
+  const [data, msgFlags, address] = yield* recvmsgRaw(s, n, 1, ancbufsize, flags, (bytes) => bytes.slice());
   return [data, [], msgFlags, address];
 }
 
@@ -152,7 +173,7 @@ function* recvmsgIntoOp(s: SocketBase<boolean>, given: number, buffers: unknown,
     }
     return count;
   };
-  const [count, msgFlags, address] = yield* recvmsgRaw(s, total, ancbufsize, flags, scatter);
+  const [count, msgFlags, address] = yield* recvmsgRaw(s, total, bufs.length, ancbufsize, flags, scatter);
   return [count, [], msgFlags, address];
 }
 
