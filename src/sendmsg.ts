@@ -6,7 +6,8 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { ValueError, fromErrno } from "./errors.js";
 import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
-import { EAGAIN, check, sockCall, type Op } from "./sockcall.js";
+import { answerAfterPoll } from "./pollfirst.js";
+import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
 import { READ, WRITE } from "../host/types.js";
 import { AF_UNIX, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
@@ -17,10 +18,6 @@ const EMSGSIZE = 90;
 const UIO_MAXIOV = 1024;
 /** SOCKLEN_T_LIMIT: the largest ancbufsize CPython's recvmsg accepts. */
 const SOCKLEN_T_LIMIT = 0x7fffffff;
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-/** POLLERR | POLLHUP | POLLNVAL: poll(2) reports them whatever was asked. */
-const POLL_ALWAYS = 0x8 | 0x10 | 0x20;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
 /** A datagram is at most this long: the core's input area holds any whole one. */
@@ -81,13 +78,9 @@ function ancillary(s: SocketBase<boolean>, ancdata: unknown): void {
   }
 }
 
-/** The call for `iovecs` buffers: `op`, or for more than UIO_MAXIOV the syscall's EMSGSIZE,
- * which comes only once sock_call_ex's poll before the call (made with a timeout) saw the
- * socket ready. */
+/** The call for `iovecs` buffers: `op`, or for more than UIO_MAXIOV the syscall's EMSGSIZE. */
 function iovCall(s: SocketBase<boolean>, iovecs: number, interest: number, timeout: number | null, op: () => number): () => number {
-  if (iovecs <= UIO_MAXIOV) return op;
-  const ready = interest === READ ? POLLIN : POLLOUT;
-  return () => (timeout && !(s._stack.core.exports.sock_poll(s._fd) & (ready | POLL_ALWAYS)) ? -EAGAIN : -EMSGSIZE);
+  return iovecs <= UIO_MAXIOV ? op : answerAfterPoll(s, interest, timeout, -EMSGSIZE);
 }
 
 function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, ancdata: unknown, flags: unknown, address: unknown): Op<number> {
