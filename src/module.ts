@@ -3,7 +3,7 @@
 // code, translated: each facade calls makeModule with its stack.
 
 import { ExceptionGroup, OSError, ValueError, pyRepr, pyStr } from "./errors.js";
-import { asCInt, asClinicInt, bindArgs, pyTruthy, typeName } from "./pyargs.js";
+import { asCInt, asSocketT, bindArgs, pyTruthy, typeName } from "./pyargs.js";
 import { check } from "./sockcall.js";
 import { parseTimeout, SocketBase, type Address, type Stack } from "./socket.js";
 import { getaddrinfoOp, makeResolver } from "./resolve.js";
@@ -102,24 +102,21 @@ export function makeModule<A extends boolean, S extends SocketBase<A>>(
   /** socket.close(fd): closes an fd of this module's table. */
   function close(fd: number): null {
     if (arguments.length !== 1) throw new TypeError(`_socket.close() takes exactly one argument (${arguments.length} given)`);
-    check(stack.core.exports.sock_close(asClinicInt(fd)));
+    check(stack.core.exports.sock_close(asSocketT(fd)));
     return null;
   }
 
   /** socket.dup(fd): a new fd for the same socket. */
   function dup(fd: number): number {
     if (arguments.length !== 1) throw new TypeError(`_socket.dup() takes exactly one argument (${arguments.length} given)`);
-    return check(stack.core.exports.sock_dup(asClinicInt(fd)));
+    return check(stack.core.exports.sock_dup(asSocketT(fd)));
   }
 
   /** socket.fromfd(fd, family, type, proto=0): a socket on a duplicate of fd. */
-  function fromfd(fd: number, family: number, type: number, proto = 0): S {
-    if (arguments.length < 3 || arguments.length > 4) {
-      throw new TypeError(arguments.length < 3
-        ? `fromfd() missing ${3 - arguments.length} required positional argument${arguments.length === 2 ? "" : "s"}`
-        : `fromfd() takes from 3 to 4 positional arguments but ${arguments.length} were given`);
-    }
-    return new SocketClass(stack, [family, type, proto, dup(fd)]);
+  function fromfd(fd: number, family: number, type: number, proto?: number): S;
+  function fromfd(...args: unknown[]): S {
+    const { fd, family, type, proto = 0 } = bindArgs("fromfd", args, ["fd", "family", "type", "proto"], 3);
+    return new SocketClass(stack, [family, type, proto, dup(fd as number)]);
   }
 
   function has_dualstack_ipv6(): boolean {

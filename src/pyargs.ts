@@ -112,6 +112,16 @@ export function asClinicInt(v: unknown): number {
   return Number(n);
 }
 
+/** PyLong_AsSocket_t on Linux: a C long (PyLong_AsLong), then the C cast to the int a
+ * descriptor is, so 2**31 reaches close(2) as -2**31. */
+export function asSocketT(v: unknown): number {
+  if (typeof v === "number" && (v | 0) === v) return v;
+  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
+  const b = toBig(v);
+  if (b > LONG_MAX || b < LONG_MIN) throw new OverflowError("Python int too large to convert to C long");
+  return Number(BigInt.asIntN(32, b));
+}
+
 /** PyLong_AsUnsignedLong on an int already known to be one: a value in [0, 2**64). */
 export function asUnsignedLong(v: number | bigint | boolean): bigint | number {
   if (typeof v === "number" && v >= 0 && v <= 0xffffffff) return v;
