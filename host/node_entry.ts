@@ -155,8 +155,9 @@ class ConnectionKey {
     /** Its key (local port, remote port), and its peer's. */
     readonly key: number,
     readonly peerKey: number,
-    /** The peer's address, kept for getpeername after Node's handle is gone. */
-    readonly remote: Source,
+    /** Its local address (the port is the key's), kept for getsockname after Node's handle is
+     * gone. */
+    readonly localAddress: string,
   ) {}
 }
 
@@ -177,6 +178,11 @@ export class Entry {
   /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
   private names: { local: string; remote: string } | null = null;
   private conn: ConnectionKey | null = null;
+  /** A TCP connection's peer, from connect() or asked of Node once (getpeername(2)), kept for
+   * getpeername after Node's handle is gone (port -1: not known yet). Node's own remoteAddress
+   * would keep an object and two strings on its socket for every connection. */
+  remoteAddress = "";
+  remotePort = -1;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
   /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
@@ -251,14 +257,16 @@ export class Entry {
   get unixRemote(): string { return this.names?.remote ?? ""; }
   set unixRemote(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).remote = v; }
 
-  /** This connection's key in NodeHost.connections (-1: none), its peer's, and the peer's
+  /** This connection's key in NodeHost.connections (-1: none), its peer's, and its local
    * address (null until registered). */
   get key(): number { return this.conn?.key ?? -1; }
   get peerKey(): number { return this.conn?.peerKey ?? -1; }
-  get remote(): Source | null { return this.conn?.remote ?? null; }
+  get localAddress(): string | null { return this.conn?.localAddress ?? null; }
+  get localPort(): number { return this.conn ? Math.floor(this.conn.key / 65536) : -1; }
   /** Files the connection under its ports (NodeHost.register). */
-  registered(key: number, peerKey: number, remote: Source): void {
-    this.conn = new ConnectionKey(key, peerKey, remote);
+  registered(localAddress: string, localPort: number): void {
+    const port = this.remotePort;
+    this.conn = new ConnectionKey(localPort * 65536 + port, port * 65536 + localPort, localAddress);
   }
 
   constructor(family: number, type: number) {

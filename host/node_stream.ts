@@ -112,3 +112,22 @@ export function feedKernel(e: Entry, s: net.Socket): void {
   s.on("error", onError);
   s.on("close", onClose);
 }
+
+/** What Node's TCP handle writes a getpeername(2) or getsockname(2) answer into. */
+interface SockName {
+  address?: string;
+  port?: number;
+}
+type NamedHandle = { getpeername?(out: SockName): number; getsockname?(out: SockName): number };
+const NAME: SockName = {};
+
+/** getpeername(2) (`peer`) or getsockname(2) of TCP stream `s`, asked of its handle into one
+ * scratch object, read before the next call; null if it has no handle or the call fails.
+ * Node's remoteAddress and localPort keep each answer on the socket for ever, an object and two
+ * strings per connection (memory per idle connection, bench/idle_memory.mjs). */
+export function askName(s: net.Socket, peer: boolean): SockName | null {
+  const h = (s as unknown as { _handle?: NamedHandle | null })._handle;
+  if (!h || s.connecting) return null;
+  const err = peer ? h.getpeername?.(NAME) : h.getsockname?.(NAME);
+  return err === 0 && NAME.port !== undefined ? NAME : null;
+}
