@@ -184,7 +184,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private pollReport(req: PollRequest): PollReport {
-    return pollReport(req, (h) => this.poll(h), (h) => this.entries.get(h));
+    return pollReport(req, (h) => this.poll(h), (h) => this.entries.get(h)?.wakeCounts());
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as net from "node:net";
 import { dirname } from "node:path";
 import { EACCES, EAGAIN, EINPROGRESS, errnoOf } from "./errno.js";
-import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN } from "./kernel/index.js";
+import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN, type WakeCounts } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
 import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
@@ -149,6 +149,24 @@ class PairFields {
   pairing: net.Server | null = null;
 }
 
+/** The records only some sockets need, in one slot (memory per connection). */
+class Extras {
+  u: UdpFields | null = null;
+  l: ListenerFields | null = null;
+  p: PairFields | null = null;
+  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
+  names: { local: string; remote: string } | null = null;
+}
+
+/** A socket's wake-ups so far for reading and for writing (edge-triggered epoll compares them),
+ * and the waits over many sockets (NodeHost.pollWait) told of every wake-up. Made when a poll
+ * first looks at the socket: the counts only ever matter against one a poll saw. */
+class Wakes implements WakeCounts {
+  readWakes = 0;
+  writeWakes = 0;
+  pollers: Set<() => void> | null = null;
+}
+
 /** A connection's place in NodeHost.connections, once registered. */
 class ConnectionKey {
   constructor(
@@ -172,11 +190,7 @@ export class Entry {
   private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
   stream: net.Socket | null = null;
-  private u: UdpFields | null;
-  private l: ListenerFields | null = null;
-  private p: PairFields | null = null;
-  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
-  private names: { local: string; remote: string } | null = null;
+  private x: Extras | null = null;
   private conn: ConnectionKey | null = null;
   /** A TCP connection's peer, from connect() or asked of Node once (getpeername(2)), kept for
    * getpeername after Node's handle is gone (port -1: not known yet). Node's own remoteAddress
@@ -199,11 +213,21 @@ export class Entry {
   readers: Waiter[] | null = null;
   writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
-  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
-  readWakes = 0;
-  writeWakes = 0;
-  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers: Set<() => void> | null = null;
+  private w: Wakes | null = null;
+
+  /** The wake-up counts, from now on (see Wakes). */
+  wakeCounts(): WakeCounts {
+    return (this.w ??= new Wakes());
+  }
+
+  get pollers(): Set<() => void> | null { return this.w?.pollers ?? null; }
+  set pollers(v: Set<() => void> | null) { if (v !== null || this.w !== null) (this.w ??= new Wakes()).pollers = v; }
+
+  private get u(): UdpFields | null { return this.x?.u ?? null; }
+  private get l(): ListenerFields | null { return this.x?.l ?? null; }
+  private get p(): PairFields | null { return this.x?.p ?? null; }
+  private get names(): Extras["names"] { return this.x?.names ?? null; }
+  private extras(): Extras { return (this.x ??= new Extras()); }
 
   /** Linux's state of a stream socket (host/kernel/stream.ts). */
   get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
@@ -229,7 +253,7 @@ export class Entry {
   set binding(v: boolean) { this.udpFields().binding = v; }
   get udpConnected(): boolean { return this.u?.udpConnected ?? false; }
   set udpConnected(v: boolean) { this.udpFields().udpConnected = v; }
-  private udpFields(): UdpFields { return (this.u ??= new UdpFields()); }
+  private udpFields(): UdpFields { return this.u ?? (this.extras().u = new UdpFields()); }
 
   // Listeners (ListenerFields).
   get server(): net.Server | null { return this.l?.server ?? null; }
@@ -240,7 +264,7 @@ export class Entry {
   set backlog(v: net.Socket[] | null) { if (v !== null || this.l !== null) this.listenerFields().backlog = v; }
   get shared(): ListenerFields["shared"] { return this.l?.shared ?? null; }
   set shared(v: ListenerFields["shared"]) { if (v !== null || this.l !== null) this.listenerFields().shared = v; }
-  private listenerFields(): ListenerFields { return (this.l ??= new ListenerFields()); }
+  private listenerFields(): ListenerFields { return this.l ?? (this.extras().l = new ListenerFields()); }
 
   // A socketpair's second end (PairFields).
   get linking(): boolean { return this.p?.linking ?? false; }
@@ -249,13 +273,14 @@ export class Entry {
   set early(v: Uint8Array[] | null) { if (v !== null || this.p !== null) this.pairFields().early = v; }
   get pairing(): net.Server | null { return this.p?.pairing ?? null; }
   set pairing(v: net.Server | null) { if (v !== null || this.p !== null) this.pairFields().pairing = v; }
-  private pairFields(): PairFields { return (this.p ??= new PairFields()); }
+  private pairFields(): PairFields { return this.p ?? (this.extras().p = new PairFields()); }
 
   // AF_UNIX names.
   get unixLocal(): string { return this.names?.local ?? ""; }
-  set unixLocal(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).local = v; }
+  set unixLocal(v: string) { if (v !== "" || this.names !== null) this.unixNames().local = v; }
   get unixRemote(): string { return this.names?.remote ?? ""; }
-  set unixRemote(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).remote = v; }
+  set unixRemote(v: string) { if (v !== "" || this.names !== null) this.unixNames().remote = v; }
+  private unixNames(): { local: string; remote: string } { return this.names ?? (this.extras().names = { local: "", remote: "" }); }
 
   /** This connection's key in NodeHost.connections (-1: none), its peer's, and its local
    * address (null until registered). */
@@ -273,7 +298,7 @@ export class Entry {
     this.family = family;
     this.type = type;
     this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
-    this.u = type === SOCK_STREAM ? null : new UdpFields();
+    if (type !== SOCK_STREAM) this.extras().u = new UdpFields();
   }
 
   /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
@@ -344,9 +369,12 @@ export class Entry {
   }
 
   wake(interest: number): void {
-    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
-    else this.writeWakes = (this.writeWakes + 1) | 0;
-    if (this.pollers !== null) for (const p of this.pollers) p();
+    const w = this.w;
+    if (w !== null) {
+      if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
+      else w.writeWakes = (w.writeWakes + 1) | 0;
+      if (w.pollers !== null) for (const p of w.pollers) p();
+    }
     const list = interest === READ ? this.readers : this.writers;
     if (list === null || list.length === 0) return;
     const ws = list.splice(0);

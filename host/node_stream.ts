@@ -107,6 +107,9 @@ export function transportError(e: Entry, errno: number): void {
 export function feedKernel(e: Entry, s: net.Socket): void {
   (s as Owned)[OWNER] = e;
   s.on("data", onData);
+  // Node's own 'end' listener (onReadableStreamEnd) does nothing on a half-open socket, as all of
+  // ours are: without it 'end' holds one listener, not an array of two (memory per connection).
+  if (s.allowHalfOpen) s.removeAllListeners("end");
   s.on("end", onEnd);
   s.on("drain", onDrain);
   s.on("error", onError);

@@ -124,6 +124,13 @@ function allInts(args: unknown[]): boolean {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+/** The last sendto destination given as a numeric IPv4 pair and its sockaddr, and the last
+ * recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+interface AddressCaches {
+  dst: { host: string; port: number; bytes: Uint8Array } | null;
+  src: { head: number; addr: number; host: string } | null;
+}
+
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
 // TypeScript (`using`, `await using`); runtimes without them get the registry's.
 const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
@@ -140,10 +147,8 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
-  /** @internal The last sendto destination given as a numeric IPv4 pair, and its sockaddr. */
-  _dst: { host: string; port: number; bytes: Uint8Array } | null = null;
-  /** @internal The last recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
-  _src: { head: number; addr: number; host: string } | null = null;
+  /** @internal A datagram socket's caches, in one slot (memory per connection). */
+  _udp: AddressCaches | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -600,18 +605,18 @@ export class SocketBase<A extends boolean> implements Waitable {
     const sa = core.out + SA_OUT;
     const head = core.dv.getUint32(sa, true);
     const addr = core.dv.getUint32(sa + 4, true);
-    const c = this._src;
+    const c = this._udp?.src ?? null;
     const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
     if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
     const result = sockaddrResult(core);
-    if ((head & 0xffff) === AF_INET && result) this._src = { head, addr, host: (result as [string, number])[0] };
+    if ((head & 0xffff) === AF_INET && result) this._caches().src = { head, addr, host: (result as [string, number])[0] };
     return result;
   }
 
   /** The sockaddr of sendto's `address` when it is the last numeric IPv4 pair again (written at
    * the scratch start as getsockaddrarg would), else null. A name is looked up every time. */
   private _sameDestination(address: unknown): number {
-    const c = this._dst;
+    const c = this._udp?.dst ?? null;
     if (c === null || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
     const core = this._stack.core;
     core.u8.set(c.bytes, core.out);
@@ -623,9 +628,13 @@ export class SocketBase<A extends boolean> implements Waitable {
     const salen = yield* sockaddrArg(core, this._family, address, "sendto");
     const [host, port] = address as [unknown, unknown];
     if (this._family === AF_INET && typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
-      this._dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
+      this._caches().dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
     }
     return salen;
+  }
+
+  private _caches(): AddressCaches {
+    return (this._udp ??= { dst: null, src: null });
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
