@@ -167,16 +167,22 @@ class Wakes implements WakeCounts {
   pollers: Set<() => void> | null = null;
 }
 
-/** A connection's place in NodeHost.connections, once registered. */
-class ConnectionKey {
-  constructor(
-    /** Its key (local port, remote port), and its peer's. */
-    readonly key: number,
-    readonly peerKey: number,
-    /** Its local address (the port is the key's), kept for getsockname after Node's handle is
-     * gone. */
-    readonly localAddress: string,
-  ) {}
+/** A stream's link to a peer that may be in this process: the peer, the bytes sent to it and
+ * got from it, and its place in NodeHost.connections once registered. Made for a socketpair()
+ * end and a registered connection only; no other stream can ever have its peer here. */
+class Link {
+  peer: Entry | null = null;
+  /** Bytes this end has sent, and bytes it has queued for reading from its peer (Node carries
+   * only the bytes that were not queued on the peer directly, so the two meet once Node has
+   * delivered those). */
+  sent = 0;
+  got = 0;
+  /** Its key (local port, remote port) and its peer's; -1 until registered. */
+  key = -1;
+  peerKey = -1;
+  /** Its local address (the port is the key's), kept for getsockname after Node's handle is
+   * gone. */
+  localAddress: string | null = null;
 }
 
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. Most
@@ -191,7 +197,7 @@ export class Entry {
   /** The TCP or AF_UNIX connection. */
   stream: net.Socket | null = null;
   private x: Extras | null = null;
-  private conn: ConnectionKey | null = null;
+  private link: Link | null = null;
   /** A TCP connection's peer, from connect() or asked of Node once (getpeername(2)), kept for
    * getpeername after Node's handle is gone (port -1: not known yet). Node's own remoteAddress
    * would keep an object and two strings on its socket for every connection. */
@@ -199,14 +205,6 @@ export class Entry {
   remotePort = -1;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
-  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
-   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
-  peer: Entry | null = null;
-  /** Bytes this end has sent, and bytes it has queued for reading from its peer (Node carries
-   * only the bytes that were not queued on the peer directly, so the two meet once Node has
-   * delivered those). */
-  sent = 0;
-  got = 0;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   // Made on first use, as most of these records are idle connections (memory per connection).
@@ -284,14 +282,27 @@ export class Entry {
 
   /** This connection's key in NodeHost.connections (-1: none), its peer's, and its local
    * address (null until registered). */
-  get key(): number { return this.conn?.key ?? -1; }
-  get peerKey(): number { return this.conn?.peerKey ?? -1; }
-  get localAddress(): string | null { return this.conn?.localAddress ?? null; }
-  get localPort(): number { return this.conn ? Math.floor(this.conn.key / 65536) : -1; }
+  get key(): number { return this.link?.key ?? -1; }
+  get peerKey(): number { return this.link?.peerKey ?? -1; }
+  get localAddress(): string | null { return this.link?.localAddress ?? null; }
+  get localPort(): number { return this.key >= 0 ? Math.floor(this.key / 65536) : -1; }
+
+  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
+   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
+  get peer(): Entry | null { return this.link?.peer ?? null; }
+  set peer(v: Entry | null) { if (v !== null || this.link !== null) (this.link ??= new Link()).peer = v; }
+  /** Bytes sent and got (see Link): counted only where a peer here is possible. */
+  get sent(): number { return this.link?.sent ?? 0; }
+  set sent(v: number) { if (this.link !== null) this.link.sent = v; }
+  get got(): number { return this.link?.got ?? 0; }
+  set got(v: number) { if (this.link !== null) this.link.got = v; }
   /** Files the connection under its ports (NodeHost.register). */
   registered(localAddress: string, localPort: number): void {
     const port = this.remotePort;
-    this.conn = new ConnectionKey(localPort * 65536 + port, port * 65536 + localPort, localAddress);
+    const link = (this.link ??= new Link());
+    link.key = localPort * 65536 + port;
+    link.peerKey = port * 65536 + localPort;
+    link.localAddress = localAddress;
   }
 
   constructor(family: number, type: number) {
