@@ -139,7 +139,6 @@ const asyncDisposeSymbol = ((Symbol as { asyncDispose?: symbol }).asyncDispose ?
 export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ readonly _stack: Stack<A>;
   /** @internal */ _fd = -1;
-  /** @internal */ _h = -1;
   /** @internal */ _timeout: number | null = null;
   /** @internal */ _closed = false;
   /** @internal */ _family = AF_INET;
@@ -195,14 +194,15 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   /** @internal */ _adopt(fd: number, family: number, type: number, proto: number): void {
     this._fd = fd;
-    this._h = this._stack.core.exports.sock_handle(fd);
     this._family = family;
     this._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     this._proto = proto;
   }
 
-  /** @internal */ _handle(): number {
-    return this._h;
+  /** @internal The host handle of the socket's fd, asked of the core at each wait rather than
+   * kept (memory per connection). */
+  _handle(): number {
+    return this._stack.core.exports.sock_handle(this._fd);
   }
 
   /** @internal */ _now(): number {

@@ -57,19 +57,21 @@ export interface ShutdownResult {
 /** The empty receive queue of every socket that has not received yet. */
 const NO_CHUNKS: Uint8Array[] = [];
 
+/** StreamSocket's boolean state, as bits of one field (memory per connection). */
+const UNIX = 1;
+const PAIRED = 2;
+const DONE = 4;
+
 export class StreamSocket implements PollState {
-  readonly unix: boolean;
   state = TCP_CLOSE;
   /** sk_shutdown: RCV_SHUTDOWN | SEND_SHUTDOWN. */
   shutdown = 0;
   /** sk_err: the pending error, reported once. */
   err = 0;
-  /** SOCK_DONE: the peer's FIN arrived; reads past the data return 0 from then on. */
-  done = false;
   /** Bytes in the receive queue. */
   queued = 0;
-  /** AF_UNIX: the socket has (had) a peer, so getpeername answers. */
-  private paired = false;
+  /** UNIX, PAIRED, DONE. */
+  private bits: number;
   /** The receive queue; NO_CHUNKS (shared, never written) until bytes arrive, as most sockets
    * sit idle (memory per connection). */
   private chunks: Uint8Array[] = NO_CHUNKS;
@@ -77,8 +79,15 @@ export class StreamSocket implements PollState {
   private head = 0;
 
   constructor(unix: boolean) {
-    this.unix = unix;
+    this.bits = unix ? UNIX : 0;
   }
+
+  /** An AF_UNIX stream socket. */
+  get unix(): boolean { return (this.bits & UNIX) !== 0; }
+  /** SOCK_DONE: the peer's FIN arrived; reads past the data return 0 from then on. */
+  get done(): boolean { return (this.bits & DONE) !== 0; }
+  /** AF_UNIX: the socket has (had) a peer, so getpeername answers. */
+  private get paired(): boolean { return (this.bits & PAIRED) !== 0; }
 
   // Transport events.
 
@@ -88,7 +97,7 @@ export class StreamSocket implements PollState {
     // tcp_disconnect after a failed attempt opens both directions again.
     this.shutdown = 0;
     this.err = 0;
-    this.done = false;
+    this.bits &= ~DONE;
     this.chunks = NO_CHUNKS;
     this.head = 0;
     this.queued = 0;
@@ -96,7 +105,7 @@ export class StreamSocket implements PollState {
 
   established(): void {
     this.state = TCP_ESTABLISHED;
-    this.paired = true;
+    this.bits |= PAIRED;
   }
 
   listening(): void {
@@ -113,7 +122,7 @@ export class StreamSocket implements PollState {
   /** tcp_fin: end of stream; ESTABLISHED becomes CLOSE_WAIT, and a socket that sent its own FIN
    * is done (FIN_WAIT → TIME_WAIT → tcp_done). */
   fin(): void {
-    this.done = true;
+    this.bits |= DONE;
     this.shutdown |= RCV_SHUTDOWN;
     if (this.state === TCP_ESTABLISHED) this.state = TCP_CLOSE_WAIT;
     else if (this.state === TCP_FIN_WAIT1) this.close();
