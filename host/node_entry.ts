@@ -190,8 +190,8 @@ class Link {
  * AF_UNIX socket or a registered connection needs lives in a record of its own, made on first
  * use and reached through the accessors below (memory per connection, bench/idle_memory.mjs). */
 export class Entry {
-  readonly family: number;
-  readonly type: number;
+  /** The family, and the type from bit 8: one field (memory per connection). */
+  private readonly kind: number;
   /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
   private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
@@ -226,6 +226,9 @@ export class Entry {
   private get p(): PairFields | null { return this.x?.p ?? null; }
   private get names(): Extras["names"] { return this.x?.names ?? null; }
   private extras(): Extras { return (this.x ??= new Extras()); }
+
+  get family(): number { return this.kind & 0xff; }
+  get type(): number { return this.kind >> 8; }
 
   /** Linux's state of a stream socket (host/kernel/stream.ts). */
   get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
@@ -306,8 +309,7 @@ export class Entry {
   }
 
   constructor(family: number, type: number) {
-    this.family = family;
-    this.type = type;
+    this.kind = family | (type << 8);
     this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
     if (type !== SOCK_STREAM) this.extras().u = new UdpFields();
   }

@@ -57,20 +57,20 @@ export interface ShutdownResult {
 /** The empty receive queue of every socket that has not received yet. */
 const NO_CHUNKS: Uint8Array[] = [];
 
-/** StreamSocket's boolean state, as bits of one field (memory per connection). */
-const UNIX = 1;
-const PAIRED = 2;
-const DONE = 4;
+/** StreamSocket's small state in one field (memory per connection): sk_state in bits 0-3,
+ * sk_shutdown in 4-5, the flags below, sk_err from bit 9. Getters keep the API. */
+const STATE = 0xf;
+const SHUT_SHIFT = 4;
+const UNIX = 0x40;
+const PAIRED = 0x80;
+const DONE = 0x100;
+const ERR_SHIFT = 9;
+const LOW = (1 << ERR_SHIFT) - 1;
 
 export class StreamSocket implements PollState {
-  state = TCP_CLOSE;
-  /** sk_shutdown: RCV_SHUTDOWN | SEND_SHUTDOWN. */
-  shutdown = 0;
-  /** sk_err: the pending error, reported once. */
-  err = 0;
   /** Bytes in the receive queue. */
   queued = 0;
-  /** UNIX, PAIRED, DONE. */
+  /** See STATE. */
   private bits: number;
   /** The receive queue; NO_CHUNKS (shared, never written) until bytes arrive, as most sockets
    * sit idle (memory per connection). */
@@ -79,8 +79,18 @@ export class StreamSocket implements PollState {
   private head = 0;
 
   constructor(unix: boolean) {
-    this.bits = unix ? UNIX : 0;
+    this.bits = TCP_CLOSE | (unix ? UNIX : 0);
   }
+
+  /** sk_state: one of the TCP_* values. */
+  get state(): number { return this.bits & STATE; }
+  set state(v: number) { this.bits = (this.bits & ~STATE) | v; }
+  /** sk_shutdown: RCV_SHUTDOWN | SEND_SHUTDOWN. */
+  get shutdown(): number { return (this.bits >> SHUT_SHIFT) & SHUTDOWN_MASK; }
+  set shutdown(v: number) { this.bits = (this.bits & ~(SHUTDOWN_MASK << SHUT_SHIFT)) | (v << SHUT_SHIFT); }
+  /** sk_err: the pending error, reported once. */
+  get err(): number { return this.bits >>> ERR_SHIFT; }
+  set err(v: number) { this.bits = (this.bits & LOW) | (v << ERR_SHIFT); }
 
   /** An AF_UNIX stream socket. */
   get unix(): boolean { return (this.bits & UNIX) !== 0; }
