@@ -42,6 +42,16 @@ export interface Stack<A extends boolean> {
   files?: Files;
   /** The host's hand-off of a call's bytes, where it has one (NodeHost.direct). */
   io?: DirectBytes;
+  /** @internal The last numeric IPv4 (host, port) a socket of this stack connected or sent to,
+   * and its sockaddr (see SocketBase._sameDestination). */
+  lastDestination?: Destination;
+}
+
+/** A numeric IPv4 destination and its sockaddr. */
+interface Destination {
+  host: string;
+  port: number;
+  bytes: Uint8Array;
 }
 
 /** A host's slots for the bytes of the one send or recv under way, instead of the core's
@@ -124,11 +134,11 @@ function allInts(args: unknown[]): boolean {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-/** The last sendto destination given as a numeric IPv4 pair and its sockaddr, and the last
- * recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
-interface AddressCaches {
-  dst: { host: string; port: number; bytes: Uint8Array } | null;
-  src: { head: number; addr: number; host: string } | null;
+/** The last recvfrom source: an AF_INET sockaddr's first 8 bytes, and its text. */
+interface Source {
+  head: number;
+  addr: number;
+  host: string;
 }
 
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
@@ -146,8 +156,8 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
-  /** @internal A datagram socket's caches, in one slot (memory per connection). */
-  _udp: AddressCaches | null = null;
+  /** @internal The last recvfrom source (see _source). */
+  _src: Source | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -471,7 +481,8 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   /** internal_connect: connect(2), then wait for the outcome unless non-blocking. */
   /** @internal */ *_connectOp(address: unknown, raise: boolean): Op<number> {
-    const salen = yield* sockaddrArg(this._stack.core, this._family, address, raise ? "connect" : "connect_ex");
+    let salen = this._sameDestination(address);
+    if (salen < 0) salen = yield* this._destination(address, raise ? "connect" : "connect_ex");
     let r = this.C.sock_connect(this._fd, salen);
     // Linux connects a datagram socket at once (ip4_datagram_connect); a host that finishes
     // later is waited for whatever the timeout, as bind is.
@@ -605,36 +616,36 @@ export class SocketBase<A extends boolean> implements Waitable {
     const sa = core.out + SA_OUT;
     const head = core.dv.getUint32(sa, true);
     const addr = core.dv.getUint32(sa + 4, true);
-    const c = this._udp?.src ?? null;
+    const c = this._src;
     const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
     if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
     const result = sockaddrResult(core);
-    if ((head & 0xffff) === AF_INET && result) this._caches().src = { head, addr, host: (result as [string, number])[0] };
+    if ((head & 0xffff) === AF_INET && result) this._src = { head, addr, host: (result as [string, number])[0] };
     return result;
   }
 
-  /** The sockaddr of sendto's `address` when it is the last numeric IPv4 pair again (written at
-   * the scratch start as getsockaddrarg would), else null. A name is looked up every time. */
+  /** The sockaddr of connect's or sendto's `address` when an AF_INET socket of this stack
+   * named it last as a numeric IPv4 pair (written at the scratch start as getsockaddrarg would,
+   * its length returned), else -1: a client's connects and a datagram socket's sends mostly
+   * name one address. A name is looked up every time. */
   private _sameDestination(address: unknown): number {
-    const c = this._udp?.dst ?? null;
-    if (c === null || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
+    const c = this._stack.lastDestination;
+    if (c === undefined || this._family !== AF_INET || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
     const core = this._stack.core;
     core.u8.set(c.bytes, core.out);
     return c.bytes.length;
   }
 
-  private *_destination(address: unknown): Op<number> {
+  /** getsockaddrarg for connect (`caller`) or sendto, remembering a numeric IPv4 pair. */
+  private *_destination(address: unknown, caller: string): Op<number> {
     const core = this._stack.core;
-    const salen = yield* sockaddrArg(core, this._family, address, "sendto");
+    const salen = yield* sockaddrArg(core, this._family, address, caller);
+    if (this._family !== AF_INET) return salen;
     const [host, port] = address as [unknown, unknown];
-    if (this._family === AF_INET && typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
-      this._caches().dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
+    if (typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
+      this._stack.lastDestination = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
     }
     return salen;
-  }
-
-  private _caches(): AddressCaches {
-    return (this._udp ??= { dst: null, src: null });
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
@@ -724,7 +735,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
     const to = given === 3 ? address : flagsOrAddress;
     let salen = this._sameDestination(to);
-    if (salen < 0) salen = yield* this._destination(to);
+    if (salen < 0) salen = yield* this._destination(to, "sendto");
     const core = this._stack.core;
     // The sockaddr sits at the scratch start; before a wait, which may let another call in,
     // keep a copy of it for the next attempt.
