@@ -20,12 +20,14 @@ import struct
 import sys
 import time
 
+from peer_listen import accept_one
+
 
 def main():
     role = sys.argv[1]
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
     if role == "full_backlog":
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
         srv.listen(0)
         filler = socket.create_connection(srv.getsockname())
         print(srv.getsockname()[1], flush=True)
@@ -33,10 +35,7 @@ def main():
         filler.close()
         print("full", flush=True)
         return
-    srv.listen()
-    print(srv.getsockname()[1], flush=True)
-    conn, _ = srv.accept()
-    srv.close()
+    conn = accept_one()
     if role == "accept_close":
         conn.close()
         print("closed", flush=True)
