@@ -28,7 +28,7 @@ import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
-import { hostnameOnNode, resolveOnNode } from "./resolver.js";
+import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
@@ -212,6 +212,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   hostname(): string {
     return hostnameOnNode();
+  }
+
+  interfaces(): Array<[string, number]> {
+    return interfaceNames();
   }
 
   fdLimit(): number {
