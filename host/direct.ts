@@ -52,6 +52,9 @@ export const BACK_READ_ERROR = 2;
 export const BACK_WRITE_ERROR = 3;
 /** The worker keeps `errno` as the stream's pending error (a send that was partly written). */
 export const BACK_KEEP = 4;
+/** A write the kernel's send buffer did not take whole: the rest goes through Node, and the
+ * stream is lent again once Node has written it (host/direct_worker.ts). */
+export const BACK_FULL = 5;
 
 /** How long a blocking recv reads again before it asks the worker to wait (seconds): a round
  * trip on loopback with a peer that answers at once takes some 30 µs; 30 to 150 µs served the
@@ -205,10 +208,10 @@ export class DirectStreams {
     const n = io(false, fd, mem, at, len);
     if (n === len) return n;
     if (n === -EAGAIN) {
-      this.giveBack(h);
+      this.giveBack(h, BACK_FULL);
       return PASS;
     }
-    this.giveBack(h, n < 0 ? BACK_WRITE_ERROR : BACK, n < 0 ? -n : 0);
+    this.giveBack(h, n < 0 ? BACK_WRITE_ERROR : BACK_FULL, n < 0 ? -n : 0);
     return n;
   }
 
