@@ -128,10 +128,17 @@ export class DirectStreams {
    * thread as it ended without its exit event (out of memory), and maybe reused. */
   private readonly identities = new Map<number, string>();
 
+  /** Streams given back as the kernel's send buffer was full, the rest of whose send went to
+   * the worker (host/worker.ts sendRest): the next send, if no other call comes first, answers
+   * EAGAIN, as Linux's would with the buffer full, and the wait that follows lasts until Node has
+   * written what it was given, then lends the stream again (host/direct_worker.ts). */
+  private readonly full = new Set<number>();
+
   /** After every answer of the worker: the stream it lent, if any. */
   lent(): void {
     const h = this.ctl[LENT_H];
     if (h < 0) return;
+    this.full.delete(h);
     const fd = this.ctl[LENT_FD];
     const id = identityOf(fd);
     if (id === "") {
@@ -154,8 +161,20 @@ export class DirectStreams {
     return this.fds.has(h);
   }
 
-  /** Gives stream `h` back to the worker (if lent), with what this thread saw of it. */
+  /** Stream `h`'s send found the kernel's buffer full (see `full`). */
+  filled(h: number): void {
+    this.full.add(h);
+  }
+
+  /** Whether a send on stream `h`, not lent, answers EAGAIN (see `full`). */
+  waits(h: number): boolean {
+    return this.full.size > 0 && this.full.delete(h);
+  }
+
+  /** Gives stream `h` back to the worker (if lent), with what this thread saw of it; a call
+   * other than a send ends its `full` mark. */
   giveBack(h: number, kind = BACK, errno = 0): void {
+    if (this.full.size > 0) this.full.delete(h);
     if (!this.fds.delete(h)) return;
     this.identities.delete(h);
     Atomics.compareExchange(this.quiet, h % this.quiet.length, h, 0);
@@ -164,7 +183,7 @@ export class DirectStreams {
 
   /** Gives back every lent stream among `handles` (a poll over them). */
   giveBackAll(handles: ArrayLike<number>): void {
-    if (this.fds.size === 0) return;
+    if (this.fds.size === 0 && this.full.size === 0) return;
     for (let i = 0; i < handles.length; i++) this.giveBack(handles[i]);
   }
 
@@ -172,6 +191,7 @@ export class DirectStreams {
    * (flags, a zero length, not lent: the worker's path). */
   recv(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (this.stashH === h) return this.fromStash(mem, at, len);
+    if (this.full.size > 0) this.full.delete(h);
     if (!this.fds.has(h)) return PASS;
     const fd = this.usable(h);
     if (flags !== 0 || len === 0 || fd < 0) {
@@ -197,7 +217,8 @@ export class DirectStreams {
   }
 
   /** send(2) of mem[at, at + len): the count written (all of it, or what the kernel took before
-   * it was full, after which the worker has the stream back and takes the rest), -errno, or PASS. */
+   * its buffer was full, maybe 0, after which the worker has the stream back and takes the rest),
+   * -errno, or PASS. */
   send(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (!this.fds.has(h)) return PASS;
     const fd = this.usable(h);
@@ -207,12 +228,12 @@ export class DirectStreams {
     }
     const n = io(false, fd, mem, at, len);
     if (n === len) return n;
-    if (n === -EAGAIN) {
-      this.giveBack(h, BACK_FULL);
-      return PASS;
+    if (n < 0 && n !== -EAGAIN) {
+      this.giveBack(h, BACK_WRITE_ERROR, -n);
+      return n;
     }
-    this.giveBack(h, n < 0 ? BACK_WRITE_ERROR : BACK_FULL, n < 0 ? -n : 0);
-    return n;
+    this.giveBack(h, BACK_FULL);
+    return Math.max(n, 0);
   }
 
   /** A part of a send went here, the rest to the worker, which answered `r` for it: the count

@@ -22,6 +22,9 @@ import {
 
 const MSG_PEEK = 2;
 const POLLIN = 0x1;
+const POLLOUT = 0x4;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
 /** The bytes a connected datagram socket may send ahead between two calls that wait for the
  * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
 const DATAGRAM_CREDIT = 212992;
@@ -318,14 +321,17 @@ function sendNow(id: number, args: number[]): void {
 /** sock_call_ex's wait, and its retry when the caller sent the call that answered EAGAIN. */
 async function wait(id: number, h: number, interest: number, timeout: number, retry: number[]): Promise<void> {
   const deadline = timeout < 0 ? Infinity : performance.now() + timeout * 1000;
-  if (retry[0] === SEND && lender?.filling(h)) {
-    // The kernel's send buffer was full (WAIT_NODE): ready once Node has written what it holds.
+  if (lender?.filling(h) && (retry.length > 0 ? retry[0] === SEND : interest === WRITE)) {
+    // The kernel's send buffer was full: ready once Node has written what it holds, and the
+    // answer may lend the stream (then a wait with no retry leaves the retry to the caller).
     if (!(await within(lender.written(host.entryOf(h)), deadline))) return reply(id, 0, 0);
-    return sendNow(id, retry.slice(1));
+    return retry.length > 0 ? sendNow(id, retry.slice(1)) : reply(id, 0, 1, h);
   }
   const key = h * 4 + (retry.length > 0 ? interestOf(retry[0]) : interest);
   // An EAGAIN the caller met itself (a lent stream's read) armed nothing here, and what it gave
-  // back may be ready already: its retry runs at once, and arms as it meets EAGAIN.
+  // back may be ready already: its retry runs at once, and arms as it meets EAGAIN; with no
+  // retry, a writable socket is ready (a readiness event only reports a change).
+  if (!armed.has(key) && retry.length === 0 && interest === WRITE && calls[POLL](h) & (POLLOUT | POLLERR | POLLHUP)) return reply(id, 0, 1);
   let atOnce = retry.length > 0 && !armed.has(key);
   for (;;) {
     if (!atOnce) {
