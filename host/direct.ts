@@ -38,6 +38,12 @@
 //   can mark it GONE. A worker killed from outside (the process ends) ends this thread too.
 // - The worker's wait stays the one way to block for longer than a short spin (SPIN_S) with
 //   read(2): spinning longer would compete for a core with the peer that is to answer.
+// - A write the kernel's send buffer does not take whole gives the stream back marked full
+//   (BACK_FULL); the rest of that send goes to the worker ahead, unanswered (Node, which holds
+//   nothing of a stream lent, takes it whole, after the give-back, in order). The next send
+//   answers EAGAIN, as Linux's would with its buffer full, and its wait lasts until Node has
+//   written the rest; its answer lends the stream again (only once Node holds nothing of it): a
+//   bulk sender writes here, with one round trip each time the kernel's buffer fills.
 
 import { fstatSync, readSync, writeSync } from "node:fs";
 import { EAGAIN } from "./errno.js";

@@ -6,7 +6,9 @@
 // back-pressure does) once nothing is queued anywhere. Taking it back reads what the kernel holds
 // into the stream's kernel socket, so that the call that follows answers as Linux would, then
 // reads the stream again; an end of stream or an error the caller's read or write took is fed to
-// the kernel socket as Node's events would have been.
+// the kernel socket as Node's events would have been. A stream given back with the kernel's send
+// buffer full, or whose send Node could not write at once, is lent again once Node has written
+// what it holds (Lender.sendWay, Lender.written).
 
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE } from "./errno.js";

@@ -33,7 +33,8 @@
 //   between this thread's own UDP sockets (host/inthread_udp.ts).
 // - A connected TCP stream with a peer in another process is lent to this thread while Node has
 //   nothing of it to do: its sends and recvs are then write(2) and read(2) made here, with no
-//   message and no wake-up of the worker (host/direct.ts, direct mode).
+//   message and no wake-up of the worker (host/direct.ts, direct mode); when the kernel's send
+//   buffer fills, it is lent again once Node has written what it was given (sendRest).
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.

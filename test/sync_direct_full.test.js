@@ -4,12 +4,10 @@
 // again. Every byte a send accepted must reach the peer once and in order, whatever the sizes,
 // whether the sends block, time out or are non-blocking: a python3 reader in another process
 // (scripts/direct_peer.py) that reads slowly or starts late reports the count and SHA-256 of what
-// it read. With direct mode on (the paths above must be taken) and off.
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+// it read (toReader). With direct mode on (the paths above must be taken) and off.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { countServed, DIRECT_PEER as PEER, facade } from "./helpers/direct_facade.js";
+import { countServed, facade, toReader } from "./helpers/direct_facade.js";
 
 const on = facade(true);
 const off = facade(false);
@@ -31,37 +29,6 @@ const SIZES = [1, 65536, 7, 300001, 1000, 2 * 1024 * 1024 + 3, 4095, 65537, 1234
 function chunk(i) {
   const size = SIZES[i % SIZES.length];
   return new Uint8Array(size).map((_, k) => (i * 31 + k * 7 + (k >> 10)) & 0xff);
-}
-
-/** Connects `m` to a python3 reader given `command` ("y": reads slowly; "z": starts a second
- * late), runs `body(c, accepted)` (which passes each run of bytes a send accepted to
- * `accepted`), shuts the stream down and checks that the reader got exactly those bytes. */
-async function toReader(m, command, body) {
-  const child = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const port = await new Promise((resolve) => child.stdout.on("data", (t) => {
-    out += t;
-    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
-  }));
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  const c = m.create_connection(["127.0.0.1", port]);
-  const hash = createHash("sha256");
-  let total = 0;
-  try {
-    c.sendall(new TextEncoder().encode(command));
-    body(c, (bytes) => {
-      hash.update(bytes);
-      total += bytes.length;
-    });
-    c.setblocking(true);
-    c.shutdown(m.SHUT_WR);
-  } finally {
-    await exited;
-    c.close();
-  }
-  assert.is(out.trim().split("\n").at(-1), `${total} ${hash.digest("hex")} EOF`);
-  return total;
 }
 
 /** Runs `test` on both modules; with direct mode on, some send must have found the buffer full
@@ -95,24 +62,32 @@ both(blocking, "send() of alternating sizes, partial counts kept, to a reader th
   }));
 blocking.run();
 
+/** Sends chunks 0 to 39 with send(), each to its end, passing what each send accepted to
+ * `accepted`; `refused(err)` answers an error a send raised (and raises any other). */
+function sendEach(c, accepted, refused) {
+  for (let i = 0; i < 40; i++) {
+    const data = chunk(i);
+    for (let at = 0; at < data.length;) {
+      try {
+        const n = c.send(data.subarray(at));
+        accepted(data.subarray(at, at + n));
+        at += n;
+      } catch (err) {
+        refused(err);
+      }
+    }
+  }
+}
+
 const timed = suite("pysocket/sync: sends that fill the kernel's buffer, with a timeout");
 both(timed, "send() with a 50 ms timeout to a reader that starts late: the timeouts lose nothing", (m) =>
   toReader(m, "z", (c, accepted) => {
     c.settimeout(0.05);
     let timeouts = 0;
-    for (let i = 0; i < 40; i++) {
-      const data = chunk(i);
-      for (let at = 0; at < data.length;) {
-        try {
-          const n = c.send(data.subarray(at));
-          accepted(data.subarray(at, at + n));
-          at += n;
-        } catch (err) {
-          if (err.name !== "TimeoutError") throw err;
-          timeouts++;
-        }
-      }
-    }
+    sendEach(c, accepted, (err) => {
+      if (err.name !== "TimeoutError") throw err;
+      timeouts++;
+    });
     assert.ok(timeouts > 0, "no send timed out while the reader had not started");
   }));
 timed.run();
@@ -122,21 +97,12 @@ both(nonblocking, "send() until BlockingIOError, select, send again, to a reader
   toReader(m, "z", (c, accepted) => {
     c.setblocking(false);
     let refused = 0;
-    for (let i = 0; i < 40; i++) {
-      const data = chunk(i);
-      for (let at = 0; at < data.length;) {
-        try {
-          const n = c.send(data.subarray(at));
-          accepted(data.subarray(at, at + n));
-          at += n;
-        } catch (err) {
-          if (err.name !== "BlockingIOError") throw err;
-          refused++;
-          const [, w] = m.select.select([], [c], [], 10);
-          assert.is(w.length, 1, "select timed out");
-        }
-      }
-    }
+    sendEach(c, accepted, (err) => {
+      if (err.name !== "BlockingIOError") throw err;
+      refused++;
+      const [, w] = m.select.select([], [c], [], 10);
+      assert.is(w.length, 1, "select timed out");
+    });
     assert.ok(refused > 0, "no send was refused while the reader had not started");
   }));
 nonblocking.run();
