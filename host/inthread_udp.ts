@@ -16,14 +16,13 @@
 
 import { EAGAIN, EINPROGRESS } from "./errno.js";
 import {
-  MSG_PEEK, MSG_TRUNC, DatagramSocket, LocalDatagrams, maxPayload, plainOption, sourceFor, wakesFor, type Endpoint,
+  MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, DatagramSocket, LocalDatagrams, maxPayload, plainOption, sourceFor, wakesFor, type Endpoint,
   type LocalReceiver,
 } from "./kernel/index.js";
 import { readSockAddr, writeSockAddr } from "./sockaddr.js";
 import type { PollReport, PollRequest } from "./types.js";
 
 const SOCK_DGRAM = 2;
-const MSG_DONTWAIT = 0x40;
 const POLLIN_RDNORM = 0x41;
 const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;

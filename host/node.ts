@@ -28,7 +28,7 @@ import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
-import { hostnameOnNode, resolveOnNode } from "./resolver.js";
+import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
@@ -212,6 +212,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   hostname(): string {
     return hostnameOnNode();
+  }
+
+  interfaces(): Array<[string, number]> {
+    return interfaceNames();
   }
 
   fdLimit(): number {
@@ -554,7 +558,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** shutdown(2): the kernel records it and says what to do: send FIN, or stop listening (a
    * listener shut for reading resets its queued connections) or abort a connect. */
   private shutdown(e: Entry, how: number): number {
-    if (e.d) return e.d.shut(how);
+    if (e.d) {
+      // inet_shutdown wakes the socket's sleepers (sk_state_change), connected or not.
+      const r = e.d.shut(how);
+      e.wakeAll();
+      return r;
+    }
     const k = e.k!;
     const listening = k.state === TCP_LISTEN;
     const r = k.shut(how);

@@ -5,7 +5,7 @@
 
 import * as dgram from "node:dgram";
 import { EAGAIN, ECONNREFUSED, EDESTADDRREQ, EINPROGRESS, EINVAL, errnoOf } from "./errno.js";
-import { AF_INET6, readSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
+import { AF_INET6, readSockAddr, writeNoSockAddr, writeSockAddr, type SockAddr } from "./sockaddr.js";
 import { Entry, anyAddress, copyOf, numericLookup, plain, sameHost, type Source } from "./node_entry.js";
 import { READ } from "./types.js";
 import { netDenied } from "./deno.js";
@@ -225,7 +225,10 @@ function withinSend(e: Entry, source: Source, to: Endpoint, scopeId: number, dat
 export function recvDatagram(e: Entry, dst: Uint8Array, mem: Uint8Array, flags: number, sa: number): number {
   const d = e.d!;
   const r = d.recv(dst, flags);
-  if (r >= 0 && sa >= 0 && d.source) writeSource(e, mem, sa, d.source);
+  if (r >= 0 && sa >= 0) {
+    if (d.source) writeSource(e, mem, sa, d.source);
+    else writeNoSockAddr(mem, sa);
+  }
   return r;
 }
 

@@ -40,6 +40,13 @@ export function readSockAddr(mem: Uint8Array, sa: number, salen = 28): SockAddr 
   return { family, address, port, flowinfo: 0, scopeId: 0 };
 }
 
+/** Writes an empty sockaddr (AF_UNSPEC): a recvfrom that read no datagram names no source
+ * (msg_namelen stays 0), which CPython's makesockaddr answers as None. */
+export function writeNoSockAddr(mem: Uint8Array, sa: number): void {
+  mem[sa] = 0;
+  mem[sa + 1] = 0;
+}
+
 /** Writes Node's {address, port} as a sockaddr of `family`; returns its length. An AF_INET
  * socket served by a dual-stack listener sees "::" and "::ffff:a.b.c.d"; they read as IPv4. */
 export function writeSockAddr(mem: Uint8Array, sa: number, family: number, address: string, port: number): number {

@@ -588,6 +588,12 @@ export class WorkerHost implements SyncHost {
     throw Object.assign(new Error("pysocket worker host: no host name"), { code: "EIO" });
   }
 
+  interfaces(): Array<[string, number]> {
+    const answer = this.resolveSync({ op: "interfaces", args: [] });
+    if ("value" in answer) return (answer.value as { names: Array<[string, number]> }).names;
+    throw Object.assign(new Error("pysocket worker host: no interfaces"), { code: "EIO" });
+  }
+
   resolveSync(req: ResolveRequest): ResolveAnswer {
     return this.ask([0, RESOLVE, req]) as ResolveAnswer;
   }

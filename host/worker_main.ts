@@ -8,6 +8,7 @@ import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { BACK_KEEP, LENT_FD, LENT_H } from "./direct.js";
 import { Lender, WAIT_NODE, WRITE_NOW } from "./direct_worker.js";
+import { MSG_PEEK, POLLERR, POLLHUP, POLLIN, POLLOUT, RCV_SHUTDOWN } from "./kernel/index.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
@@ -20,11 +21,6 @@ import {
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type StagedPollReport, type WorkerData,
 } from "./worker_protocol.js";
 
-const MSG_PEEK = 2;
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-const POLLERR = 0x8;
-const POLLHUP = 0x10;
 /** The bytes a connected datagram socket may send ahead between two calls that wait for the
  * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
 const DATAGRAM_CREDIT = 212992;
@@ -90,7 +86,9 @@ function arm(h: number, interest: number): Armed {
     if (interest === READ) Atomics.compareExchange(quiet, slot, h, 0);
   });
   armed.set(key, a);
-  if (interest === READ) Atomics.store(quiet, slot, h);
+  // A datagram socket shut for reading answers EAGAIN only under MSG_DONTWAIT, and 0 to a read
+  // that may block (host/kernel/datagram.ts): it is never QUIET.
+  if (interest === READ && !((host.entryOf(h)?.d?.shutdown ?? 0) & RCV_SHUTDOWN)) Atomics.store(quiet, slot, h);
   return a;
 }
 

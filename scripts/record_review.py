@@ -11,7 +11,6 @@ readable). Each scenario first lends the stream: a non-blocking recv that finds 
 """
 import json
 import os
-import signal
 
 import record_direct
 import record_scenarios
@@ -262,6 +261,35 @@ UDP_SCENARIOS = [
         sendto("a", b"3", "ba"),
         RECVFROM("b"), RECVFROM("b"), RECVFROM("b"),
         call("a", "close"), call("b", "close")]),
+    # shutdown(SHUT_RD) of a datagram socket (inet_shutdown: ENOTCONN when unconnected, shut
+    # all the same). With nothing queued a recv is EAGAIN when non-blocking, a timeout's expiry
+    # with one (datagram_poll says readable, the read says EAGAIN), and b'' when blocking
+    # (__skb_wait_for_more_packets returns at once); what arrives is still queued and read.
+    ("udp_shutdown_read", udp(names=("a", "b")) + [
+        NB("b"), call("b", "recv", i(10)),
+        call("b", "shutdown", const("SHUT_RD")),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)),
+        NB("b"), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "settimeout", f(0.05)), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)), RECVFROM("b"),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        {"op": "bytearray", "args": [i(4)], "store": "buf"},
+        call("b", "recv_into", {"ref": "buf"}),
+        call("b", "settimeout", f(2)), sendto("a", b"x", "ba"), RECVFROM("b"),
+        call("b", "settimeout", {"none": None}), call("b", "recv", i(10)),
+        call("b", "connect", {"ref": "aa"}),
+        call("b", "shutdown", const("SHUT_RD")),
+        call("b", "settimeout", f(0)), call("b", "recv", i(10)),
+        call("a", "close"), call("b", "close")]),
+    # A socket with a timeout: MSG_DONTWAIT changes nothing (sock_call_ex polls first), for
+    # recv and recvmsg alike; on a blocking socket it makes the call non-blocking.
+    ("udp_dontwait_with_timeout", udp(names=("b",)) + [
+        call("b", "settimeout", f(0.05)),
+        call("b", "recv", i(10), const("MSG_DONTWAIT")),
+        call("b", "recvmsg", i(10), i(0), const("MSG_DONTWAIT")),
+        call("b", "settimeout", {"none": None}),
+        call("b", "recvmsg", i(10), i(0), const("MSG_DONTWAIT")),
+        call("b", "close")]),
     # Two senders, one peeked then read: each datagram's own source.
     ("udp_two_senders_peek_sources", udp(names=("a", "b", "c")) + [
         sendto("a", b"1", "ba"),
@@ -271,25 +299,24 @@ UDP_SCENARIOS = [
         call("a", "close"), call("b", "close"), call("c", "close")]),
 ]
 
-def write_and_record(name, about, scenarios):
+def write_and_record(name, about, scenarios, ops=None):
     """Writes test/rules/NAME.json and records it into test/fixtures/scenarios_NAME.json."""
     with open(os.path.join(ROOT, "test", "rules", name + ".json"), "w") as out:
         json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in scenarios]}, out, indent=1)
         out.write("\n")
-    record_scenarios.record(name, folder="rules")
+    record_scenarios.record(name, folder="rules", ops=ops)
 
 
 def main():
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
     write_and_record("review_udp", (
         "Datagrams between a program's own UDP sockets under review (host/kernel/udp_local.ts): "
         "scenarios built by scripts/record_review.py, which records CPython's answers into "
         "test/fixtures/scenarios_review_udp.json."), UDP_SCENARIOS)
-    record_scenarios.prepare = record_direct.prepare
     write_and_record("review", (
         "pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
         "scripts/record_review.py, which records CPython's answers into "
-        "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py."), SCENARIOS)
+        "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py."), SCENARIOS,
+        record_direct.prepare)
 
 if __name__ == "__main__":
     main()

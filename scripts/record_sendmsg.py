@@ -165,6 +165,8 @@ def scenarios(kind):
         "recvmsg after close": [["close", "b"], ["call", "b", "recvmsg", lit(N)]],
         "recvmsg timeout": [["settimeout", "b", 0.1], ["call", "b", "recvmsg", lit(N)]],
         "recvmsg dontwait": [["call", "b", "recvmsg", lit(N), lit(0), lit(socket.MSG_DONTWAIT)]],
+        # With a timeout sock_call_ex polls before it calls: MSG_DONTWAIT changes nothing.
+        "recvmsg dontwait with a timeout": [["settimeout", "b", 0.1], ["call", "b", "recvmsg", lit(N), lit(0), lit(socket.MSG_DONTWAIT)]],
         "recvmsg bad args": [
             ["call", "b", "recvmsg"],
             ["call", "b", "recvmsg", lit(-1), lit(0), lit(0)],
@@ -193,6 +195,10 @@ def scenarios(kind):
         "empty ancillary item": [["call", "a", "sendmsg", L(lit(MSG)), L(T(lit(socket.SOL_SOCKET), lit(socket.SCM_RIGHTS), lit(b""))), *to[1:]],
                                  ["call", "b", "recvmsg", lit(N)]],
     }
+    if not dgram:
+        # With a timeout the descriptor is non-blocking: tcp_recvmsg gives MSG_WAITALL what is there.
+        s["recvmsg waitall with a timeout"] = [["settimeout", "b", 2.0], send(kind), ["call", "b", "recvmsg", lit(N + 10), lit(0), lit(socket.MSG_WAITALL)],
+                                               send(kind), ["call", "b", "recvmsg_into", L({"buf": N + 10}), lit(0), lit(socket.MSG_WAITALL)], ["bufs"]]
     if kind == "unix":
         s["descriptors are not supported"] = [
             ["call", "a", "sendmsg", L(lit(MSG)), L(T(lit(socket.SOL_SOCKET), lit(socket.SCM_RIGHTS), lit(b"\x00\x00\x00\x00")))],

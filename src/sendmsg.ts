@@ -9,7 +9,7 @@ import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
 import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
 import { READ, WRITE } from "../host/types.js";
-import { AF_UNIX, MSG_DONTWAIT, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
+import { AF_UNIX, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
 
 const EOPNOTSUPP = 95;
 const SCM_RIGHTS = 1;
@@ -46,11 +46,6 @@ function iterable(v: unknown, message: string): unknown[] {
 function asSize(v: unknown): number {
   if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
   return Number(v);
-}
-
-/** The timeout of one call: MSG_DONTWAIT makes just this call non-blocking. */
-function callTimeout(s: SocketBase<boolean>, flags: number): number | null {
-  return flags & MSG_DONTWAIT ? 0 : s._timeout;
 }
 
 /** sendmsg's ancillary items, checked as CPython parses them ("(iiy*)"); one that Linux would
@@ -104,7 +99,7 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
     core.u8.set(sa, core.out);
     return C.sock_send_to(s._fd, total, f, sa.length);
   };
-  return check(yield* sockCall(s, WRITE, op, callTimeout(s, f)));
+  return check(yield* sockCall(s, WRITE, op, s._callTimeout(f)));
 }
 
 /** recvmsg(2) of up to n bytes into the core's input area: [what `take` makes of the bytes
@@ -123,7 +118,9 @@ function* recvmsgRaw<T>(
   core.reserve(datagram ? Math.max(n, DATAGRAM_MAX) : n);
   // A datagram read with MSG_TRUNC answers its whole length: more than asked is udp_recvmsg's
   // MSG_TRUNC in msg_flags.
-  const r = check(yield* sockCall(s, READ, () => C.sock_recv_from(s._fd, n, datagram ? f | MSG_TRUNC : f), callTimeout(s, f)));
+  const timeout = s._callTimeout(f);
+  const kf = s._recvFlags(datagram ? f | MSG_TRUNC : f, timeout);
+  const r = check(yield* sockCall(s, READ, () => C.sock_recv_from(s._fd, n, kf), timeout));
   const got = Math.min(r, n);
   const taken = take(core.u8.subarray(core.in, core.in + got), f & MSG_TRUNC ? r : got);
   return [taken, datagram && r > n ? MSG_TRUNC : 0, datagram ? sockaddrResult(core) : null];

@@ -498,9 +498,20 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   /** The timeout of one call. MSG_DONTWAIT makes a blocking socket's call non-blocking; with a
-   * timeout it changes nothing, as sock_call_ex polls before it calls. */
-  private callTimeout(flags: number): number | null {
+   * timeout it changes nothing, as sock_call_ex polls before it calls. @internal */
+  _callTimeout(flags: number): number | null {
     return flags & MSG_DONTWAIT && this._timeout === null ? 0 : this._timeout;
+  }
+
+  /** The flags a read with `timeout` hands the kernel. With a timeout CPython's descriptor is
+   * O_NONBLOCK: tcp_recvmsg then gives MSG_WAITALL what is there rather than waiting for all,
+   * and __sys_recvfrom adds MSG_DONTWAIT, which tells a datagram socket shut for reading to
+   * answer EAGAIN rather than 0 (a stream's answers do not depend on it, and its fast paths
+   * take flags 0). @internal */
+  _recvFlags(flags: number, timeout: number | null): number {
+    if (timeout === null) return flags;
+    const f = flags & ~MSG_WAITALL;
+    return this._type === SOCK_STREAM ? f : f | MSG_DONTWAIT;
   }
 
   /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
@@ -509,10 +520,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     const len = Math.min(n, MAX_CHUNK);
     const io = into ? this._stack.io : undefined;
     if (!io) this._stack.core.reserve(len);
-    const timeout = this.callTimeout(flags);
-    // With a timeout CPython's descriptor is non-blocking, and tcp_recvmsg then gives MSG_WAITALL
-    // what is there rather than waiting for all.
-    const f = timeout === null ? flags : flags & ~MSG_WAITALL;
+    const timeout = this._callTimeout(flags);
+    const f = this._recvFlags(flags, timeout);
     const C = this.C;
     const call = () => (from ? C.sock_recv_from(this._fd, len, f) : C.sock_recv(this._fd, len, f));
     let op = call;
@@ -661,7 +670,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this.callTimeout(f)));
+    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this._callTimeout(f)));
   }
 
   sendall(data: Uint8Array, flags = 0): Ret<A, null> {
@@ -674,7 +683,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.range("sendall", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    const timeout = this.callTimeout(f);
+    const timeout = this._callTimeout(f);
     const deadline = timeout !== null && timeout > 0 ? this._now() + timeout : 0;
     let offset = 0;
     do {
@@ -727,7 +736,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
       return r;
     };
-    return check(yield* sockCall(this, WRITE, op, this.callTimeout(flags)));
+    return check(yield* sockCall(this, WRITE, op, this._callTimeout(flags)));
   }
 
   [disposeSymbol](): void {

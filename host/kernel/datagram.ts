@@ -24,7 +24,7 @@
 
 import { EAGAIN, EMSGSIZE, ENOTCONN, EPIPE } from "../errno.js";
 import { RCV_SHUTDOWN, SEND_SHUTDOWN, datagramPoll, type PollState } from "./poll.js";
-import { MSG_PEEK, MSG_TRUNC, TCP_CLOSE, TCP_ESTABLISHED } from "./stream.js";
+import { MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, TCP_CLOSE, TCP_ESTABLISHED } from "./stream.js";
 
 /** Linux's default receive buffer (net.core.rmem_default). */
 export const UDP_RCVBUF = 212992;
@@ -102,11 +102,15 @@ export class DatagramSocket<A> implements PollState {
 
   /** udp_recvmsg: the pending error first (__skb_try_recv_datagram reads sk_err before the
    * queue), then the head datagram, cut to `dst` (the rest is dropped unless peeking). With
-   * nothing queued a socket shut for reading returns 0, as a blocking read does. */
+   * nothing queued a socket shut for reading returns 0 with no source if the call may block
+   * (__skb_wait_for_more_packets ends at once), -EAGAIN under MSG_DONTWAIT (O_NONBLOCK). */
   recv(dst: Uint8Array, flags: number): number {
     if (this.err) return -this.takeError();
     const d = this.queue[0];
-    if (!d) return this.shutdown & RCV_SHUTDOWN ? 0 : -EAGAIN;
+    if (!d) {
+      this.source = null;
+      return this.shutdown & RCV_SHUTDOWN && (flags & MSG_DONTWAIT) === 0 ? 0 : -EAGAIN;
+    }
     const n = Math.min(dst.length, d.data.length);
     dst.set(d.data.subarray(0, n));
     if ((flags & MSG_PEEK) === 0) {

@@ -42,6 +42,7 @@ export const TCP_LISTEN = 10;
 
 export const MSG_PEEK = 0x2;
 export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
 export const MSG_WAITALL = 0x100;
 
 export { RCV_SHUTDOWN, SEND_SHUTDOWN, SHUTDOWN_MASK };

@@ -4,7 +4,7 @@
 // (its timers are dropped and every wait on it stays pending).
 
 import { EADDRINUSE, EAGAIN, EAFNOSUPPORT, EDESTADDRREQ, EINPROGRESS, EINVAL, EMSGSIZE, ENOTCONN, ESOCKTNOSUPPORT } from "../errno.js";
-import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "../sockaddr.js";
+import { AF_INET, AF_INET6, AF_UNIX, readSockAddr, writeNoSockAddr, writeSockAddr } from "../sockaddr.js";
 import { BaseSyscalls } from "../syscalls.js";
 import type { AsyncHost, LookupResult, PollReport, PollRequest, ResolveAnswer, ResolveRequest } from "../types.js";
 import { pollReport, someReady } from "../kernel/poll.js";
@@ -16,7 +16,7 @@ import { READ, type SimSocket } from "./socket.js";
 import { TcpSock } from "./tcp.js";
 import { UdpSock } from "./udp.js";
 import { UnixSock } from "./unix.js";
-import { resolveOn, lookupOn } from "./dns.js";
+import { SIM_INTERFACES, resolveOn, lookupOn } from "./dns.js";
 
 const EACCES = 13;
 const POLLNVAL = 0x20;
@@ -92,6 +92,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   hostname(): string {
     return this.env.host.name;
+  }
+
+  interfaces(): Array<[string, number]> {
+    return SIM_INTERFACES.map(([n, i]): [string, number] => [n, i]);
   }
 
   /** `resolve`, counted as a waiting call of the clock until it is called. */
@@ -612,7 +616,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     const mem = this.mem();
     if (!(s instanceof UdpSock)) return (s as TcpSock | UnixSock).recv(mem, buf, len, flags);
     const r = s.rules.recv(mem.subarray(buf, buf + len), flags);
-    if (r >= 0 && sa >= 0 && s.rules.source) writeSockAddr(this.mem(), sa, s.family, s.rules.source.ip, s.rules.source.port);
+    if (r >= 0 && sa >= 0) {
+      if (s.rules.source) writeSockAddr(mem, sa, s.family, s.rules.source.ip, s.rules.source.port);
+      else writeNoSockAddr(mem, sa);
+    }
     return r;
   }
 
@@ -651,7 +658,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   sock_shutdown(h: number, how: number): number {
     const s = this.sock(h);
-    if (s instanceof UdpSock) return s.rules.shut(how);
+    if (s instanceof UdpSock) return s.shut(how);
     return (s as TcpSock | UnixSock).shutdown(how);
   }
 

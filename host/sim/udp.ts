@@ -38,6 +38,13 @@ export class UdpSock extends SimSocket {
     this.wake();
   }
 
+  /** inet_shutdown: recorded by the rules, and the socket's sleepers woken (sk_state_change). */
+  shut(how: number): number {
+    const r = this.rules.shut(how);
+    this.wake();
+    return r;
+  }
+
   close(): void {
     this.wake();
   }

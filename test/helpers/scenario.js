@@ -43,7 +43,7 @@ export function fail(message) {
 // API.md: the calls of the Promise facade that can block; every other call returns a plain value.
 export const PROMISE_CALLS = new Set([
   "accept", "bind", "connect", "connect_ex", "recv", "recvfrom", "recv_into", "recvfrom_into",
-  "send", "sendall", "sendto", "sendfile", "create_connection", "create_server", "getaddrinfo",
+  "send", "sendall", "sendto", "sendfile", "recvmsg", "recvmsg_into", "sendmsg", "create_connection", "create_server", "getaddrinfo",
   "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo", "getfqdn",
 ]);
 const RECV_CHUNK = 65536;
