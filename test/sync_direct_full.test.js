@@ -26,6 +26,10 @@ on.host.direct.filled = (h) => {
  * megabyte and more, none dividing another. */
 const SIZES = [1, 65536, 7, 300001, 1000, 2 * 1024 * 1024 + 3, 4095, 65537, 123457, 1];
 
+/** Some 21 MB in all: more than the kernel's send buffer (4 MiB at most here), the reader's
+ * receive buffer and Node's 4 MiB together, so that the sends block before the reader starts. */
+const CHUNKS = 80;
+
 function chunk(i) {
   const size = SIZES[i % SIZES.length];
   return new Uint8Array(size).map((_, k) => (i * 31 + k * 7 + (k >> 10)) & 0xff);
@@ -44,8 +48,9 @@ function both(s, name, test) {
 }
 
 const blocking = suite("pysocket/sync: sends that fill the kernel's buffer, blocking");
+// The slow reader keeps the buffers full from the start: half the chunks do.
 both(blocking, "sendall of alternating sizes to a slow reader", (m) => toReader(m, "y", (c, accepted) => {
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < CHUNKS / 2; i++) {
     const data = chunk(i);
     c.sendall(data);
     accepted(data);
@@ -53,7 +58,7 @@ both(blocking, "sendall of alternating sizes to a slow reader", (m) => toReader(
 }));
 both(blocking, "send() of alternating sizes, partial counts kept, to a reader that starts late", (m) =>
   toReader(m, "z", (c, accepted) => {
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < CHUNKS; i++) {
       const data = chunk(i);
       const n = c.send(data);
       assert.ok(n > 0 && n <= data.length);
@@ -62,10 +67,10 @@ both(blocking, "send() of alternating sizes, partial counts kept, to a reader th
   }));
 blocking.run();
 
-/** Sends chunks 0 to 39 with send(), each to its end, passing what each send accepted to
+/** Sends the chunks with send(), each to its end, passing what each send accepted to
  * `accepted`; `refused(err)` answers an error a send raised (and raises any other). */
 function sendEach(c, accepted, refused) {
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < CHUNKS; i++) {
     const data = chunk(i);
     for (let at = 0; at < data.length;) {
       try {
