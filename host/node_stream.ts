@@ -5,14 +5,17 @@
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE, errnoOf } from "./errno.js";
 import { TCP_CLOSE_WAIT, type StreamSocket } from "./kernel/index.js";
-import { EMPTY, plain, type Entry } from "./node_entry.js";
+import { EMPTY, plain, sameHost, type Entry } from "./node_entry.js";
 import { WRITE } from "./types.js";
 
-/** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
- * IPv4 peer "::ffff:a.b.c.d". */
+/** Whether two addresses of a connection's ends are one: a dual-stack socket names an IPv4 peer
+ * "::ffff:a.b.c.d", and an IPv6 address has several spellings (Node's "::1", the core's
+ * "0000:...:0001" for the address connected to). */
 export function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
   const plain = (x: string | undefined) => (x?.startsWith("::ffff:") ? x.slice(7) : x);
-  return a !== undefined && plain(a) === plain(b);
+  const x = plain(a);
+  const y = plain(b);
+  return x !== undefined && y !== undefined && sameHost(x, y);
 }
 
 /** Closes a stream with a reset (RST), as Linux's close with unread data does. libuv cannot

@@ -29,15 +29,17 @@ def addr(host, port_ref):
     return {"tuple": [{"str": host}, {"ref": port_ref}]}
 
 
-def connected(host):
-    """A listener `s` on 127.0.0.1, a client `c` connected to it through `host`, and the
+def connected(host, family="AF_INET", listen_on="127.0.0.1"):
+    """A listener `s` on `listen_on`, a client `c` connected to it through `host`, and the
     accepted end `a` (accept's address in `aa`)."""
+    sock = {"call": "socket", "args": [{"const": family}, {"const": "SOCK_STREAM"}]}
+    name = ["sh", "sp"] if family == "AF_INET" else ["sh", "sp", "sf", "ss"]
     return [
-        {"call": "socket", "args": [], "store": "s"},
-        call("s", "bind", {"tuple": [{"str": "127.0.0.1"}, {"int": "0"}]}),
+        dict(sock, store="s"),
+        call("s", "bind", {"tuple": [{"str": listen_on}, {"int": "0"}]}),
         call("s", "listen"),
-        call("s", "getsockname", store=["sh", "sp"]),
-        {"call": "socket", "args": [], "store": "c"},
+        call("s", "getsockname", store=name),
+        dict(sock, store="c"),
         call("c", "connect", addr(host, "sp")),
         call("s", "accept", store=["a", "aa"]),
         call("c", "getpeername"),
@@ -69,6 +71,8 @@ SCENARIOS = [
     ("pairing_loopback_addresses", connected("127.0.0.1") + paired_then_closed()),
     # Linux connects a wildcard destination to loopback: the peer is 127.0.0.1.
     ("pairing_wildcard_connect", connected("0.0.0.0") + paired_then_closed()),
+    # IPv6 loopback, which Node spells "::1" and getsockaddrarg's text may spell in full.
+    ("pairing_ipv6_loopback", connected("::1", "AF_INET6", "::1") + paired_then_closed()),
 ]
 
 
