@@ -3,7 +3,11 @@
 // Reports the growth of RSS and of the JS heap (+ external buffers) per connection, after a GC,
 // and of V8's young generation: it grows with the rate of allocation while the connections are
 // accepted (up to --max-semi-space-size) and stays committed, so it is in RSS without being held
-// by any connection. To compare what the connections keep, cap it for both:
+// by any connection. It grows by doubling, when the bytes that survived scavenges since it last
+// grew exceed its size, so its figure is quantised: one doubling more or less, at a given N,
+// moves it by half its size. It is printed at the start and the end, as importing pysocket
+// leaves it larger than a bare Node does (IMPORT_PYSOCKET=1 imports it for node:net too, so that
+// both start alike). To compare what the connections keep, cap it for both:
 //
 //     node --expose-gc bench/idle_memory.mjs [N] [pysocket]      (default 5000, node:net)
 //     node --expose-gc --max-semi-space-size=1 bench/idle_memory.mjs [N] [pysocket]
@@ -61,6 +65,8 @@ async function pysocket() {
 }
 
 const which = process.argv[3];
+if (which !== "pysocket" && process.env.IMPORT_PYSOCKET) await import("pysocket");
 const [before, after] = which === "pysocket" ? await pysocket() : await rawNet();
 const per = (k) => ((after[k] - before[k]) / N / 1024).toFixed(2);
-console.log(`${which ?? "node:net"}: ${N} idle connections: RSS ${per("rss")} KiB, heap+external ${per("heap")} KiB, young generation ${per("young")} KiB per connection`);
+const mib = (b) => (b / 1048576).toFixed(0);
+console.log(`${which ?? "node:net"}: ${N} idle connections: RSS ${per("rss")} KiB, heap+external ${per("heap")} KiB, young generation ${per("young")} KiB per connection (young generation ${mib(before.young)} -> ${mib(after.young)} MiB)`);

@@ -4,8 +4,9 @@
 //   pysocket/sync  blocking calls, as a Python program makes them (bench/sync_client.mjs sync)
 //   CPython        python3's blocking socket module, the same program (bench/sync_cpython.py)
 //   node:net       raw node:net with events and write/drain (bench/sync_client.mjs node)
-// Workloads:
-//   ping-pong  64-byte messages echoed, TCP_NODELAY: round trips per second
+// Workloads, every connection with TCP_NODELAY (node:net's are; Nagle's algorithm would cost a
+// bulk sender's kernel more work, so the others set it too, and all do the same work):
+//   ping-pong  64-byte messages echoed: round trips per second
 //   upload     BULK bytes in 64 KiB sendall calls, then shutdown and the server's count: MiB/s
 //   download   BULK bytes read with recv(65536) until the server closes: MiB/s
 // After a warm-up, each round runs every contender once per workload, in an order that rotates

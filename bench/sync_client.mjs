@@ -3,7 +3,8 @@
 // (events, write/drain). Usage: node sync_client.mjs sync|node '{"echo":…,"sink":…,"source":…}'.
 // Answers each command read on stdin with one JSON line {"seconds"} (or {"error"}), timing the
 // work alone (connected first, closed after):
-//   pingpong N    N round trips of 64 bytes, TCP_NODELAY
+// Every connection has TCP_NODELAY, in both implementations and in bench/sync_cpython.py.
+//   pingpong N    N round trips of 64 bytes
 //   upload B C    B bytes in C-byte sends, then shutdown(SHUT_WR) and the server's count
 //   download B C  asks for B bytes, reads them C bytes at a time until the server closes
 import * as net from "node:net";
@@ -14,10 +15,17 @@ const [impl, portsJson] = process.argv.slice(2);
 const ports = JSON.parse(portsJson);
 const HOST = "127.0.0.1";
 
+/** A connection with TCP_NODELAY, as every contender's are (node:net's connect() below): Nagle's
+ * algorithm costs a bulk sender's kernel more work, and the anchors must do the same work. */
+function connectTo(port) {
+  const s = socket.create_connection([HOST, port]);
+  s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  return s;
+}
+
 const pysocket = {
   pingpong(n) {
-    const s = socket.create_connection([HOST, ports.echo]);
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+    const s = connectTo(ports.echo);
     const msg = new Uint8Array(64).fill(0x61);
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
@@ -34,7 +42,7 @@ const pysocket = {
     return (t1 - t0) / 1000;
   },
   upload(total, chunk) {
-    const s = socket.create_connection([HOST, ports.sink]);
+    const s = connectTo(ports.sink);
     const buf = new Uint8Array(chunk).fill(0x62);
     const t0 = performance.now();
     for (let sent = 0; sent < total; sent += chunk) s.sendall(sent + chunk <= total ? buf : buf.subarray(0, total - sent));
@@ -51,7 +59,7 @@ const pysocket = {
     return (t1 - t0) / 1000;
   },
   download(total, chunk) {
-    const s = socket.create_connection([HOST, ports.source]);
+    const s = connectTo(ports.source);
     const t0 = performance.now();
     s.sendall(new TextEncoder().encode(`${total}\n`));
     let got = 0;

@@ -15,9 +15,15 @@ PORTS = json.loads(sys.argv[1])
 HOST = "127.0.0.1"
 
 
-def pingpong(n):
-    s = socket.create_connection((HOST, PORTS["echo"]))
+def connect(port):
+    """A connection with TCP_NODELAY, as every contender's are (see bench/sync_client.mjs)."""
+    s = socket.create_connection((HOST, port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def pingpong(n):
+    s = connect(PORTS["echo"])
     msg = b"a" * 64
     t0 = time.perf_counter()
     for _ in range(n):
@@ -34,7 +40,7 @@ def pingpong(n):
 
 
 def upload(total, chunk):
-    s = socket.create_connection((HOST, PORTS["sink"]))
+    s = connect(PORTS["sink"])
     buf = b"b" * chunk
     t0 = time.perf_counter()
     sent = 0
@@ -56,7 +62,7 @@ def upload(total, chunk):
 
 
 def download(total, chunk):
-    s = socket.create_connection((HOST, PORTS["source"]))
+    s = connect(PORTS["source"])
     t0 = time.perf_counter()
     s.sendall(b"%d\n" % total)
     got = 0

@@ -95,6 +95,10 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
     return "localhost";
   }
 
+  interfaces(): Array<[string, number]> {
+    return [["lo", 1]];
+  }
+
   readonly errnoOf = cloudflareErrno;
 
   wait(h: number, interest: number, timeout: number): Promise<boolean> {
@@ -155,7 +159,7 @@ export class CloudflareHost extends BaseSyscalls implements AsyncHost {
         answer = { herrno: HOST_NOT_FOUND };
         break;
       case "interfaces":
-        answer = { value: { names: [["lo", 1]], addrs: [[AF_INET, "127.0.0.1"], [AF_INET6, "::1"]] } };
+        answer = { value: { names: this.interfaces(), addrs: [[AF_INET, "127.0.0.1"], [AF_INET6, "::1"]] } };
         break;
       case "gethostname":
         answer = { value: this.hostname() };

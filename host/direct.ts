@@ -38,6 +38,12 @@
 //   can mark it GONE. A worker killed from outside (the process ends) ends this thread too.
 // - The worker's wait stays the one way to block for longer than a short spin (SPIN_S) with
 //   read(2): spinning longer would compete for a core with the peer that is to answer.
+// - A write the kernel's send buffer does not take whole gives the stream back marked full
+//   (BACK_FULL); the rest of that send goes to the worker ahead, unanswered (Node, which holds
+//   nothing of a stream lent, takes it whole, after the give-back, in order). The next send
+//   answers EAGAIN, as Linux's would with its buffer full, and its wait lasts until Node has
+//   written the rest; its answer lends the stream again (only once Node holds nothing of it): a
+//   bulk sender writes here, with one round trip each time the kernel's buffer fills.
 
 import { fstatSync, readSync, writeSync } from "node:fs";
 import { EAGAIN } from "./errno.js";
@@ -52,6 +58,9 @@ export const BACK_READ_ERROR = 2;
 export const BACK_WRITE_ERROR = 3;
 /** The worker keeps `errno` as the stream's pending error (a send that was partly written). */
 export const BACK_KEEP = 4;
+/** A write the kernel's send buffer did not take whole: the rest goes through Node, and the
+ * stream is lent again once Node has written it (host/direct_worker.ts). */
+export const BACK_FULL = 5;
 
 /** How long a blocking recv reads again before it asks the worker to wait (seconds): a round
  * trip on loopback with a peer that answers at once takes some 30 µs; 30 to 150 µs served the
@@ -125,10 +134,17 @@ export class DirectStreams {
    * thread as it ended without its exit event (out of memory), and maybe reused. */
   private readonly identities = new Map<number, string>();
 
+  /** Streams given back as the kernel's send buffer was full, the rest of whose send went to
+   * the worker (host/worker.ts sendRest): the next send, if no other call comes first, answers
+   * EAGAIN, as Linux's would with the buffer full, and the wait that follows lasts until Node has
+   * written what it was given, then lends the stream again (host/direct_worker.ts). */
+  private readonly full = new Set<number>();
+
   /** After every answer of the worker: the stream it lent, if any. */
   lent(): void {
     const h = this.ctl[LENT_H];
     if (h < 0) return;
+    this.full.delete(h);
     const fd = this.ctl[LENT_FD];
     const id = identityOf(fd);
     if (id === "") {
@@ -151,8 +167,20 @@ export class DirectStreams {
     return this.fds.has(h);
   }
 
-  /** Gives stream `h` back to the worker (if lent), with what this thread saw of it. */
+  /** Stream `h`'s send found the kernel's buffer full (see `full`). */
+  filled(h: number): void {
+    this.full.add(h);
+  }
+
+  /** Whether a send on stream `h`, not lent, answers EAGAIN (see `full`). */
+  waits(h: number): boolean {
+    return this.full.size > 0 && this.full.delete(h);
+  }
+
+  /** Gives stream `h` back to the worker (if lent), with what this thread saw of it; a call
+   * other than a send ends its `full` mark. */
   giveBack(h: number, kind = BACK, errno = 0): void {
+    if (this.full.size > 0) this.full.delete(h);
     if (!this.fds.delete(h)) return;
     this.identities.delete(h);
     Atomics.compareExchange(this.quiet, h % this.quiet.length, h, 0);
@@ -161,7 +189,7 @@ export class DirectStreams {
 
   /** Gives back every lent stream among `handles` (a poll over them). */
   giveBackAll(handles: ArrayLike<number>): void {
-    if (this.fds.size === 0) return;
+    if (this.fds.size === 0 && this.full.size === 0) return;
     for (let i = 0; i < handles.length; i++) this.giveBack(handles[i]);
   }
 
@@ -169,6 +197,7 @@ export class DirectStreams {
    * (flags, a zero length, not lent: the worker's path). */
   recv(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (this.stashH === h) return this.fromStash(mem, at, len);
+    if (this.full.size > 0) this.full.delete(h);
     if (!this.fds.has(h)) return PASS;
     const fd = this.usable(h);
     if (flags !== 0 || len === 0 || fd < 0) {
@@ -194,7 +223,8 @@ export class DirectStreams {
   }
 
   /** send(2) of mem[at, at + len): the count written (all of it, or what the kernel took before
-   * it was full, after which the worker has the stream back and takes the rest), -errno, or PASS. */
+   * its buffer was full, maybe 0, after which the worker has the stream back and takes the rest),
+   * -errno, or PASS. */
   send(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (!this.fds.has(h)) return PASS;
     const fd = this.usable(h);
@@ -204,12 +234,12 @@ export class DirectStreams {
     }
     const n = io(false, fd, mem, at, len);
     if (n === len) return n;
-    if (n === -EAGAIN) {
-      this.giveBack(h);
-      return PASS;
+    if (n < 0 && n !== -EAGAIN) {
+      this.giveBack(h, BACK_WRITE_ERROR, -n);
+      return n;
     }
-    this.giveBack(h, n < 0 ? BACK_WRITE_ERROR : BACK, n < 0 ? -n : 0);
-    return n;
+    this.giveBack(h, BACK_FULL);
+    return Math.max(n, 0);
   }
 
   /** A part of a send went here, the rest to the worker, which answered `r` for it: the count

@@ -6,7 +6,9 @@
 // back-pressure does) once nothing is queued anywhere. Taking it back reads what the kernel holds
 // into the stream's kernel socket, so that the call that follows answers as Linux would, then
 // reads the stream again; an end of stream or an error the caller's read or write took is fed to
-// the kernel socket as Node's events would have been.
+// the kernel socket as Node's events would have been. A stream given back with the kernel's send
+// buffer full, or whose send Node could not write at once, is lent again once Node has written
+// what it holds (Lender.sendWay, Lender.written).
 
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE } from "./errno.js";
@@ -14,7 +16,7 @@ import { TCP_ESTABLISHED } from "./kernel/index.js";
 import { copyOf, RECV_HIGH_WATER, type Entry } from "./node_entry.js";
 import { ended, transportError } from "./node_stream.js";
 import { AF_UNIX } from "./sockaddr.js";
-import { BACK, BACK_FIN, BACK_READ_ERROR, BACK_WRITE_ERROR, io } from "./direct.js";
+import { BACK, BACK_FIN, BACK_FULL, BACK_READ_ERROR, BACK_WRITE_ERROR, io } from "./direct.js";
 
 /** The parts of Node's stream handle (TCPWrap) used here: not documented. */
 interface StreamHandle {
@@ -30,27 +32,49 @@ const handleOf = (s: net.Socket): StreamHandle | undefined => (s as unknown as {
 /** Bytes read at once as a stream is taken back. */
 const CHUNK = 64 * 1024;
 
+/** Lender.sendWay's answers. */
+export const WRITE_NOW = 1;
+export const WAIT_NODE = 2;
+
+const EMPTY = new Uint8Array(0);
+
+/** Whether Node holds bytes of stream `s` that it has not written yet. */
+function writing(s: net.Socket, handle: StreamHandle): boolean {
+  return s.writableLength > 0 || (handle.writeQueueSize ?? 0) !== 0;
+}
+
 export class Lender {
   /** Streams lent: handle → their entry. */
   private readonly lent = new Map<number, Entry>();
+  /** Streams whose last send found the kernel's send buffer full (BACK_FULL, or a send made at
+   * once that Node could not write whole), not lent since. */
+  private readonly full = new Set<number>();
   private readonly buf = new Uint8Array(CHUNK);
 
   has(h: number): boolean {
     return this.lent.has(h);
   }
 
+  /** Stream `h`'s handle if it could be lent but for what Node is writing of it: a connected
+   * TCP stream with a peer in another process, nothing queued to read, no event recorded.
+   * `busy`: the worker holds something of it (an error taken, stage). */
+  private lendable(h: number, e: Entry | undefined, busy: boolean): StreamHandle | null {
+    if (this.lent.has(h)) return null;
+    const s = e?.stream;
+    const k = e?.k;
+    if (busy || !e || !s || !k || e.family === AF_UNIX || e.peer !== null || e.key >= 0 || e.linking || e.pending !== 0) return null;
+    if (k.state !== TCP_ESTABLISHED || k.queued > 0 || k.err !== 0 || k.done || k.shutdown !== 0) return null;
+    if (s.connecting || s.destroyed || s.errored || s.writableEnded || s.readableLength > 0 || s.isPaused()) return null;
+    const handle = handleOf(s);
+    const fd = handle?.fd;
+    return handle && typeof fd === "number" && Number.isInteger(fd) && fd > 2 ? handle : null;
+  }
+
   /** Lends stream `h` of entry `e` if nothing of Node's can touch its descriptor now: the
    * descriptor, else -1. `busy`: the worker holds something of it (an error taken, stage). */
   lend(h: number, e: Entry | undefined, busy: boolean): number {
-    if (this.lent.has(h)) return -1;
-    const s = e?.stream;
-    const k = e?.k;
-    if (busy || !e || !s || !k || e.family === AF_UNIX || e.peer !== null || e.key >= 0 || e.linking || e.pending !== 0) return -1;
-    if (k.state !== TCP_ESTABLISHED || k.queued > 0 || k.err !== 0 || k.done || k.shutdown !== 0) return -1;
-    if (s.connecting || s.destroyed || s.errored || s.writableEnded || s.writableLength > 0 || s.readableLength > 0 || s.isPaused()) return -1;
-    const handle = handleOf(s);
-    const fd = handle?.fd;
-    if (!handle || typeof fd !== "number" || !Number.isInteger(fd) || fd <= 2 || (handle.writeQueueSize ?? 0) !== 0) return -1;
+    const handle = this.lendable(h, e, busy);
+    if (!handle || writing(e!.stream!, handle)) return -1;
     if (handle.reading) {
       handle.reading = false;
       if (handle.readStop() !== 0) {
@@ -58,8 +82,54 @@ export class Lender {
         return -1;
       }
     }
-    this.lent.set(h, e);
-    return fd;
+    this.lent.set(h, e!);
+    this.full.delete(h);
+    return handle.fd as number;
+  }
+
+  /** How the worker serves a send on stream `h`, not lent: WRITE_NOW when it could be lent once
+   * Node has written the bytes (Node holds none: the send is made before it is answered, which
+   * may then lend the stream); WAIT_NODE when the kernel's send buffer was full and Node still
+   * holds bytes (EAGAIN, as Linux's send with its buffer full, and the wait that follows lasts
+   * until Node has written them); else 0, the worker's usual path. */
+  sendWay(h: number, e: Entry | undefined, busy: boolean): number {
+    const handle = this.lendable(h, e, busy);
+    if (!handle) {
+      this.full.delete(h);
+      return 0;
+    }
+    if (!writing(e!.stream!, handle)) return WRITE_NOW;
+    if (this.full.has(h)) return WAIT_NODE;
+    return 0;
+  }
+
+  /** Whether a send on stream `h` waits for Node to write what it holds (see sendWay). */
+  filling(h: number): boolean {
+    return this.full.has(h);
+  }
+
+  /** After a send made at once (WRITE_NOW, or the retry of a WAIT_NODE's wait): if Node could not
+   * write it all, the kernel's send buffer is full. */
+  sent(h: number, e: Entry | undefined): void {
+    const s = e?.stream;
+    const handle = s ? handleOf(s) : undefined;
+    if (s && handle && writing(s, handle)) this.full.add(h);
+    else this.full.delete(h);
+  }
+
+  /** Stream `h`'s sends take the worker's usual path until it is lent again: it closed (its
+   * handle may come again), or a poll reported it writable (POLLOUT while Node has room), so
+   * that a send after it finds room. */
+  release(h: number): void {
+    this.full.delete(h);
+  }
+
+  /** Resolves once Node has written every byte it holds of entry `e`'s stream, or it failed. */
+  written(e: Entry | undefined): Promise<void> {
+    const s = e?.stream;
+    if (!s || s.destroyed || s.writableEnded || s.writableLength === 0) return Promise.resolve();
+    // The callback of an empty write runs after those queued before it are done.
+    return new Promise((resolve) => s.write(EMPTY, () => resolve()));
   }
 
   /** The caller gave stream `h` back, with what it saw (`kind`, host/direct.ts). */
@@ -78,7 +148,8 @@ export class Lender {
       // Bytes that came before the reset stay readable (tcp_reset leaves the receive queue).
       while (this.drainOnce(e, fd) > 0);
       this.failed(e, errno);
-    } else if (kind === BACK) {
+    } else if (kind === BACK || kind === BACK_FULL) {
+      if (kind === BACK_FULL) this.full.add(h);
       let r = 1;
       while (r > 0 && e.k!.queued < RECV_HIGH_WATER) r = this.drainOnce(e, fd);
       if (r === 0) ended(e, s);

@@ -23,12 +23,12 @@ import {
   type Source, type Waiter,
 } from "./node_entry.js";
 import { Listeners } from "./node_listen.js";
-import { abort, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
+import { abort, askName, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
 import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
-import { hostnameOnNode, resolveOnNode } from "./resolver.js";
+import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
@@ -38,6 +38,16 @@ import {
 import { after } from "./timer.js";
 
 const EAI_ADDRFAMILY = -9;
+
+/** A net.Socket that does not end its side when the peer's does (Linux's half-close). Made
+ * without options and told after: the same socket (allowHalfOpen is only read later), and
+ * several times cheaper to make than with an options object (V8's code for Node's Socket
+ * constructor given one; bench/socket.bench.js connect). */
+function halfOpenSocket(): net.Socket {
+  const s = new net.Socket();
+  s.allowHalfOpen = true;
+  return s;
+}
 
 
 export class NodeHost extends BaseSyscalls implements AsyncHost {
@@ -55,6 +65,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private closing = new Set<net.Socket>();
   private nextHandle = 1;
   private readonly pairTag = Math.random().toString(36).slice(2, 10);
+  /** The last address Node reported (see shared). */
+  private lastAddress = "";
   private memory: WebAssembly.Memory | null = null;
   private view = new Uint8Array(0);
   /** The bytes of the sock_send under way, or the destination of the sock_recv under way, when
@@ -182,7 +194,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private pollReport(req: PollRequest): PollReport {
-    return pollReport(req, (h) => this.poll(h), (h) => this.entries.get(h));
+    return pollReport(req, (h) => this.poll(h), (h) => this.entries.get(h)?.wakeCounts());
   }
 
   /** getaddrinfo(host) for one family (AF_UNSPEC: both), through the system resolver. */
@@ -212,6 +224,10 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
 
   hostname(): string {
     return hostnameOnNode();
+  }
+
+  interfaces(): Array<[string, number]> {
+    return interfaceNames();
   }
 
   fdLimit(): number {
@@ -287,7 +303,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     server.listen(name);
     b.pairing = server;
     b.adopt(server);
-    const s = new net.Socket({ allowHalfOpen: true });
+    const s = halfOpenSocket();
     this.attachStream(a, s);
     s.connect({ path: name });
     const dv = new DataView(this.mem().buffer, this.mem().byteOffset + out, 8);
@@ -324,8 +340,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         this.listeners.drop(e);
       }
       const s = this.connectStream(e, done, () => {
-        // Only a connection to a listener of this process can have its peer here.
-        if (this.listeners.listensOn(addr.port)) this.register(e, { address: addr.address, port: addr.port });
+        // Only a connection to a listener of this process can have its peer here. Its peer's
+        // address is the one connected to, but for a wildcard, which Linux connects to
+        // loopback: only Node can say which.
+        if (!this.listeners.listensOn(addr.port)) return;
+        if (/^[0.:]+$/.test(addr.address)) {
+          this.learnPeer(e);
+        } else {
+          e.remoteAddress = addr.address;
+          e.remotePort = addr.port;
+        }
+        this.register(e);
       });
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
@@ -335,7 +360,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   /** A new stream for `e`'s connect: the kernel hears how it ends, `done` settles the connect,
    * `onConnected` runs first when it succeeds. */
   private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
-    const s = new net.Socket({ allowHalfOpen: true });
+    const s = halfOpenSocket();
     this.attachStream(e, s);
     const failed = (err: unknown) => {
       e.k!.failed(errnoOf(err));
@@ -389,23 +414,38 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     return e.k.takeError();
   }
 
-  /** Files connection `e` by its ports, and pairs it with its other end if that is here too.
-   * `remote`: the address it connected to, `local` the one it was accepted on, where known
-   * (Node would ask getpeername(2) and getsockname(2)). */
-  private register(e: Entry, remote?: Source, local?: Source): void {
-    if (e.family === AF_UNIX) return;
-    const s = e.stream!;
-    const to = remote ?? { address: s.remoteAddress!, port: s.remotePort! };
-    const port = to.port;
-    const localPort = local ? local.port : s.localPort!;
-    e.registered(localPort * 65536 + port, port * 65536 + localPort, to);
+  /** Files connection `e`, whose peer's address it knows, by its ports, and pairs it with its
+   * other end if that is here too. `local`: the address it was accepted on, where known;
+   * otherwise Node's handle is asked (getsockname(2)). */
+  private register(e: Entry, local?: Source): void {
+    if (e.family === AF_UNIX || e.remotePort < 0) return;
+    const name = local ?? askName(e.stream!, false);
+    if (!name) return;
+    const localAddress = this.shared(name.address!);
+    e.registered(localAddress, name.port!);
     this.connections.set(e.key, e);
     const peer = this.connections.get(e.peerKey);
     // Ports alone make the key: the peer's addresses must match too.
-    if (peer && sameEndpoint(peer.remote?.address, local ? local.address : s.localAddress) && sameEndpoint(peer.stream?.localAddress, to.address)) {
+    if (peer && sameEndpoint(peer.remoteAddress, localAddress) && sameEndpoint(peer.localAddress ?? undefined, e.remoteAddress)) {
       e.peer = peer;
       peer.peer = e;
     }
+  }
+
+  /** Records the peer's address of TCP connection `e`, asked of Node: one string for every
+   * connection from one address. */
+  private learnPeer(e: Entry): void {
+    const name = e.stream ? askName(e.stream, true) : null;
+    if (!name) return;
+    e.remoteAddress = this.shared(name.address!);
+    e.remotePort = name.port!;
+  }
+
+  /** `address`, as the string already kept for the last one equal to it. */
+  private shared(address: string): string {
+    if (address === this.lastAddress) return this.lastAddress;
+    this.lastAddress = address;
+    return address;
   }
 
   /** Forgets the peer in this process (a new connect, a close). */
@@ -432,10 +472,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     this.entries.set(h, n);
     n.k!.established();
     this.attachStream(n, c);
-    // Its peer can be here only if a socket of this process connected to one of its listeners
-    // (those register themselves); otherwise Node is not asked for the addresses at all.
-    if (this.connections.size > 0) this.register(n, undefined, this.listeners.acceptedOn(e));
-    if (n.family === AF_UNIX) n.unixLocal = e.unixLocal;
+    if (n.family === AF_UNIX) {
+      n.unixLocal = e.unixLocal;
+    } else {
+      // accept()'s address, which every accept asks for next.
+      this.learnPeer(n);
+      // Its peer can be here only if a socket of this process connected to one of its
+      // listeners (those register themselves).
+      if (this.connections.size > 0) this.register(n, this.listeners.acceptedOn(e));
+    }
     if (n.option(6, 1)) c.setNoDelay(true);
     c.resume();
     return h;
@@ -664,6 +709,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const mem = this.mem();
     if (e.shared) return writeSockAddr(mem, sa, e.family, e.shared.address, e.shared.port);
     if (e.family === AF_UNIX) return writeSockAddr(mem, sa, AF_UNIX, e.unixLocal, 0);
+    if (e.localAddress !== null) return writeSockAddr(mem, sa, e.family, e.localAddress, e.localPort);
     if (e.stream && e.stream.localPort !== undefined) {
       return writeSockAddr(mem, sa, e.family, e.stream.localAddress!, e.stream.localPort);
     }
@@ -683,8 +729,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       const r = e.k.peerName();
       if (r < 0) return r;
       if (e.family === AF_UNIX) return writeSockAddr(this.mem(), sa, AF_UNIX, e.unixRemote, 0);
-      const remote = e.remote ?? (e.stream?.remotePort !== undefined ? { address: e.stream.remoteAddress!, port: e.stream.remotePort } : null);
-      return remote ? writeSockAddr(this.mem(), sa, e.family, remote.address, remote.port) : -ENOTCONN;
+      if (e.remotePort < 0) this.learnPeer(e);
+      return e.remotePort >= 0 ? writeSockAddr(this.mem(), sa, e.family, e.remoteAddress, e.remotePort) : -ENOTCONN;
     }
     if (e.udp && e.udpConnected) {
       const a = e.udp.remoteAddress();

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as net from "node:net";
 import { dirname } from "node:path";
 import { EACCES, EAGAIN, EINPROGRESS, errnoOf } from "./errno.js";
-import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN } from "./kernel/index.js";
+import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN, type WakeCounts } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
 import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
@@ -149,15 +149,40 @@ class PairFields {
   pairing: net.Server | null = null;
 }
 
-/** A connection's place in NodeHost.connections, once registered. */
-class ConnectionKey {
-  constructor(
-    /** Its key (local port, remote port), and its peer's. */
-    readonly key: number,
-    readonly peerKey: number,
-    /** The peer's address, kept for getpeername after Node's handle is gone. */
-    readonly remote: Source,
-  ) {}
+/** The records only some sockets need, in one slot (memory per connection). */
+class Extras {
+  u: UdpFields | null = null;
+  l: ListenerFields | null = null;
+  p: PairFields | null = null;
+  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
+  names: { local: string; remote: string } | null = null;
+}
+
+/** A socket's wake-ups so far for reading and for writing (edge-triggered epoll compares them),
+ * and the waits over many sockets (NodeHost.pollWait) told of every wake-up. Made when a poll
+ * first looks at the socket: the counts only ever matter against one a poll saw. */
+class Wakes implements WakeCounts {
+  readWakes = 0;
+  writeWakes = 0;
+  pollers: Set<() => void> | null = null;
+}
+
+/** A stream's link to a peer that may be in this process: the peer, the bytes sent to it and
+ * got from it, and its place in NodeHost.connections once registered. Made for a socketpair()
+ * end and a registered connection only; no other stream can ever have its peer here. */
+class Link {
+  peer: Entry | null = null;
+  /** Bytes this end has sent, and bytes it has queued for reading from its peer (Node carries
+   * only the bytes that were not queued on the peer directly, so the two meet once Node has
+   * delivered those). */
+  sent = 0;
+  got = 0;
+  /** Its key (local port, remote port) and its peer's; -1 until registered. */
+  key = -1;
+  peerKey = -1;
+  /** Its local address (the port is the key's), kept for getsockname after Node's handle is
+   * gone. */
+  localAddress: string | null = null;
 }
 
 /** One host socket: its Node handles, and the kernel socket that owns its Linux state. Most
@@ -165,39 +190,45 @@ class ConnectionKey {
  * AF_UNIX socket or a registered connection needs lives in a record of its own, made on first
  * use and reached through the accessors below (memory per connection, bench/idle_memory.mjs). */
 export class Entry {
-  readonly family: number;
-  readonly type: number;
+  /** The family, and the type from bit 8: one field (memory per connection). */
+  private readonly kind: number;
   /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
   private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
   stream: net.Socket | null = null;
-  private u: UdpFields | null;
-  private l: ListenerFields | null = null;
-  private p: PairFields | null = null;
-  /** AF_UNIX names: Node's pipes do not report them (unnamed is ""). */
-  private names: { local: string; remote: string } | null = null;
-  private conn: ConnectionKey | null = null;
+  private x: Extras | null = null;
+  private link: Link | null = null;
+  /** A TCP connection's peer, from connect() or asked of Node once (getpeername(2)), kept for
+   * getpeername after Node's handle is gone (port -1: not known yet). Node's own remoteAddress
+   * would keep an object and two strings on its socket for every connection. */
+  remoteAddress = "";
+  remotePort = -1;
   /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
   refd: boolean | null = null;
-  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
-   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
-  peer: Entry | null = null;
-  /** Bytes this end has sent, and bytes it has queued for reading from its peer (Node carries
-   * only the bytes that were not queued on the peer directly, so the two meet once Node has
-   * delivered those). */
-  sent = 0;
-  got = 0;
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
   pending = 0;
   // Made on first use, as most of these records are idle connections (memory per connection).
   readers: Waiter[] | null = null;
   writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
-  /** Wake-ups so far for reading and for writing (edge-triggered epoll counts them). */
-  readWakes = 0;
-  writeWakes = 0;
-  /** Waits over many sockets (NodeHost.pollWait) told of every wake-up. */
-  pollers: Set<() => void> | null = null;
+  private w: Wakes | null = null;
+
+  /** The wake-up counts, from now on (see Wakes). */
+  wakeCounts(): WakeCounts {
+    return (this.w ??= new Wakes());
+  }
+
+  get pollers(): Set<() => void> | null { return this.w?.pollers ?? null; }
+  set pollers(v: Set<() => void> | null) { if (v !== null || this.w !== null) (this.w ??= new Wakes()).pollers = v; }
+
+  private get u(): UdpFields | null { return this.x?.u ?? null; }
+  private get l(): ListenerFields | null { return this.x?.l ?? null; }
+  private get p(): PairFields | null { return this.x?.p ?? null; }
+  private get names(): Extras["names"] { return this.x?.names ?? null; }
+  private extras(): Extras { return (this.x ??= new Extras()); }
+
+  get family(): number { return this.kind & 0xff; }
+  get type(): number { return this.kind >> 8; }
 
   /** Linux's state of a stream socket (host/kernel/stream.ts). */
   get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
@@ -223,7 +254,7 @@ export class Entry {
   set binding(v: boolean) { this.udpFields().binding = v; }
   get udpConnected(): boolean { return this.u?.udpConnected ?? false; }
   set udpConnected(v: boolean) { this.udpFields().udpConnected = v; }
-  private udpFields(): UdpFields { return (this.u ??= new UdpFields()); }
+  private udpFields(): UdpFields { return this.u ?? (this.extras().u = new UdpFields()); }
 
   // Listeners (ListenerFields).
   get server(): net.Server | null { return this.l?.server ?? null; }
@@ -234,7 +265,7 @@ export class Entry {
   set backlog(v: net.Socket[] | null) { if (v !== null || this.l !== null) this.listenerFields().backlog = v; }
   get shared(): ListenerFields["shared"] { return this.l?.shared ?? null; }
   set shared(v: ListenerFields["shared"]) { if (v !== null || this.l !== null) this.listenerFields().shared = v; }
-  private listenerFields(): ListenerFields { return (this.l ??= new ListenerFields()); }
+  private listenerFields(): ListenerFields { return this.l ?? (this.extras().l = new ListenerFields()); }
 
   // A socketpair's second end (PairFields).
   get linking(): boolean { return this.p?.linking ?? false; }
@@ -243,29 +274,44 @@ export class Entry {
   set early(v: Uint8Array[] | null) { if (v !== null || this.p !== null) this.pairFields().early = v; }
   get pairing(): net.Server | null { return this.p?.pairing ?? null; }
   set pairing(v: net.Server | null) { if (v !== null || this.p !== null) this.pairFields().pairing = v; }
-  private pairFields(): PairFields { return (this.p ??= new PairFields()); }
+  private pairFields(): PairFields { return this.p ?? (this.extras().p = new PairFields()); }
 
   // AF_UNIX names.
   get unixLocal(): string { return this.names?.local ?? ""; }
-  set unixLocal(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).local = v; }
+  set unixLocal(v: string) { if (v !== "" || this.names !== null) this.unixNames().local = v; }
   get unixRemote(): string { return this.names?.remote ?? ""; }
-  set unixRemote(v: string) { if (v !== "" || this.names !== null) (this.names ??= { local: "", remote: "" }).remote = v; }
+  set unixRemote(v: string) { if (v !== "" || this.names !== null) this.unixNames().remote = v; }
+  private unixNames(): { local: string; remote: string } { return this.names ?? (this.extras().names = { local: "", remote: "" }); }
 
-  /** This connection's key in NodeHost.connections (-1: none), its peer's, and the peer's
+  /** This connection's key in NodeHost.connections (-1: none), its peer's, and its local
    * address (null until registered). */
-  get key(): number { return this.conn?.key ?? -1; }
-  get peerKey(): number { return this.conn?.peerKey ?? -1; }
-  get remote(): Source | null { return this.conn?.remote ?? null; }
+  get key(): number { return this.link?.key ?? -1; }
+  get peerKey(): number { return this.link?.peerKey ?? -1; }
+  get localAddress(): string | null { return this.link?.localAddress ?? null; }
+  get localPort(): number { return this.key >= 0 ? Math.floor(this.key / 65536) : -1; }
+
+  /** The other end, when it is a socket of this process (a socketpair, a loopback peer): bytes
+   * sent to it are queued there within the send, as Linux's loopback and AF_UNIX deliver. */
+  get peer(): Entry | null { return this.link?.peer ?? null; }
+  set peer(v: Entry | null) { if (v !== null || this.link !== null) (this.link ??= new Link()).peer = v; }
+  /** Bytes sent and got (see Link): counted only where a peer here is possible. */
+  get sent(): number { return this.link?.sent ?? 0; }
+  set sent(v: number) { if (this.link !== null) this.link.sent = v; }
+  get got(): number { return this.link?.got ?? 0; }
+  set got(v: number) { if (this.link !== null) this.link.got = v; }
   /** Files the connection under its ports (NodeHost.register). */
-  registered(key: number, peerKey: number, remote: Source): void {
-    this.conn = new ConnectionKey(key, peerKey, remote);
+  registered(localAddress: string, localPort: number): void {
+    const port = this.remotePort;
+    const link = (this.link ??= new Link());
+    link.key = localPort * 65536 + port;
+    link.peerKey = port * 65536 + localPort;
+    link.localAddress = localAddress;
   }
 
   constructor(family: number, type: number) {
-    this.family = family;
-    this.type = type;
+    this.kind = family | (type << 8);
     this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
-    this.u = type === SOCK_STREAM ? null : new UdpFields();
+    if (type !== SOCK_STREAM) this.extras().u = new UdpFields();
   }
 
   /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
@@ -336,9 +382,12 @@ export class Entry {
   }
 
   wake(interest: number): void {
-    if (interest === READ) this.readWakes = (this.readWakes + 1) | 0;
-    else this.writeWakes = (this.writeWakes + 1) | 0;
-    if (this.pollers !== null) for (const p of this.pollers) p();
+    const w = this.w;
+    if (w !== null) {
+      if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
+      else w.writeWakes = (w.writeWakes + 1) | 0;
+      if (w.pollers !== null) for (const p of w.pollers) p();
+    }
     const list = interest === READ ? this.readers : this.writers;
     if (list === null || list.length === 0) return;
     const ws = list.splice(0);

@@ -5,14 +5,17 @@
 import type * as net from "node:net";
 import { EAGAIN, ECONNRESET, EPIPE, errnoOf } from "./errno.js";
 import { TCP_CLOSE_WAIT, type StreamSocket } from "./kernel/index.js";
-import { EMPTY, plain, type Entry } from "./node_entry.js";
+import { EMPTY, plain, sameHost, type Entry } from "./node_entry.js";
 import { WRITE } from "./types.js";
 
-/** Whether two of Node's addresses of a connection's ends are one: a dual-stack socket names an
- * IPv4 peer "::ffff:a.b.c.d". */
+/** Whether two addresses of a connection's ends are one: a dual-stack socket names an IPv4 peer
+ * "::ffff:a.b.c.d", and an IPv6 address has several spellings (Node's "::1", the core's
+ * "0000:...:0001" for the address connected to). */
 export function sameEndpoint(a: string | undefined, b: string | undefined): boolean {
   const plain = (x: string | undefined) => (x?.startsWith("::ffff:") ? x.slice(7) : x);
-  return a !== undefined && plain(a) === plain(b);
+  const x = plain(a);
+  const y = plain(b);
+  return x !== undefined && y !== undefined && sameHost(x, y);
 }
 
 /** Closes a stream with a reset (RST), as Linux's close with unread data does. libuv cannot
@@ -107,8 +110,33 @@ export function transportError(e: Entry, errno: number): void {
 export function feedKernel(e: Entry, s: net.Socket): void {
   (s as Owned)[OWNER] = e;
   s.on("data", onData);
-  s.on("end", onEnd);
+  // Node's own 'end' listener (onReadableStreamEnd) does nothing on a half-open socket, as all of
+  // ours are: ours takes its place, so that 'end' holds one listener rather than an array of two
+  // (memory per connection). Replaced in place: removing it would delete a property, which
+  // turns the listener table into a dictionary, larger still.
+  const events = (s as unknown as { _events?: Record<string, unknown> })._events;
+  if (s.allowHalfOpen && events && typeof events.end === "function" && s.listenerCount("end") === 1) events.end = onEnd;
+  else s.on("end", onEnd);
   s.on("drain", onDrain);
   s.on("error", onError);
   s.on("close", onClose);
+}
+
+/** What Node's TCP handle writes a getpeername(2) or getsockname(2) answer into. */
+interface SockName {
+  address?: string;
+  port?: number;
+}
+type NamedHandle = { getpeername?(out: SockName): number; getsockname?(out: SockName): number };
+const NAME: SockName = {};
+
+/** getpeername(2) (`peer`) or getsockname(2) of TCP stream `s`, asked of its handle into one
+ * scratch object, read before the next call; null if it has no handle or the call fails.
+ * Node's remoteAddress and localPort keep each answer on the socket for ever, an object and two
+ * strings per connection (memory per idle connection, bench/idle_memory.mjs). */
+export function askName(s: net.Socket, peer: boolean): SockName | null {
+  const h = (s as unknown as { _handle?: NamedHandle | null })._handle;
+  if (!h || s.connecting) return null;
+  const err = peer ? h.getpeername?.(NAME) : h.getsockname?.(NAME);
+  return err === 0 && NAME.port !== undefined ? NAME : null;
 }

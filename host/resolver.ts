@@ -52,14 +52,16 @@ function multi(): boolean {
   return env === "on" ? true : env === "off" ? false : on;
 }
 
-function interfaceNames(): Array<[string, number]> {
+/** if_nameindex(3): Linux lists the interfaces, with their indexes, in /sys/class/net. */
+export function interfaceNames(): Array<[string, number]> {
   let names: string[];
   try {
     names = readdirSync("/sys/class/net");
   } catch {
     return [];
   }
-  return names.map((n): [string, number] => [n, Number(readText(`/sys/class/net/${n}/ifindex`).trim())]);
+  return names.map((n): [string, number] => [n, Number(readText(`/sys/class/net/${n}/ifindex`).trim())])
+    .sort((x, y) => x[1] - y[1]);
 }
 
 function interfaceAddrs(): Array<[number, string]> {

@@ -15,6 +15,8 @@ export interface Host extends Syscalls {
   now(): number;
   /** The machine's name (gethostname(2)). */
   hostname(): string;
+  /** The network interfaces as [name, index] (if_nameindex(3)), in index order. */
+  interfaces(): Array<[string, number]>;
   /** The errno for an exception that escaped a syscall; EIO when absent. */
   errnoOf?(err: unknown): number;
   /** The process's descriptor limit (RLIMIT_NOFILE's soft value): the core hands out fds below

@@ -33,7 +33,8 @@
 //   between this thread's own UDP sockets (host/inthread_udp.ts).
 // - A connected TCP stream with a peer in another process is lent to this thread while Node has
 //   nothing of it to do: its sends and recvs are then write(2) and read(2) made here, with no
-//   message and no wake-up of the worker (host/direct.ts, direct mode).
+//   message and no wake-up of the worker (host/direct.ts, direct mode); when the kernel's send
+//   buffer fills, it is lent again once Node has written what it was given (sendRest).
 // - The threads start on the first call, not at import; and the calling thread, as it ends,
 //   waits for Node to hand the kernel every byte its sends accepted (FLUSH), which Linux
 //   delivers after close() and exit.
@@ -328,7 +329,12 @@ export class WorkerHost implements SyncHost {
     if (this.local.has(h)) return this.local.send(h, this.mem().subarray(buf, buf + len));
     const d = this.direct !== null && this.prefetched === null ? this.direct.send(h, this.mem(), buf, len, flags) : PASS;
     if (d !== PASS && (d < 0 || d === len)) return d;
-    if (d > 0) return this.direct!.sentRest(h, d, this.sock_send(h, buf + d, len - d, flags));
+    if (d !== PASS) return this.sendRest(h, buf, len, d, flags);
+    if (this.prefetched === null && this.direct?.waits(h)) {
+      // The wait that follows needs no retry: it lends the stream, and the retry writes there.
+      this.again = null;
+      return -EAGAIN;
+    }
     const u = this.udp.send(h, this.mem(), buf, len, flags, -1);
     if (u !== null) return u;
     if (flags === 0 && len > 0 && this.prefetched === null && this.sendAhead(h, buf, len)) return len;
@@ -400,18 +406,41 @@ export class WorkerHost implements SyncHost {
   /** Sends ahead within the stream's credit, while the ring has room: copies the bytes to the
    * ring and posts them, unanswered. */
   private sendAhead(h: number, buf: number, len: number): boolean {
-    if (this.ringAt + len > RING_SIZE || Atomics.load(this.ctl, GONE) !== 0) return false;
+    if (!this.ringHas(len)) return false;
     // A datagram too long for UDP gets its EMSGSIZE from a call.
     if (len > MAX_DATAGRAM_AHEAD && !this.streams.has(h)) return false;
     const slot = h % CREDIT_SLOTS;
     const word = Atomics.load(this.credit, slot);
     if (word < creditWord(h, len) || word >= creditWord(h + 1, 0)) return false;
     if (Atomics.compareExchange(this.credit, slot, word, word - BigInt(len)) !== word) return false;
+    this.postAhead(h, buf, len);
+    return true;
+  }
+
+  private ringHas(len: number): boolean {
+    return this.ringAt + len <= RING_SIZE && Atomics.load(this.ctl, GONE) === 0;
+  }
+
+  /** Copies the bytes of a send ahead to the ring and posts them. */
+  private postAhead(h: number, buf: number, len: number): void {
     const at = RING + this.ringAt;
     this.ringAt += len;
     this.copyIn(buf, at, len);
     this.post([0, SEND_AHEAD, h, at, len]);
-    return true;
+  }
+
+  /** The kernel took `n` bytes of a direct send of `len` and has given stream `h` back, its
+   * buffer full: the rest goes ahead, unanswered, since Node, which holds nothing of a stream
+   * lent, takes it whole; the next send answers EAGAIN (host/direct.ts `full`). Through a call
+   * when the ring has no room. */
+  private sendRest(h: number, buf: number, len: number, n: number, flags: number): number {
+    if (this.ringHas(len - n)) {
+      this.postAhead(h, buf + n, len - n);
+      this.direct!.filled(h);
+      return len;
+    }
+    const r = this.sock_send(h, buf + n, len - n, flags);
+    return n === 0 ? r : this.direct!.sentRest(h, n, r);
   }
 
   /** Serves a recv from the STAGE area when it holds bytes of stream `h`: their count, or 0. */
@@ -557,6 +586,12 @@ export class WorkerHost implements SyncHost {
     const answer = this.resolveSync({ op: "gethostname", args: [] });
     if ("value" in answer) return answer.value as string;
     throw Object.assign(new Error("pysocket worker host: no host name"), { code: "EIO" });
+  }
+
+  interfaces(): Array<[string, number]> {
+    const answer = this.resolveSync({ op: "interfaces", args: [] });
+    if ("value" in answer) return (answer.value as { names: Array<[string, number]> }).names;
+    throw Object.assign(new Error("pysocket worker host: no interfaces"), { code: "EIO" });
   }
 
   resolveSync(req: ResolveRequest): ResolveAnswer {

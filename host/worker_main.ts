@@ -7,8 +7,8 @@
 import { receiveMessageOnPort, workerData } from "node:worker_threads";
 import { EAGAIN } from "./errno.js";
 import { BACK_KEEP, LENT_FD, LENT_H } from "./direct.js";
-import { Lender } from "./direct_worker.js";
-import { MSG_PEEK, RCV_SHUTDOWN } from "./kernel/index.js";
+import { Lender, WAIT_NODE, WRITE_NOW } from "./direct_worker.js";
+import { MSG_PEEK, POLLERR, POLLHUP, POLLIN, POLLOUT, RCV_SHUTDOWN } from "./kernel/index.js";
 import { NodeHost } from "./node.js";
 import { SYSCALLS, syscallImports } from "./syscalls.js";
 import { after } from "./timer.js";
@@ -16,12 +16,11 @@ import { READ, WRITE, type PollReport, type PollRequest, type ResolveRequest } f
 import {
   ACCEPT, ADDR_LOCAL, ADDR_REMOTE, CLOSE, CONNECT, CONSUME, CREDIT_SLOTS, DATA_SIZE, DISCARD, ERROR, FREE, ID,
   LOOKUP, MOVED, MOVED_A, MOVED_AREA, MOVED_B, MOVED_LIMIT, MOVED_LINGER, OPEN, PAIR,
-  NEWS_SLOTS, POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
+  NEWS_SLOTS, POLL, POLL_AREA, POLL_AREA_SIZE, POLL_STAGE_MAX, POLL_WAIT, PROBE, QUIET_SLOTS, READY, RECV, RECV_FROM, RESOLVE, RESULT, RING_SIZE, SEND, SEND_AHEAD, SEND_TO,
   SHUTDOWN, SOCK_STREAM, STAGE, GIVE_BACK, GONE, STAGED, STAGE_AREA, STAGE_H, STAGE_LEN, STAGE_SIZE, STATE,
   WAIT, EAI_SYSTEM, creditWord, FLUSH, interestOf, isAgain, type Request, type StagedPollReport, type WorkerData,
 } from "./worker_protocol.js";
 
-const POLLIN = 0x1;
 /** The bytes a connected datagram socket may send ahead between two calls that wait for the
  * worker: Linux's default send buffer (net.core.wmem_default), which UDP sends rarely fill. */
 const DATAGRAM_CREDIT = 212992;
@@ -176,6 +175,7 @@ function syscall(code: number, args: number[]): number {
     streams.add(r);
     handOver(r);
   } else if (code === CLOSE) {
+    lender?.release(h);
     armed.delete(h * 4 + READ);
     armed.delete(h * 4 + WRITE);
     streams.delete(h);
@@ -307,14 +307,37 @@ function within(ready: Promise<void>, deadline: number): Promise<boolean> {
   });
 }
 
+/** A send on a stream direct mode could take (Lender.sendWay), made before it is answered: the
+ * answer lends the stream when Node wrote the bytes at once. */
+function sendNow(id: number, args: number[]): void {
+  const h = args[0];
+  const r = syscall(SEND, args);
+  lender!.sent(h, host.entryOf(h));
+  answer(id, SEND, r, 1, h);
+}
+
 /** sock_call_ex's wait, and its retry when the caller sent the call that answered EAGAIN. */
 async function wait(id: number, h: number, interest: number, timeout: number, retry: number[]): Promise<void> {
   const deadline = timeout < 0 ? Infinity : performance.now() + timeout * 1000;
+  if (lender?.filling(h) && (retry.length > 0 ? retry[0] === SEND : interest === WRITE)) {
+    // The kernel's send buffer was full: ready once Node has written what it holds, and the
+    // answer may lend the stream (then a wait with no retry leaves the retry to the caller).
+    if (!(await within(lender.written(host.entryOf(h)), deadline))) return reply(id, 0, 0);
+    return retry.length > 0 ? sendNow(id, retry.slice(1)) : reply(id, 0, 1, h);
+  }
   const key = h * 4 + (retry.length > 0 ? interestOf(retry[0]) : interest);
+  // An EAGAIN the caller met itself (a lent stream's read) armed nothing here, and what it gave
+  // back may be ready already: its retry runs at once, and arms as it meets EAGAIN; with no
+  // retry, a writable socket is ready (a readiness event only reports a change).
+  if (!armed.has(key) && retry.length === 0 && interest === WRITE && calls[POLL](h) & (POLLOUT | POLLERR | POLLHUP)) return reply(id, 0, 1);
+  let atOnce = retry.length > 0 && !armed.has(key);
   for (;;) {
-    const a = armed.get(key) ?? arm(h, key & 3);
-    if (!a.fired && !(await within(a.ready, deadline))) return reply(id, 0, 0);
-    armed.delete(key);
+    if (!atOnce) {
+      const a = armed.get(key) ?? arm(h, key & 3);
+      if (!a.fired && !(await within(a.ready, deadline))) return reply(id, 0, 0);
+      armed.delete(key);
+    }
+    atOnce = false;
     if (retry.length === 0) return reply(id, 0, 1);
     // A wake-up may be spurious: the retry then arms again and the loop waits on.
     const args = retry.slice(1);
@@ -367,6 +390,7 @@ function handle(m: Request): void {
     wait(id, h, interest, timeout, retry).catch(() => reply(id, 0, 1));
   } else if (code === POLL_WAIT) {
     const req = m[2] as PollRequest;
+    if (lender) for (const h of req.handles) lender.release(h);
     // An error held here is a pending one, which every poll counts as ready.
     if (req.handles.some((h) => taken.has(h))) req.timeout = 0;
     void host.pollWait(req).then((report) => {
@@ -386,6 +410,10 @@ function handle(m: Request): void {
   } else {
     const args = m.slice(2) as number[];
     const [h, , len] = args;
+    if (code === POLL) lender?.release(h);
+    const way = code === SEND && len > 0 && lender !== null ? lender.sendWay(h, host.entryOf(h), taken.has(h)) : 0;
+    if (way === WAIT_NODE) return answer(id, SEND, -EAGAIN, 1, h);
+    if (way === WRITE_NOW) return sendNow(id, args);
     if (code === SEND && len > 0 && !taken.has(h) && host.sendRoom(h) >= len) {
       // The Node host takes it all, with no other effect: the caller runs on while it writes,
       // and may send ahead what more it could take.

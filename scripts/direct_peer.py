@@ -24,14 +24,11 @@ import struct
 import sys
 import time
 
+from peer_listen import accept_one
+
 
 def main():
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen()
-    print(srv.getsockname()[1], flush=True)
-    conn, _ = srv.accept()
-    srv.close()
+    conn = accept_one()
     h = hashlib.sha256()
     while True:
         try:

@@ -11,7 +11,6 @@ is ignored), and:
 """
 import os
 import select
-import signal
 import time
 
 import record_rules
@@ -32,9 +31,7 @@ def prepare(step, env):
 
 
 def main():
-    record_scenarios.prepare = prepare
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
-    record_scenarios.record("direct", folder="rules")
+    record_scenarios.record("direct", folder="rules", ops=prepare)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ readable). Each scenario first lends the stream: a non-blocking recv that finds 
 """
 import json
 import os
-import signal
 
 import record_direct
 import record_scenarios
@@ -300,25 +299,24 @@ UDP_SCENARIOS = [
         call("a", "close"), call("b", "close"), call("c", "close")]),
 ]
 
-def write_and_record(name, about, scenarios):
+def write_and_record(name, about, scenarios, ops=None):
     """Writes test/rules/NAME.json and records it into test/fixtures/scenarios_NAME.json."""
     with open(os.path.join(ROOT, "test", "rules", name + ".json"), "w") as out:
         json.dump({"about": about, "scenarios": [{"name": n, "steps": s} for n, s in scenarios]}, out, indent=1)
         out.write("\n")
-    record_scenarios.record(name, folder="rules")
+    record_scenarios.record(name, folder="rules", ops=ops)
 
 
 def main():
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
     write_and_record("review_udp", (
         "Datagrams between a program's own UDP sockets under review (host/kernel/udp_local.ts): "
         "scenarios built by scripts/record_review.py, which records CPython's answers into "
         "test/fixtures/scenarios_review_udp.json."), UDP_SCENARIOS)
-    record_scenarios.prepare = record_direct.prepare
     write_and_record("review", (
         "pysocket/sync's direct mode under review (host/direct.ts): scenarios built by "
         "scripts/record_review.py, which records CPython's answers into "
-        "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py."), SCENARIOS)
+        "test/fixtures/scenarios_review.json; the ops of scripts/record_direct.py."), SCENARIOS,
+        record_direct.prepare)
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,6 @@ import os
 import resource
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -225,9 +224,7 @@ def record_load():
 def main():
     if sys.argv[1:] == ["--load"]:
         return load_facts()
-    record_scenarios.prepare = prepare
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
-    record_scenarios.record("rules", folder="rules")
+    record_scenarios.record("rules", folder="rules", ops=prepare)
     record_load()
     record_poll()
 

@@ -220,8 +220,13 @@ def run_scenario(scenario):
     return {"name": scenario["name"], "results": results}
 
 
-def record(name, folder="scenarios"):
-    """Records test/FOLDER/NAME.json into test/fixtures/scenarios_NAME.json."""
+def record(name, folder="scenarios", ops=None):
+    """Records test/FOLDER/NAME.json into test/fixtures/scenarios_NAME.json; `ops`, a recorder's
+    own prepare(step, env), runs the steps in place of this module's."""
+    global prepare
+    if ops is not None:
+        prepare = ops
+    signal.signal(signal.SIGALRM, on_alarm)
     with open(os.path.join(ROOT, "test", folder, name + ".json")) as f:
         scenarios = json.load(f)["scenarios"]
     names = [s["name"] for s in scenarios]
@@ -253,7 +258,6 @@ def record(name, folder="scenarios"):
 
 
 def main():
-    signal.signal(signal.SIGALRM, on_alarm)
     every = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, "test", "scenarios")) if f.endswith(".json"))
     for name in sys.argv[1:] or every:
         record(name)

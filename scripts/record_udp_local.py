@@ -20,7 +20,6 @@ implements the same):
 """
 import os
 import select
-import signal
 import subprocess
 import sys
 
@@ -74,9 +73,7 @@ def prepare(step, env):
 
 
 def main():
-    record_scenarios.prepare = prepare
-    signal.signal(signal.SIGALRM, record_scenarios.on_alarm)
-    record_scenarios.record("udp_local", folder="udp_local")
+    record_scenarios.record("udp_local", folder="udp_local", ops=prepare)
 
 
 if __name__ == "__main__":

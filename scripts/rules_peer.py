@@ -10,6 +10,9 @@ connection as ROLE says, prints what it saw on its last line, and exits:
                      b"data before reset", then resets (SO_LINGER {1, 0})
   sink               accepts and reads to end of stream; prints "<count> <sha256 hex>"
   slow_sink          as sink, after a second's pause: the client's bytes wait in its buffers
+  full_backlog       listens with backlog 0 and one connection of its own queued, so that Linux
+                     drops a client's SYNs (tcp_conn_request) and its connect stays in SYN_SENT;
+                     accepts nothing, exits after 3 s
 """
 import hashlib
 import socket
@@ -17,15 +20,22 @@ import struct
 import sys
 import time
 
+from peer_listen import accept_one
+
 
 def main():
     role = sys.argv[1]
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen()
-    print(srv.getsockname()[1], flush=True)
-    conn, _ = srv.accept()
-    srv.close()
+    if role == "full_backlog":
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(0)
+        filler = socket.create_connection(srv.getsockname())
+        print(srv.getsockname()[1], flush=True)
+        time.sleep(3)
+        filler.close()
+        print("full", flush=True)
+        return
+    conn = accept_one()
     if role == "accept_close":
         conn.close()
         print("closed", flush=True)

@@ -5,6 +5,7 @@
 import type { AsyncHost } from "../host/types.js";
 import { coreWithHost } from "./core.js";
 import { makeModule } from "./module.js";
+import { interfaceFunctions } from "./interfaces.js";
 import { gethostnameWith } from "./resolve.js";
 import type { Files } from "./sendfile.js";
 import { Lane, runAsync, type Op } from "./sockcall.js";
@@ -35,6 +36,7 @@ export function asyncModule(host: AsyncHost, files?: Files) {
   return {
     ...makeModule(stack, Socket, <T>(op: () => Op<T>) => runAsync(host, op())),
     gethostname: gethostnameWith(() => host.hostname()),
+    ...interfaceFunctions(() => host.interfaces()),
     ...selectNamespaces<true>({ core: stack.core, now: stack.now, run: (op) => runAsync(host, op()) }),
   };
 }

@@ -8,5 +8,5 @@ export { Socket, Socket as SocketType } from "./facade_async.js";
 export const {
   socket, getdefaulttimeout, setdefaulttimeout, has_dualstack_ipv6, create_connection, create_server,
   close, dup, fromfd, socketpair, getaddrinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, getnameinfo,
-  getfqdn, gethostname,
+  getfqdn, gethostname, if_nameindex, if_nametoindex, if_indextoname,
 } = asyncModule(new CloudflareHost());

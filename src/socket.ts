@@ -42,6 +42,16 @@ export interface Stack<A extends boolean> {
   files?: Files;
   /** The host's hand-off of a call's bytes, where it has one (NodeHost.direct). */
   io?: DirectBytes;
+  /** @internal The last numeric IPv4 (host, port) a socket of this stack connected to, and its
+   * sockaddr (see SocketBase._sameDestination). */
+  lastDestination?: Destination;
+}
+
+/** A numeric IPv4 destination and its sockaddr. */
+interface Destination {
+  host: string;
+  port: number;
+  bytes: Uint8Array;
 }
 
 /** A host's slots for the bytes of the one send or recv under way, instead of the core's
@@ -124,6 +134,13 @@ function allInts(args: unknown[]): boolean {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+/** A datagram socket's last sendto destination given as a numeric IPv4 pair, and its last
+ * recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+interface AddressCaches {
+  dst: Destination | null;
+  src: { head: number; addr: number; host: string } | null;
+}
+
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
 // TypeScript (`using`, `await using`); runtimes without them get the registry's.
 const disposeSymbol = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
@@ -132,7 +149,6 @@ const asyncDisposeSymbol = ((Symbol as { asyncDispose?: symbol }).asyncDispose ?
 export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ readonly _stack: Stack<A>;
   /** @internal */ _fd = -1;
-  /** @internal */ _h = -1;
   /** @internal */ _timeout: number | null = null;
   /** @internal */ _closed = false;
   /** @internal */ _family = AF_INET;
@@ -140,10 +156,8 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _proto = 0;
   /** @internal */ _inheritable = false;
   /** @internal Open makefile() files. */ _io_refs = 0;
-  /** @internal The last sendto destination given as a numeric IPv4 pair, and its sockaddr. */
-  _dst: { host: string; port: number; bytes: Uint8Array } | null = null;
-  /** @internal The last recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
-  _src: { head: number; addr: number; host: string } | null = null;
+  /** @internal A datagram socket's caches, in one slot (memory per connection). */
+  _udp: AddressCaches | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -190,14 +204,15 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   /** @internal */ _adopt(fd: number, family: number, type: number, proto: number): void {
     this._fd = fd;
-    this._h = this._stack.core.exports.sock_handle(fd);
     this._family = family;
     this._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     this._proto = proto;
   }
 
-  /** @internal */ _handle(): number {
-    return this._h;
+  /** @internal The host handle of the socket's fd, asked of the core at each wait rather than
+   * kept (memory per connection). */
+  _handle(): number {
+    return this._stack.core.exports.sock_handle(this._fd);
   }
 
   /** @internal */ _now(): number {
@@ -466,7 +481,13 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   /** internal_connect: connect(2), then wait for the outcome unless non-blocking. */
   /** @internal */ *_connectOp(address: unknown, raise: boolean): Op<number> {
-    const salen = yield* sockaddrArg(this._stack.core, this._family, address, raise ? "connect" : "connect_ex");
+    // A client's connects mostly name one address: the last one of the stack's is kept.
+    let salen = this._sameDestination(address, this._stack.lastDestination);
+    if (salen < 0) {
+      const [n, known] = yield* this._destination(address, raise ? "connect" : "connect_ex");
+      salen = n;
+      if (known) this._stack.lastDestination = known;
+    }
     let r = this.C.sock_connect(this._fd, salen);
     // Linux connects a datagram socket at once (ip4_datagram_connect); a host that finishes
     // later is waited for whatever the timeout, as bind is.
@@ -609,32 +630,37 @@ export class SocketBase<A extends boolean> implements Waitable {
     const sa = core.out + SA_OUT;
     const head = core.dv.getUint32(sa, true);
     const addr = core.dv.getUint32(sa + 4, true);
-    const c = this._src;
+    const c = this._udp?.src ?? null;
     const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
     if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
     const result = sockaddrResult(core);
-    if ((head & 0xffff) === AF_INET && result) this._src = { head, addr, host: (result as [string, number])[0] };
+    if ((head & 0xffff) === AF_INET && result) this._caches().src = { head, addr, host: (result as [string, number])[0] };
     return result;
   }
 
-  /** The sockaddr of sendto's `address` when it is the last numeric IPv4 pair again (written at
-   * the scratch start as getsockaddrarg would), else null. A name is looked up every time. */
-  private _sameDestination(address: unknown): number {
-    const c = this._dst;
-    if (c === null || !Array.isArray(address) || address.length !== 2 || address[0] !== c.host || address[1] !== c.port) return -1;
+  /** The sockaddr of `address` when it is the numeric IPv4 pair of `known` (written at the
+   * scratch start as getsockaddrarg would, its length returned), else -1. A name is looked up
+   * every time. */
+  private _sameDestination(address: unknown, known: Destination | null | undefined): number {
+    if (!known || this._family !== AF_INET || !Array.isArray(address) || address.length !== 2 || address[0] !== known.host || address[1] !== known.port) return -1;
     const core = this._stack.core;
-    core.u8.set(c.bytes, core.out);
-    return c.bytes.length;
+    core.u8.set(known.bytes, core.out);
+    return known.bytes.length;
   }
 
-  private *_destination(address: unknown): Op<number> {
+  /** getsockaddrarg for connect or sendto (`caller`), and the destination to remember when
+   * `address` is a numeric IPv4 pair. */
+  private *_destination(address: unknown, caller: string): Op<[number, Destination | null]> {
     const core = this._stack.core;
-    const salen = yield* sockaddrArg(core, this._family, address, "sendto");
+    const salen = yield* sockaddrArg(core, this._family, address, caller);
+    if (this._family !== AF_INET) return [salen, null];
     const [host, port] = address as [unknown, unknown];
-    if (this._family === AF_INET && typeof host === "string" && typeof port === "number" && DOTTED_QUAD.test(host)) {
-      this._dst = { host, port, bytes: core.u8.slice(core.out, core.out + salen) };
-    }
-    return salen;
+    if (typeof host !== "string" || typeof port !== "number" || !DOTTED_QUAD.test(host)) return [salen, null];
+    return [salen, { host, port, bytes: core.u8.slice(core.out, core.out + salen) }];
+  }
+
+  private _caches(): AddressCaches {
+    return (this._udp ??= { dst: null, src: null });
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
@@ -723,8 +749,13 @@ export class SocketBase<A extends boolean> implements Waitable {
     const bytes = asBytes(data);
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
     const to = given === 3 ? address : flagsOrAddress;
-    let salen = this._sameDestination(to);
-    if (salen < 0) salen = yield* this._destination(to);
+    // A datagram socket's sends mostly name one address: its last one is kept.
+    let salen = this._sameDestination(to, this._udp?.dst);
+    if (salen < 0) {
+      const [n, known] = yield* this._destination(to, "sendto");
+      salen = n;
+      if (known) this._caches().dst = known;
+    }
     const core = this._stack.core;
     // The sockaddr sits at the scratch start; before a wait, which may let another call in,
     // keep a copy of it for the next attempt.

@@ -4,6 +4,7 @@ export * from "./names.js";
 import { WorkerHost } from "../host/worker.js";
 import { fromErrno } from "./errors.js";
 import { syncModule } from "./facade_sync.js";
+import { interfaceFunctions } from "./interfaces.js";
 import { gethostnameWith } from "./resolve.js";
 export { Socket, Socket as SocketType } from "./facade_sync.js";
 
@@ -17,11 +18,17 @@ export const {
   getfqdn, select, selectors,
 } = syncModule(host, nodeFiles);
 
-/** The machine's name, from the worker (this thread may not load node:os: see host/worker.ts). */
-export const gethostname = gethostnameWith(() => {
-  try {
-    return host.hostname();
-  } catch {
-    throw fromErrno(5);
-  }
-});
+/** What the worker answers (this thread may not load node:os: see host/worker.ts); EIO once
+ * the worker is gone. */
+function fromWorker<T>(answer: () => T): () => T {
+  return () => {
+    try {
+      return answer();
+    } catch {
+      throw fromErrno(5);
+    }
+  };
+}
+
+export const gethostname = gethostnameWith(fromWorker(() => host.hostname()));
+export const { if_nameindex, if_nametoindex, if_indextoname } = interfaceFunctions(fromWorker(() => host.interfaces()));

@@ -29,9 +29,6 @@ const LEFT_OUT = {
   // Needs what Node does not give.
   send_fds: "SCM_RIGHTS over sendmsg(); Node cannot send ancillary data",
   recv_fds: "SCM_RIGHTS over recvmsg(); Node cannot receive ancillary data",
-  if_nameindex: "Node exposes no interface indexes",
-  if_nametoindex: "Node exposes no interface indexes",
-  if_indextoname: "Node exposes no interface indexes",
   // Would change the machine.
   sethostname: "needs CAP_SYS_ADMIN and renames the machine",
 };

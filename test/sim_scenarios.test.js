@@ -1,8 +1,9 @@
 // The recorded CPython scenarios on a simulated host's loopback: the simulator gives Linux's
 // answers for everything local to a host, as the real facades do. test/scenarios/socket_core.json
-// (socket.test.js) whole, and test/rules/rules.json (rules.test.js) but for the scenarios that
-// need another process or the real file system: a simulated host has neither (its AF_UNIX
-// namespace has every directory, API.md).
+// (socket.test.js) and test/rules/review_udp.json (datagrams between a program's own sockets)
+// whole, and test/rules/rules.json (rules.test.js) but for the scenarios that need another
+// process or the real file system: a simulated host has neither (its AF_UNIX namespace has every
+// directory, API.md).
 import { realSockets } from "./helpers/sim_guard.js";
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
@@ -49,9 +50,11 @@ const rules = read("./rules/rules.json").scenarios.filter(
 );
 const rulesSuite = suiteOf("rules.json", rules, read("./fixtures/scenarios_rules.json"), true);
 
+const udpSuite = suiteOf("review_udp.json", read("./rules/review_udp.json").scenarios, read("./fixtures/scenarios_review_udp.json"));
+
 const guard = suite("no real sockets");
 guard("no real socket was opened", () => {
   assert.equal(realSockets, { net: 0, dgram: 0 });
 });
 
-for (const s of [core, rulesSuite, guard]) s.run();
+for (const s of [core, rulesSuite, udpSuite, guard]) s.run();

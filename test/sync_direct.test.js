@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade, withEcho } from "./helpers/direct_facade.js";
+import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade, toReader, withEcho } from "./helpers/direct_facade.js";
 import { RULES_PEER } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -70,32 +70,15 @@ accepted.run();
 // sendall of sizes that do not divide the worker's 4 MiB send buffer, to a reader that starts a
 // second late or reads slowly: the buffer fills while sends ahead (host/worker.ts CREDIT) and
 // calls that take part of a send alternate; every byte must arrive, in order.
-async function slowReader(m, command) {
-  const { spawn } = await import("node:child_process");
-  const { createHash } = await import("node:crypto");
-  const child = spawn("python3", [PEER], { stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  child.stdout.setEncoding("utf8");
-  const port = await new Promise((resolve) => child.stdout.on("data", (t) => {
-    out += t;
-    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
-  }));
-  const exited = new Promise((resolve) => child.on("close", resolve));
-  const c = m.create_connection(["127.0.0.1", port]);
-  c.sendall(new TextEncoder().encode(command));
-  const hash = createHash("sha256");
-  let total = 0;
-  for (let i = 0; i < 200; i++) {
-    const size = 50000 + ((i * 7919) % 60000);
-    const chunk = new Uint8Array(size).map((_, k) => (i * 31 + k) & 0xff);
-    c.sendall(chunk);
-    hash.update(chunk);
-    total += size;
-  }
-  c.shutdown(m.SHUT_WR);
-  await exited;
-  c.close();
-  assert.is(out.trim().split("\n").at(-1), `${total} ${hash.digest("hex")} EOF`);
+function slowReader(m, command) {
+  return toReader(m, command, (c, accepted) => {
+    for (let i = 0; i < 200; i++) {
+      const size = 50000 + ((i * 7919) % 60000);
+      const chunk = new Uint8Array(size).map((_, k) => (i * 31 + k) & 0xff);
+      c.sendall(chunk);
+      accepted(chunk);
+    }
+  });
 }
 
 const late = suite("pysocket/sync: sendall of uneven sizes to a slow reader");

@@ -58,19 +58,21 @@ export interface ShutdownResult {
 /** The empty receive queue of every socket that has not received yet. */
 const NO_CHUNKS: Uint8Array[] = [];
 
+/** StreamSocket's small state in one field (memory per connection): sk_state in bits 0-3,
+ * sk_shutdown in 4-5, the flags below, sk_err from bit 9. Getters keep the API. */
+const STATE = 0xf;
+const SHUT_SHIFT = 4;
+const UNIX = 0x40;
+const PAIRED = 0x80;
+const DONE = 0x100;
+const ERR_SHIFT = 9;
+const LOW = (1 << ERR_SHIFT) - 1;
+
 export class StreamSocket implements PollState {
-  readonly unix: boolean;
-  state = TCP_CLOSE;
-  /** sk_shutdown: RCV_SHUTDOWN | SEND_SHUTDOWN. */
-  shutdown = 0;
-  /** sk_err: the pending error, reported once. */
-  err = 0;
-  /** SOCK_DONE: the peer's FIN arrived; reads past the data return 0 from then on. */
-  done = false;
   /** Bytes in the receive queue. */
   queued = 0;
-  /** AF_UNIX: the socket has (had) a peer, so getpeername answers. */
-  private paired = false;
+  /** See STATE. */
+  private bits: number;
   /** The receive queue; NO_CHUNKS (shared, never written) until bytes arrive, as most sockets
    * sit idle (memory per connection). */
   private chunks: Uint8Array[] = NO_CHUNKS;
@@ -78,8 +80,25 @@ export class StreamSocket implements PollState {
   private head = 0;
 
   constructor(unix: boolean) {
-    this.unix = unix;
+    this.bits = TCP_CLOSE | (unix ? UNIX : 0);
   }
+
+  /** sk_state: one of the TCP_* values. */
+  get state(): number { return this.bits & STATE; }
+  set state(v: number) { this.bits = (this.bits & ~STATE) | v; }
+  /** sk_shutdown: RCV_SHUTDOWN | SEND_SHUTDOWN. */
+  get shutdown(): number { return (this.bits >> SHUT_SHIFT) & SHUTDOWN_MASK; }
+  set shutdown(v: number) { this.bits = (this.bits & ~(SHUTDOWN_MASK << SHUT_SHIFT)) | (v << SHUT_SHIFT); }
+  /** sk_err: the pending error, reported once. */
+  get err(): number { return this.bits >>> ERR_SHIFT; }
+  set err(v: number) { this.bits = (this.bits & LOW) | (v << ERR_SHIFT); }
+
+  /** An AF_UNIX stream socket. */
+  get unix(): boolean { return (this.bits & UNIX) !== 0; }
+  /** SOCK_DONE: the peer's FIN arrived; reads past the data return 0 from then on. */
+  get done(): boolean { return (this.bits & DONE) !== 0; }
+  /** AF_UNIX: the socket has (had) a peer, so getpeername answers. */
+  private get paired(): boolean { return (this.bits & PAIRED) !== 0; }
 
   // Transport events.
 
@@ -89,7 +108,7 @@ export class StreamSocket implements PollState {
     // tcp_disconnect after a failed attempt opens both directions again.
     this.shutdown = 0;
     this.err = 0;
-    this.done = false;
+    this.bits &= ~DONE;
     this.chunks = NO_CHUNKS;
     this.head = 0;
     this.queued = 0;
@@ -97,7 +116,7 @@ export class StreamSocket implements PollState {
 
   established(): void {
     this.state = TCP_ESTABLISHED;
-    this.paired = true;
+    this.bits |= PAIRED;
   }
 
   listening(): void {
@@ -114,7 +133,7 @@ export class StreamSocket implements PollState {
   /** tcp_fin: end of stream; ESTABLISHED becomes CLOSE_WAIT, and a socket that sent its own FIN
    * is done (FIN_WAIT → TIME_WAIT → tcp_done). */
   fin(): void {
-    this.done = true;
+    this.bits |= DONE;
     this.shutdown |= RCV_SHUTDOWN;
     if (this.state === TCP_ESTABLISHED) this.state = TCP_CLOSE_WAIT;
     else if (this.state === TCP_FIN_WAIT1) this.close();

@@ -47,6 +47,9 @@ function hostsText(net: Network): string {
   return text;
 }
 
+/** Every simulated host's interfaces: its loopback and one link to the network. */
+export const SIM_INTERFACES: Array<[string, number]> = [["lo", 1], ["eth0", 2]];
+
 export function resolveOn(net: Network, self: NetHost, req: ResolveRequest): ResolveAnswer {
   const [a, b] = req.args;
   switch (req.op) {
@@ -67,7 +70,7 @@ export function resolveOn(net: Network, self: NetHost, req: ResolveRequest): Res
     case "interfaces":
       return {
         value: {
-          names: [["lo", 1], ["eth0", 2]],
+          names: SIM_INTERFACES,
           addrs: [[AF_INET, "127.0.0.1"], [AF_INET6, "::1"], [AF_INET, self.ip4], [AF_INET6, self.ip6]],
         },
       };

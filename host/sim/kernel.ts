@@ -16,7 +16,7 @@ import { READ, type SimSocket } from "./socket.js";
 import { TcpSock } from "./tcp.js";
 import { UdpSock } from "./udp.js";
 import { UnixSock } from "./unix.js";
-import { resolveOn, lookupOn } from "./dns.js";
+import { SIM_INTERFACES, resolveOn, lookupOn } from "./dns.js";
 
 const EACCES = 13;
 const POLLNVAL = 0x20;
@@ -92,6 +92,10 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
 
   hostname(): string {
     return this.env.host.name;
+  }
+
+  interfaces(): Array<[string, number]> {
+    return SIM_INTERFACES.map(([n, i]): [string, number] => [n, i]);
   }
 
   /** `resolve`, counted as a waiting call of the clock until it is called. */

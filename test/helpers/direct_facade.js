@@ -1,7 +1,10 @@
 // pysocket/sync modules for direct mode's tests (host/direct.ts): a module over a host of its own
-// with direct mode on or off, a count of the calls direct mode served, and a scenario check
-// against CPython with scripts/direct_peer.py and the ops of scripts/record_direct.py.
+// with direct mode on or off, a count of the calls direct mode served, a scenario check against
+// CPython with scripts/direct_peer.py and the ops of scripts/record_direct.py, and a stream to
+// that peer whose every byte is checked.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as assert from "uvu/assert";
 import { WorkerHost } from "../../dist/host/worker.js";
 import { nodeFiles } from "../../dist/host/files.js";
 import { syncModule } from "../../dist/src/facade_sync.js";
@@ -88,4 +91,34 @@ export async function withEcho(m, body) {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** Connects `m` to scripts/direct_peer.py given `command` ("y": reads slowly; "z": starts a
+ * second late), runs `body(c, accepted)`, which passes each run of bytes a send accepted to
+ * `accepted`, shuts the stream down and checks that the peer read exactly those bytes. */
+export async function toReader(m, command, body) {
+  const child = spawn("python3", [DIRECT_PEER], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.setEncoding("utf8");
+  const port = await new Promise((resolve) => child.stdout.on("data", (t) => {
+    out += t;
+    if (out.includes("\n")) resolve(Number(out.slice(0, out.indexOf("\n"))));
+  }));
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  const c = m.create_connection(["127.0.0.1", port]);
+  const hash = createHash("sha256");
+  let total = 0;
+  try {
+    c.sendall(new TextEncoder().encode(command));
+    await body(c, (bytes) => {
+      hash.update(bytes);
+      total += bytes.length;
+    });
+    c.setblocking(true);
+    c.shutdown(m.SHUT_WR);
+  } finally {
+    await exited;
+    c.close();
+  }
+  assert.is(out.trim().split("\n").at(-1), `${total} ${hash.digest("hex")} EOF`);
 }
