@@ -356,7 +356,10 @@ export function sock_recv_from(fd: i32, len: i32, flags: i32): i32 {
   if (getb(TYPE, fd) == SOCK_STREAM) {
     // A stream's recvfrom names no source (addrlen 0), and CPython returns None for it.
     store<u16>(scratchBase() + SA_OUT, 0);
-    return sock_recv(fd, len, flags);
+    // Unlike recv's, a zero-length recvfrom waits for data or end of stream as any other
+    // (recorded from CPython: BlockingIOError, TimeoutError, or b'' once data is there).
+    settle(fd);
+    return host.sock_recv(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
   }
   return host.sock_recv_from(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase() + SA_OUT);
 }
