@@ -93,7 +93,7 @@ export class SocketIO<A extends boolean> extends FileBase<A, Uint8Array> {
     if (!this.readable()) throw new UnsupportedOperation("File or stream is not readable.");
     if (this._timeout_occurred) throw new OSError("cannot read from timed out object");
     try {
-      return (yield* this._sock!._recvInto("recv_into", 1, b, 0, 0)) as number;
+      return (yield* this._sock!._recvInto("recv_into", [b])) as number;
     } catch (err) {
       if (err instanceof TimeoutError) {
         this._timeout_occurred = true;

@@ -29,6 +29,13 @@ type Ret<A extends boolean, T> = A extends true ? Promise<T> : T;
 export type Address = [host: string, port: number, flowinfo?: number, scope_id?: number] | string | Uint8Array;
 
 /** What a facade gives its sockets: the core, the clock, and a driver for operations. */
+/** recv_into's and recvfrom_into's keyword arguments. */
+export interface RecvIntoOptions {
+  buffer?: Uint8Array;
+  nbytes?: number;
+  flags?: number;
+}
+
 export interface Stack<A extends boolean> {
   readonly core: Core;
   now(): number;
@@ -112,12 +119,32 @@ const arityError = {
     if (given < min) throw new TypeError(`${name}() takes at least ${plural(min)} (${given} given)`);
     if (given > max) throw new TypeError(`${name}() takes at most ${plural(max)} (${given} given)`);
   },
-  /** Keyword-capable PyArg_ParseTupleAndKeywords with a required buffer. */
-  buffer(name: string, max: number, given: number): void {
-    if (given === 0) throw new TypeError(`${name}() missing required argument 'buffer' (pos 1)`);
-    if (given > max) throw new TypeError(`${name}() takes at most ${max} arguments (${given} given)`);
-  },
 };
+
+/**
+ * PyArg_ParseTupleAndKeywords (Python/getargs.c vgetargskeywords) for (buffer, nbytes, flags),
+ * keywords in a trailing plain object: the three values (undefined when not given) and the
+ * checks getargs makes only after converting them (a name also given by position, an unknown
+ * keyword).
+ */
+function bufferArgs(fn: string, given: unknown[]): [unknown, unknown, unknown, () => void] {
+  const names = ["buffer", "nbytes", "flags"];
+  const args = [...given];
+  const kw = args.length > 0 && isPlainObject(args[args.length - 1]) ? args.pop() as Record<string, unknown> : {};
+  const keys = Object.keys(kw);
+  if (args.length + keys.length > names.length) {
+    throw new TypeError(`${fn}() takes at most ${names.length} arguments (${args.length + keys.length} given)`);
+  }
+  const [buffer, nbytes, flags] = names.map((n, i) => (i < args.length ? args[i] : Object.hasOwn(kw, n) ? kw[n] : undefined));
+  if (args.length === 0 && !Object.hasOwn(kw, "buffer")) throw new TypeError(`${fn}() missing required argument 'buffer' (pos 1)`);
+  const after = () => {
+    for (let i = 0; i < args.length; i++) {
+      if (Object.hasOwn(kw, names[i])) throw new TypeError(`argument for ${fn}() given by name ('${names[i]}') and position (${i + 1})`);
+    }
+    for (const k of keys) if (!names.includes(k)) throw new TypeError(`'${k}' is an invalid keyword argument for ${fn}()`);
+  };
+  return [buffer, nbytes === undefined ? 0 : nbytes, flags === undefined ? 0 : flags, after];
+}
 
 function writableBuffer(fn: string, v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
@@ -594,22 +621,25 @@ export class SocketBase<A extends boolean> implements Waitable {
     return [data, this._source()];
   }
 
-  recv_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, number> {
-    const given = arguments.length;
-    return this._stack.run(this, 0, () => this._recvInto("recv_into", given, buffer, nbytes, flags)) as Ret<A, number>;
+  /** recv_into(buffer, nbytes=0, flags=0); keywords in a trailing options object. */
+  recv_into(buffer: Uint8Array, nbytes?: number | RecvIntoOptions, flags?: number | RecvIntoOptions, options?: RecvIntoOptions): Ret<A, number>;
+  recv_into(...args: unknown[]): Ret<A, number> {
+    return this._stack.run(this, 0, () => this._recvInto("recv_into", args)) as Ret<A, number>;
   }
 
-  recvfrom_into(buffer: Uint8Array, nbytes = 0, flags = 0): Ret<A, [number, Address | null]> {
-    const given = arguments.length;
-    return this._stack.run(this, 0, () => this._recvInto("recvfrom_into", given, buffer, nbytes, flags)) as Ret<A, [number, Address | null]>;
+  /** recvfrom_into(buffer, nbytes=0, flags=0); keywords in a trailing options object. */
+  recvfrom_into(buffer: Uint8Array, nbytes?: number | RecvIntoOptions, flags?: number | RecvIntoOptions, options?: RecvIntoOptions): Ret<A, [number, Address | null]>;
+  recvfrom_into(...args: unknown[]): Ret<A, [number, Address | null]> {
+    return this._stack.run(this, 0, () => this._recvInto("recvfrom_into", args)) as Ret<A, [number, Address | null]>;
   }
 
-  /** @internal */ *_recvInto(name: string, given: number, buffer: unknown, nbytes: unknown, flags: unknown): Op<number | [number, Address | null]> {
-    arityError.buffer(name, 3, given);
+  /** @internal */ *_recvInto(name: string, given: unknown[]): Op<number | [number, Address | null]> {
+    const [buffer, nbytes, flags, after] = bufferArgs(name, given);
     const from = name === "recvfrom_into";
     const buf = writableBuffer(name, buffer);
     let n = asSize(nbytes);
     const f = asCInt(flags);
+    after();
     if (n < 0) throw new ValueError(`negative buffersize in ${name}`);
     if (n === 0) n = buf.length;
     else if (n > buf.length) {
