@@ -384,8 +384,12 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
   const st = getb(STATE, fd);
-  // Linux's TCP ignores the address.
-  if (getb(TYPE, fd) == SOCK_STREAM) return sock_send(fd, len, flags);
+  if (getb(TYPE, fd) == SOCK_STREAM) {
+    // unix_stream_sendmsg refuses any address: EISCONN when connected, else EOPNOTSUPP.
+    if (getb(FAMILY, fd) == AF_UNIX) return st == CONNECTED ? -EISCONN : -EOPNOTSUPP;
+    // Linux's TCP ignores the address.
+    return sock_send(fd, len, flags);
+  }
   if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
