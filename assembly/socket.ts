@@ -582,6 +582,29 @@ function optSlot(fd: i32, key: i32, create: bool): usize {
   return create ? newSlot(fd, key) : 0;
 }
 
+const RANGE_ERROR: i32 = i32.MIN_VALUE;
+
+/** What Linux stores for an integer option with a range or a special value, RANGE_ERROR where it
+ * answers EINVAL, else the value itself: do_ip_setsockopt (IP_TTL 1..255, -1 the default;
+ * __ip_sock_set_tos keeps a byte, and a stream's ECN bits), do_ipv6_setsockopt
+ * (IPV6_UNICAST_HOPS -1..255), do_tcp_setsockopt (TCP_KEEPIDLE and TCP_KEEPINTVL 1..32767,
+ * TCP_KEEPCNT 1..127), sk_setsockopt (SO_RCVLOWAT: negative is INT_MAX, 0 is 1). */
+function rangedOption(fd: i32, level: i32, name: i32, value: i32): i32 {
+  if (level == IPPROTO_IP && name == 2) {
+    if (value == -1) return 64;
+    return value < 1 || value > 255 ? RANGE_ERROR : value;
+  }
+  if (level == IPPROTO_IP && name == 1) return getb(TYPE, fd) == SOCK_STREAM ? value & 0xfc : value & 0xff;
+  if (level == IPPROTO_IPV6 && name == 16) {
+    if (value == -1) return 64;
+    return value < -1 || value > 255 ? RANGE_ERROR : value;
+  }
+  if (level == IPPROTO_TCP && (name == 4 || name == 5)) return value < 1 || value > 32767 ? RANGE_ERROR : value;
+  if (level == IPPROTO_TCP && name == 6) return value < 1 || value > 127 ? RANGE_ERROR : value;
+  if (level == SOL_SOCKET && name == 18) return value < 0 ? i32.MAX_VALUE : value == 0 ? 1 : value;
+  return value;
+}
+
 /** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
 export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
@@ -596,7 +619,8 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
   // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.
   if (level == IPPROTO_TCP && name == TCP_MAXSEG && value != 0 && (value < TCP_MIN_MSS || value > MAX_TCP_WINDOW)) return -EINVAL;
-  let stored = value;
+  let stored = rangedOption(fd, level, name, value);
+  if (stored == RANGE_ERROR) return -EINVAL;
   if (isBoolOption(level, name)) stored = value != 0 ? 1 : 0;
   // Linux doubles buffer sizes for its bookkeeping (socket(7)), with minimums.
   else if (level == SOL_SOCKET && name == SO_SNDBUF) stored = max(value * 2, 4608);
