@@ -201,7 +201,8 @@ function effectiveProto(fd: i32): i32 {
 
 export function sock_family(fd: i32): i32 { return isOpen(fd) ? getb(FAMILY, fd) : -EBADF; }
 export function sock_type(fd: i32): i32 { return isOpen(fd) ? getb(TYPE, fd) : -EBADF; }
-export function sock_proto(fd: i32): i32 { return isOpen(fd) ? get(PROTO, fd) : -EBADF; }
+/** SO_PROTOCOL, which socket(fileno=...) asks: IPPROTO_TCP or IPPROTO_UDP for a protocol 0. */
+export function sock_proto(fd: i32): i32 { return isOpen(fd) ? effectiveProto(fd) : -EBADF; }
 
 /** Completes a pending bind, listen or connect if the host has finished it. */
 function settle(fd: i32): void {

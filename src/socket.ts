@@ -439,6 +439,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.pyDef("dup", arguments.length);
     // The stack wraps fds in the facade's socket class, this one's.
     const sock = this._stack.wrap(check(this.C.sock_dup(this._fd))) as this;
+    // socket.py's dup() passes self.proto, as accept() does; only a bare fileno asks SO_PROTOCOL.
+    sock._proto = this._proto;
     sock._timeout = this._timeout;
     return sock;
   }
@@ -542,6 +544,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.pyDef("accept", n);
     const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
     const sock = this._stack.wrap(fd) as this;
+    sock._proto = this._proto;
     return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
   }
 
