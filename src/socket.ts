@@ -87,7 +87,8 @@ export function parseTimeout(value: unknown): number | null {
   if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
   if (!(Math.abs(value * 1e9) < 2 ** 63)) throw new OverflowError("timestamp out of range for platform time_t");
   if (value < 0) throw new ValueError("Timeout value out of range");
-  return Math.ceil(value * 1e9) / 1e9;
+  // + 0: -0.0 rounds to a zero _PyTime_t, which reads back as 0.0.
+  return Math.ceil(value * 1e9) / 1e9 + 0;
 }
 
 /** The "n" format unit (Py_ssize_t) for buffer sizes. */
@@ -358,7 +359,8 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   get_inheritable(): boolean {
     arityError.pyDef("get_inheritable", arguments.length);
-    if (this._fd === -1) throw fromErrno(EBADF);
+    // An fd closed underneath (socket.close(fd)) is EBADF too, as fcntl(F_GETFD) answers.
+    if (this.C.sock_handle(this._fd) < 0) throw fromErrno(EBADF);
     return this._inheritable;
   }
 
@@ -370,7 +372,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       throw new TypeError(`socket.set_inheritable() takes 2 positional arguments but ${arguments.length + 1} were given`);
     }
     const flag = asCInt(inheritable);
-    if (this._fd === -1) throw fromErrno(EBADF);
+    if (this.C.sock_handle(this._fd) < 0) throw fromErrno(EBADF);
     this._inheritable = flag !== 0;
     return null;
   }
@@ -415,13 +417,15 @@ export class SocketBase<A extends boolean> implements Waitable {
     let v = 0;
     let v2 = 0;
     let optlen = 4;
+    // CPython tries the forms "iii", "iiO!I" (None, optlen) then "iiy*" (a buffer), and reports
+    // the last one's failure.
     if (arguments.length === 4) {
-      if (value !== null && value !== undefined) {
-        throw new TypeError(`setsockopt() argument 3 must be None, not ${typeName(value)}`);
+      if ((value !== null && value !== undefined) || !isInt(len)) {
+        throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
-      optlen = asCInt(len);
-    } else if (isInt(value)) {
-      v = asCInt(value);
+      optlen = Number(BigInt.asIntN(32, BigInt(len)));
+    } else if (isInt(value) && Number(value) >= -2147483648 && Number(value) <= 2147483647) {
+      v = Number(value);
     } else {
       // A buffer is the option's C struct: read as one or two native ints (struct linger).
       const b = asBytes(value);
