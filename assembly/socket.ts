@@ -8,7 +8,7 @@
 
 import * as host from "./host";
 import {
-  EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
+  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
   ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
 } from "./errno";
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
@@ -324,7 +324,19 @@ export function sock_connect(fd: i32, salen: i32): i32 {
   } else if (st == BINDING || st == CONNECTING) {
     return -EALREADY;
   }
+  if (broadcastRefused(fd, salen)) return -EACCES;
   return begin(fd, host.sock_connect(get(HANDLE, fd), scratchBase(), salen), CONNECTING, CONNECTED);
+}
+
+/** Whether a datagram socket may not reach the sockaddr at the scratch start: the limited
+ * broadcast 255.255.255.255 is a broadcast route (RTCF_BROADCAST), which udp_sendmsg and
+ * __ip4_datagram_connect refuse with EACCES unless SO_BROADCAST is set. */
+function broadcastRefused(fd: i32, salen: i32): bool {
+  const sa = scratchBase();
+  if (getb(FAMILY, fd) != AF_INET || salen < 8 || load<u16>(sa) != <u16>AF_INET) return false;
+  if (load<u32>(sa, 4) != 0xffffffff) return false;
+  const slot = optSlot(fd, optKey(SOL_SOCKET, SO_BROADCAST), false);
+  return slot == 0 || load<i32>(slot, 4) == 0;
 }
 
 /** accept(2): a new fd for a pending connection, or -EAGAIN. The fd is found before the
@@ -392,6 +404,7 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
     return sock_send(fd, len, flags);
   }
   if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  if (broadcastRefused(fd, salen)) return -EACCES;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
   return r;
@@ -470,6 +483,7 @@ const SO_SNDBUF: i32 = 7;
 const SO_RCVBUF: i32 = 8;
 
 const SO_LINGER: i32 = 13;
+const SO_BROADCAST: i32 = 6;
 const TCP_MAXSEG: i32 = 2;
 /** include/net/tcp.h: the smallest MSS and the largest window TCP_MAXSEG accepts. */
 const TCP_MIN_MSS: i32 = 88;
