@@ -10,10 +10,11 @@ import { answerAfterPoll } from "./pollfirst.js";
 import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
 import { READ, WRITE } from "../host/types.js";
-import { AF_UNIX, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
+import { AF_UNIX, MSG_OOB, MSG_TRUNC, SOCK_STREAM, SOL_SOCKET } from "./tables/constants_linux.js";
 
 const EOPNOTSUPP = 95;
 const EMSGSIZE = 90;
+const EINVAL = 22;
 /** uio.h: the most iovecs one call takes; ___sys_sendmsg/recvmsg answer more with EMSGSIZE. */
 const UIO_MAXIOV = 1024;
 /** SOCKLEN_T_LIMIT: the largest ancbufsize CPython's recvmsg accepts. */
@@ -133,7 +134,9 @@ function* recvmsgRaw<T>(
   // MSG_TRUNC in msg_flags.
   const timeout = s._callTimeout(f);
   const kf = s._recvFlags(datagram ? f | MSG_TRUNC : f, timeout);
-  const op = iovCall(s, iovecs, READ, timeout, () => C.sock_recv_from(s._fd, n, kf));
+  const op = f & MSG_OOB && !datagram
+    ? answerAfterPoll(s, READ, timeout, -EINVAL)
+    : iovCall(s, iovecs, READ, timeout, () => C.sock_recv_from(s._fd, n, kf));
   const r = check(yield* sockCall(s, READ, op, timeout));
   const got = Math.min(r, n);
   const taken = take(core.u8.subarray(core.in, core.in + got), f & MSG_TRUNC ? r : got);

@@ -5,17 +5,19 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
+import { answerAfterPoll } from "./pollfirst.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
 import { READ, WRITE } from "../host/types.js";
 import {
-  AF_INET, MSG_DONTWAIT, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
+  AF_INET, MSG_DONTWAIT, MSG_OOB, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
 } from "./tables/constants_linux.js";
 
 const EBADF = 9;
+const EINVAL = 22;
 const EWOULDBLOCK = 11;
 const EISCONN = 106;
 /** The most one recv reads at a time: the scratch area grows to it once. A larger bufsize is
@@ -579,6 +581,11 @@ export class SocketBase<A extends boolean> implements Waitable {
     const f = this._recvFlags(flags, timeout);
     const C = this.C;
     const call = () => (from ? C.sock_recv_from(this._fd, len, f) : C.sock_recv(this._fd, len, f));
+    // No urgent data ever arrives (Node cannot receive it): tcp_recv_urg's (and
+    // unix_stream_recv_urg's) EINVAL, after the poll sock_call_ex makes under a timeout.
+    if (flags & MSG_OOB && this._type === SOCK_STREAM) {
+      return check(yield* sockCall(this, READ, answerAfterPoll(this, READ, timeout, -EINVAL), timeout));
+    }
     let op = call;
     if (io) {
       const dst = into!.length === len ? into! : into!.subarray(0, len);
