@@ -150,8 +150,9 @@ export class InThreadStreams {
     const e = this.ends.get(h);
     if (!e) return -EBADF;
     const r = e.k.shut(how);
-    if (r.fin && e.peer) {
-      e.peer.k.fin();
+    if (e.peer && (r.fin || r.peerSend)) {
+      if (r.fin) e.peer.k.fin();
+      if (r.peerSend) e.peer.k.peerShutRead();
       e.peer.wakeAll();
     }
     e.wakeAll();

@@ -619,6 +619,11 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       if (e.pending === -EAGAIN) e.pending = -ECONNRESET;
     }
     if (r.fin) this.sendFin(e);
+    const p = e.peer;
+    if (r.peerSend && p) {
+      p.k!.peerShutRead();
+      p.wakeAll();
+    }
     e.wakeAll();
     return r.result;
   }

@@ -21,7 +21,9 @@
 //   recv(dst, flags)                    tcp_recvmsg / unix_stream_recvmsg, flags MSG_PEEK,
 //                                       MSG_WAITALL, MSG_TRUNC (discard)
 //   sendError()                         0 when send may queue bytes, else tcp_sendmsg's -errno
-//   shut(how)                           inet_shutdown / unix_shutdown: {result, fin, disconnect}
+//   peerShutRead()                      AF_UNIX: the peer shut its read side (unix_shutdown)
+//   shut(how)                           inet_shutdown / unix_shutdown: {result, fin, disconnect,
+//                                       peerSend: the peer must be told peerShutRead}
 //   peerName()                          0, or -ENOTCONN where inet_getname refuses
 //   connectResult()                     -EAGAIN while SYN_SENT, then 0 or -sk_err (not cleared)
 //   takeError()                         SO_ERROR: sk_err, cleared (sock_error)
@@ -53,6 +55,8 @@ export interface ShutdownResult {
   result: number;
   fin: boolean;
   disconnect: boolean;
+  /** AF_UNIX: this end shut reading, so its peer may no longer send (peerShutRead). */
+  peerSend: boolean;
 }
 
 /** The empty receive queue of every socket that has not received yet. */
@@ -153,6 +157,11 @@ export class StreamSocket implements PollState {
   failed(errno: number): void {
     this.err = errno;
     this.close();
+  }
+
+  /** unix_shutdown on the peer with SHUT_RD: sends here are EPIPE from now on. */
+  peerShutRead(): void {
+    this.shutdown |= SEND_SHUTDOWN;
   }
 
   /** unix_release_sock on the peer: no more reads or writes; a reset if it left data unread. */
@@ -265,16 +274,16 @@ export class StreamSocket implements PollState {
     const mode = how + 1;
     if (this.unix) {
       this.shutdown |= mode;
-      return { result: 0, fin: (mode & SEND_SHUTDOWN) !== 0, disconnect: false };
+      return { result: 0, fin: (mode & SEND_SHUTDOWN) !== 0, disconnect: false, peerSend: (mode & RCV_SHUTDOWN) !== 0 };
     }
     if (this.state === TCP_LISTEN) {
-      if (!(mode & RCV_SHUTDOWN)) return { result: 0, fin: false, disconnect: false };
+      if (!(mode & RCV_SHUTDOWN)) return { result: 0, fin: false, disconnect: false, peerSend: false };
       this.state = TCP_CLOSE;
-      return { result: 0, fin: false, disconnect: true };
+      return { result: 0, fin: false, disconnect: true, peerSend: false };
     }
     if (this.state === TCP_SYN_SENT) {
       this.state = TCP_CLOSE;
-      return { result: 0, fin: false, disconnect: true };
+      return { result: 0, fin: false, disconnect: true, peerSend: false };
     }
     const result = this.state === TCP_CLOSE ? -ENOTCONN : 0;
     const already = this.shutdown & SEND_SHUTDOWN;
@@ -289,7 +298,7 @@ export class StreamSocket implements PollState {
         fin = true;
       }
     }
-    return { result, fin, disconnect: false };
+    return { result, fin, disconnect: false, peerSend: false };
   }
 
   /** inet_getname(peer): ENOTCONN in CLOSE or SYN_SENT. unix_getname: any socket that had a

@@ -4,7 +4,7 @@
 // in the host's in-memory namespace.
 
 import { EAGAIN } from "../errno.js";
-import { SEND_SHUTDOWN, StreamSocket } from "../kernel/index.js";
+import { StreamSocket } from "../kernel/index.js";
 import { READ, SimSocket, WRITE, type KernelTimers } from "./socket.js";
 
 /** What one direction holds before send() waits (net.core.wmem_default). */
@@ -68,7 +68,7 @@ export class UnixSock extends SimSocket {
     const p = this.peer;
     if (p && !p.closed) {
       if (r.fin) p.rules.fin();
-      if (how !== 1) p.rules.shutdown |= SEND_SHUTDOWN;
+      if (r.peerSend) p.rules.peerShutRead();
       p.wake();
     }
     return r.result;
