@@ -259,6 +259,11 @@ export class DirectStreams {
     const fd = this.fds.get(h);
     this.spent = 0;
     if (fd === undefined) return -1;
+    if (len === 0) {
+      // A zero-length read(2) answers 0 at once, which is no end of stream: the worker waits.
+      this.giveBack(h);
+      return -1;
+    }
     if (this.stash.length < len) this.stash = new Uint8Array(len);
     const t0 = performance.now();
     const budget = timeout < 0 ? SPIN_S : Math.min(SPIN_S, timeout);

@@ -68,6 +68,18 @@ def lent(*steps):
 
 
 SCENARIOS = [
+    # recvfrom_into an empty buffer waits for data (tcp_recvmsg of 0 bytes is EAGAIN on an empty
+    # queue), then answers 0 and takes nothing: the bytes are still there for recv, and the
+    # read(2) of 0 bytes that answers at once is no end of stream.
+    ("review_recvfrom_into_empty_then_recv", lent(
+        call("c", "send", b(b"w")),
+        {"op": "bytearray", "args": [i(0)], "store": "buf"},
+        call("c", "recvfrom_into", {"ref": "buf"}),
+        call("c", "recvfrom", i(0)),
+        call("c", "recv", i(100)),
+        call("c", "send", b(b"c")), DONE,
+        call("c", "recv", i(100)),
+        call("c", "close"))),
     # tcp_reset moves the socket to TCP_CLOSE: inet_getname then answers ENOTCONN.
     ("review_getpeername_after_reset", lent(
         call("c", "send", b(b"r")), DONE, sleep(0.05),
