@@ -131,12 +131,19 @@ type NamedHandle = { getpeername?(out: SockName): number; getsockname?(out: Sock
 const NAME: SockName = {};
 
 /** getpeername(2) (`peer`) or getsockname(2) of TCP stream `s`, asked of its handle into one
- * scratch object, read before the next call; null if it has no handle or the call fails.
- * Node's remoteAddress and localPort keep each answer on the socket for ever, an object and two
- * strings per connection (memory per idle connection, bench/idle_memory.mjs). */
+ * scratch object, read before the next call; null if the call fails. Node's remoteAddress and
+ * localPort keep each answer on the socket for ever, an object and two strings per connection
+ * (memory per idle connection, bench/idle_memory.mjs); the handle's methods are undocumented,
+ * so a runtime without them (Bun) is asked those documented properties instead. */
 export function askName(s: net.Socket, peer: boolean): SockName | null {
+  if (s.connecting) return null;
   const h = (s as unknown as { _handle?: NamedHandle | null })._handle;
-  if (!h || s.connecting) return null;
-  const err = peer ? h.getpeername?.(NAME) : h.getsockname?.(NAME);
-  return err === 0 && NAME.port !== undefined ? NAME : null;
+  const ask = peer ? h?.getpeername : h?.getsockname;
+  if (typeof ask === "function") {
+    const err = ask.call(h, NAME);
+    return err === 0 && NAME.port !== undefined ? NAME : null;
+  }
+  NAME.address = peer ? s.remoteAddress : s.localAddress;
+  NAME.port = peer ? s.remotePort : s.localPort;
+  return NAME.address !== undefined && NAME.port !== undefined ? NAME : null;
 }
