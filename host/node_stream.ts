@@ -110,13 +110,7 @@ export function transportError(e: Entry, errno: number): void {
 export function feedKernel(e: Entry, s: net.Socket): void {
   (s as Owned)[OWNER] = e;
   s.on("data", onData);
-  // Node's own 'end' listener (onReadableStreamEnd) does nothing on a half-open socket, as all of
-  // ours are: ours takes its place, so that 'end' holds one listener rather than an array of two
-  // (memory per connection). Replaced in place: removing it would delete a property, which
-  // turns the listener table into a dictionary, larger still.
-  const events = (s as unknown as { _events?: Record<string, unknown> })._events;
-  if (s.allowHalfOpen && events && typeof events.end === "function" && s.listenerCount("end") === 1) events.end = onEnd;
-  else s.on("end", onEnd);
+  s.on("end", onEnd);
   s.on("drain", onDrain);
   s.on("error", onError);
   s.on("close", onClose);
