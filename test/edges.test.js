@@ -3,9 +3,8 @@
 // test/scenarios/edges*.json on pysocket, step by step, as scripts/record_scenarios.py recorded
 // it. test/sync_scenarios.test.js runs the same files on pysocket/sync.
 import { readFileSync, readdirSync } from "node:fs";
-import { suite } from "uvu";
 import * as socket from "pysocket";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { PROMISE_CALLS, scenarioSuite } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -19,18 +18,6 @@ const files = readdirSync(new URL("./scenarios/", import.meta.url)).filter((f) =
 for (const file of files) {
   const { scenarios } = read(`./scenarios/${file}`);
   const fixtures = read(`./fixtures/scenarios_${file}`);
-  const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
-  const test = suite(`pysocket: ${file} against CPython ${fixtures.python}`);
-  for (const scenario of scenarios) {
-    test(scenario.name, async () => {
-      const results = recorded.get(scenario.name);
-      if (results?.length !== scenario.steps.length) {
-        fail(`${scenario.name} is not recorded as it stands: run python3 scripts/record_scenarios.py ${file.replace(/\.json$/, "")}`);
-      }
-      const mismatches = await runScenario(socket, scenario, results, { promiseCalls: PROMISE_CALLS });
-      const n = mismatches.length;
-      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
-    });
-  }
-  test.run();
+  const record = `python3 scripts/record_scenarios.py ${file.replace(/\.json$/, "")}`;
+  scenarioSuite(`pysocket: ${file}`, socket, scenarios, fixtures, record, { promiseCalls: PROMISE_CALLS }).run();
 }

@@ -12,7 +12,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import * as asyncSocket from "pysocket";
 import { countServed, checkDirect as check, DIRECT_PEER as PEER, facade, PY_ECHO, withEcho } from "./helpers/direct_facade.js";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { fail, failOnMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 
@@ -58,8 +58,7 @@ for (const [name, module, promiseCalls] of [["pysocket", asyncSocket, PROMISE_CA
       const results = udpRecorded.get(scenario.name);
       if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands`);
       const mismatches = await runScenario(module, scenario, results, { promiseCalls });
-      const n = mismatches.length;
-      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+      failOnMismatches(mismatches);
     });
   }
   udp.run();

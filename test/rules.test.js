@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { fail, failOnMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 import { rulesOps } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -27,8 +27,7 @@ for (const [facade, module, promiseCalls] of facades) {
       const { ops, cleanup } = rulesOps();
       try {
         const mismatches = await runScenario(module, scenario, results, { promiseCalls, ops });
-        const n = mismatches.length;
-        if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+        failOnMismatches(mismatches);
       } finally {
         cleanup();
       }

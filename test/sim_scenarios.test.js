@@ -10,7 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { SimNetwork } from "pysocket/sim";
 import { rulesOps } from "./helpers/rules_ops.js";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { failOnMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -30,8 +30,7 @@ function suiteOf(title, scenarios, fixture, withOps = false) {
       const { ops, cleanup } = withOps ? rulesOps() : { ops: undefined, cleanup() {} };
       try {
         const mismatches = await runScenario(host, scenario, recorded.get(scenario.name), { promiseCalls: PROMISE_CALLS, ops });
-        const n = mismatches.length;
-        if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+        failOnMismatches(mismatches);
       } finally {
         cleanup();
       }

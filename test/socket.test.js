@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as socket from "pysocket";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { fail, failOnMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 // A rejection nobody handles is a bug of the module, even when every step agreed.
 process.on("unhandledRejection", (reason) => {
@@ -25,8 +25,7 @@ for (const scenario of scenarios) {
       fail(`${scenario.name} is not recorded as it stands: run python3 scripts/record_scenarios.py`);
     }
     const mismatches = await runScenario(socket, scenario, results, { promiseCalls: PROMISE_CALLS });
-    const n = mismatches.length;
-    if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+    failOnMismatches(mismatches);
   });
 }
 

@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import * as pysocket from "pysocket";
 import * as sync from "pysocket/sync";
 import { compareOutcome, decode, formatCall, sameValue } from "./helpers/pyvalue.js";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { failOnMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
 
 process.on("unhandledRejection", (reason) => {
   console.error("unhandled rejection:", reason);
@@ -25,8 +25,7 @@ for (const [label, mod, promiseCalls] of [["pysocket", pysocket, PROMISE_CALLS],
       // A makefile() file's close() is a Promise where reads and writes are (it flushes).
       const calls = scenario.name === "makefile_reprs_once_closed" ? undefined : promiseCalls;
       const mismatches = await runScenario(mod, scenario, scenario.results, { promiseCalls: calls });
-      const n = mismatches.length;
-      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+      failOnMismatches(mismatches);
     });
   }
   test.run();

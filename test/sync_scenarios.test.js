@@ -2,18 +2,10 @@
 // same CPython answers as test/socket.test.js, with every call blocking and none a Promise.
 import { readFileSync, readdirSync } from "node:fs";
 import { suite } from "uvu";
-import * as assert from "uvu/assert";
 import * as socket from "pysocket/sync";
-import { formatMismatches, runScenario } from "./helpers/scenario.js";
+import { fail, failOnMismatches, runScenario } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-
-/** Fails with a long report; uvu prints a stack after the message, which would repeat it. */
-function fail(message) {
-  const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
-  err.stack = "";
-  throw err;
-}
 
 const files = readdirSync(new URL("./scenarios/", import.meta.url)).filter((f) => f.endsWith(".json")).sort();
 
@@ -30,8 +22,7 @@ for (const file of files) {
       }
       // No call of the blocking facade may return a Promise.
       const mismatches = await runScenario(socket, scenario, results, { promiseCalls: new Set() });
-      const n = mismatches.length;
-      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+      failOnMismatches(mismatches);
     });
   }
   test.run();

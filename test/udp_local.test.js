@@ -5,15 +5,13 @@
 // another process, readiness, non-blocking reads and timeouts.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { suite } from "uvu";
 import * as asyncSocket from "pysocket";
 import * as syncSocket from "pysocket/sync";
-import { fail, formatMismatches, PROMISE_CALLS, runScenario } from "./helpers/scenario.js";
+import { PROMISE_CALLS, scenarioSuite } from "./helpers/scenario.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 const { scenarios } = read("./udp_local/udp_local.json");
 const fixtures = read("./fixtures/scenarios_udp_local.json");
-const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
 const PEER = new URL("../scripts/udp_local_peer.py", import.meta.url).pathname;
 
 /** The ops of scripts/record_udp_local.py, on `module`. */
@@ -62,15 +60,6 @@ function opsFor(module) {
 }
 
 for (const [facade, module, promiseCalls] of [["pysocket", asyncSocket, PROMISE_CALLS], ["pysocket/sync", syncSocket, new Set()]]) {
-  const test = suite(`${facade}: udp_local.json against CPython ${fixtures.python}`);
-  for (const scenario of scenarios) {
-    test(scenario.name, async () => {
-      const results = recorded.get(scenario.name);
-      if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands: run python3 scripts/record_udp_local.py`);
-      const mismatches = await runScenario(module, scenario, results, { promiseCalls, ops: opsFor(module) });
-      const n = mismatches.length;
-      if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
-    });
-  }
-  test.run();
+  const options = { promiseCalls, ops: opsFor(module) };
+  scenarioSuite(`${facade}: udp_local.json`, module, scenarios, fixtures, "python3 scripts/record_udp_local.py", options).run();
 }

@@ -9,7 +9,7 @@ import { WorkerHost } from "../../dist/host/worker.js";
 import { nodeFiles } from "../../dist/host/files.js";
 import { syncModule } from "../../dist/src/facade_sync.js";
 import * as names from "../../dist/src/names.js";
-import { fail, formatMismatches, runScenario } from "./scenario.js";
+import { fail, failOnMismatches, runScenario } from "./scenario.js";
 import { rulesOps } from "./rules_ops.js";
 
 export const DIRECT_PEER = new URL("../../scripts/direct_peer.py", import.meta.url).pathname;
@@ -48,8 +48,7 @@ export async function checkDirect(module, scenario, results, peerScript = DIRECT
   ops.readable = async ([t], step, env) => (await module.select.select([env.get(step.on)], [], [], t))[0].length === 1;
   try {
     const mismatches = await runScenario(module, scenario, results, { ops });
-    const n = mismatches.length;
-    if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+    failOnMismatches(mismatches);
   } finally {
     cleanup();
   }

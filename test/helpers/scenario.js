@@ -28,6 +28,7 @@
 // {"object": "file"}.
 
 import { createHash } from "node:crypto";
+import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { compareOutcome, decode, encode, repr } from "./pyvalue.js";
 
@@ -38,6 +39,27 @@ export function fail(message) {
   const err = new assert.Assertion({ message, operator: "", details: false, generated: false });
   err.stack = "";
   throw err;
+}
+
+/** Fails with every step of a scenario that differs from CPython's recorded answers. */
+export function failOnMismatches(mismatches) {
+  const n = mismatches.length;
+  if (n) fail(`${n} ${n === 1 ? "step differs" : "steps differ"} from CPython:\n${formatMismatches(mismatches)}`);
+}
+
+/** A uvu suite running `scenarios` on `module`, each against its answers in `fixtures` (a
+ * recorder's output); `record` is the command that records them again, `options` runScenario's. */
+export function scenarioSuite(title, module, scenarios, fixtures, record, options = {}) {
+  const recorded = new Map(fixtures.scenarios.map((s) => [s.name, s.results]));
+  const test = suite(`${title} against CPython ${fixtures.python}`);
+  for (const scenario of scenarios) {
+    test(scenario.name, async () => {
+      const results = recorded.get(scenario.name);
+      if (results?.length !== scenario.steps.length) fail(`${scenario.name} is not recorded as it stands: run ${record}`);
+      failOnMismatches(await runScenario(module, scenario, results, options));
+    });
+  }
+  return test;
 }
 
 // API.md: the calls of the Promise facade that can block; every other call returns a plain value.
