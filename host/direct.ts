@@ -198,15 +198,21 @@ export class DirectStreams {
   recv(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
     if (this.stashH === h) return this.fromStash(mem, at, len);
     if (this.full.size > 0) this.full.delete(h);
-    if (!this.fds.has(h)) return PASS;
-    const fd = this.usable(h);
-    if (flags !== 0 || len === 0 || fd < 0) {
-      this.giveBack(h);
-      return PASS;
-    }
+    const fd = this.plainFd(h, len, flags);
+    if (fd < 0) return PASS;
     const n = io(true, fd, mem, at, len);
     if (n !== -EAGAIN) this.ended(h, n);
     return n;
+  }
+
+  /** The descriptor of lent stream `h` for a read or write of `len` bytes with `flags`, or -1:
+   * not lent, or given back now (flags, a zero length, a descriptor no longer the stream's). */
+  private plainFd(h: number, len: number, flags: number): number {
+    if (!this.fds.has(h)) return -1;
+    const fd = this.usable(h);
+    if (flags === 0 && len > 0 && fd >= 0) return fd;
+    this.giveBack(h);
+    return -1;
   }
 
   /** A read that ended the stream (0) or took its error gives it back with that event. */
@@ -226,12 +232,8 @@ export class DirectStreams {
    * its buffer was full, maybe 0, after which the worker has the stream back and takes the rest),
    * -errno, or PASS. */
   send(h: number, mem: Uint8Array, at: number, len: number, flags: number): number {
-    if (!this.fds.has(h)) return PASS;
-    const fd = this.usable(h);
-    if (flags !== 0 || len === 0 || fd < 0) {
-      this.giveBack(h);
-      return PASS;
-    }
+    const fd = this.plainFd(h, len, flags);
+    if (fd < 0) return PASS;
     const n = io(false, fd, mem, at, len);
     if (n === len) return n;
     if (n < 0 && n !== -EAGAIN) {
