@@ -126,11 +126,8 @@ export function sock_set_fd_limit(n: i32): i32 {
   return fdLimit;
 }
 
-/** socket(2): validates as Linux does, opens a host socket, returns the lowest free fd. */
-export function sock_socket(family: i32, type: i32, proto: i32): i32 {
-  // __sys_socket: flags other than SOCK_NONBLOCK/SOCK_CLOEXEC, or a type past SOCK_PACKET, are EINVAL.
-  if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
-  const base = type & SOCK_TYPE_MASK;
+/** __sock_create's refusals of (family, type, protocol): 0, or -errno. `type` carries no flags. */
+function createError(family: i32, base: i32, proto: i32): i32 {
   if (base >= SOCK_MAX) return -EINVAL;
   if (family != AF_INET && family != AF_INET6 && family != AF_UNIX) return -EAFNOSUPPORT;
   if (family == AF_UNIX) {
@@ -145,6 +142,16 @@ export function sock_socket(family: i32, type: i32, proto: i32): i32 {
     const want = base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     if (proto != 0 && proto != want) return -EPROTONOSUPPORT;
   }
+  return 0;
+}
+
+/** socket(2): validates as Linux does, opens a host socket, returns the lowest free fd. */
+export function sock_socket(family: i32, type: i32, proto: i32): i32 {
+  // __sys_socket: flags other than SOCK_NONBLOCK/SOCK_CLOEXEC, or a type past SOCK_PACKET, are EINVAL.
+  if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
+  const base = type & SOCK_TYPE_MASK;
+  const refused = createError(family, base, proto);
+  if (refused != 0) return refused;
   const fd = freeFd();
   if (fd < 0) return fd;
   const h = host.sock_open(family, base, proto == 0 && family != AF_UNIX ? (base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP) : proto);
@@ -156,11 +163,10 @@ export function sock_socket(family: i32, type: i32, proto: i32): i32 {
 export function sock_socketpair(family: i32, type: i32, proto: i32): i32 {
   if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
   const base = type & SOCK_TYPE_MASK;
-  if (base >= SOCK_MAX) return -EINVAL;
-  if (family == AF_INET || family == AF_INET6) return -EOPNOTSUPP;
-  if (family != AF_UNIX) return -EAFNOSUPPORT;
-  if (base != SOCK_STREAM && base != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
-  if (proto != 0) return -EPROTONOSUPPORT;
+  // __sys_socketpair creates both sockets first; inet's socketpair op is sock_no_socketpair.
+  const refused = createError(family, base, proto);
+  if (refused != 0) return refused;
+  if (family != AF_UNIX) return -EOPNOTSUPP;
   const out = scratchBase();
   // Both fds are found before the pair is made (__sys_socketpair).
   const a = freeFd();
