@@ -1,6 +1,7 @@
 // if_nameindex, if_nametoindex and if_indextoname against CPython's recorded answers
 // (scripts/record_interfaces.py -> test/fixtures/interfaces.json), on every facade, and the
 // machine's whole interface list against a live python3's.
+import "./helpers/sim_guard.js";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { suite } from "uvu";
