@@ -572,7 +572,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   }
 
   private connectUnix(s: UnixSock, path: string): number {
-    if (!this.env.paths.has(path)) return -ENOENT;
+    // unix_find_abstract refuses a name nobody holds; unix_find_bsd finds no file (kern_path).
+    if (!this.env.paths.has(path)) return path.startsWith("\0") ? -ECONNREFUSED : -ENOENT;
     const l = this.env.paths.get(path);
     if (!l || !l.listening || l.closed) return -ECONNREFUSED;
     if (l.acceptq.length > l.backlog) return -EAGAIN;
