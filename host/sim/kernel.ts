@@ -564,6 +564,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       const r = this.bindInet(u, this.anyOf(u), 0);
       if (r < 0) return r;
     }
+    // ip4_datagram_connect/ip6_datagram_connect: an unset source becomes the route's.
+    u.lip = this.source(u, dst);
     u.rip = dst;
     u.rport = port;
     u.connected = true;
