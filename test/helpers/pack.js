@@ -50,12 +50,18 @@ function tarballFor(work) {
  * and what removes this call's temporary folder. */
 export function packAndInstall() {
   const work = mkdtempSync(join(tmpdir(), "pysocket-pack-"));
-  const packed = tarballFor(work);
-  const consumer = join(work, "consumer");
-  mkdirSync(consumer);
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  run(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", packed.tarball], consumer);
-  return { ...packed, consumer, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+  const cleanup = () => rmSync(work, { recursive: true, force: true });
+  try {
+    const packed = tarballFor(work);
+    const consumer = join(work, "consumer");
+    mkdirSync(consumer);
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    run(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", packed.tarball], consumer);
+    return { ...packed, consumer, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
 }
 
 /** Whether the installed package exports `subpath` (another entry may not have landed yet). */
