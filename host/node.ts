@@ -634,11 +634,20 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * every byte, as Linux's loopback and AF_UNIX deliver the FIN within the call. */
   private sendFin(e: Entry): void {
     const s = e.stream;
-    if (s && !s.writableEnded) s.end();
     const p = e.peer;
+    // Loopback acknowledges the FIN within the call once the bytes before it are out of Node;
+    // bytes still in Node hold it back until Node has written them (and the FIN).
+    if (s && !s.writableEnded) {
+      if (s.writableLength > 0) s.end(() => e.k?.finAcked());
+      else {
+        s.end();
+        e.k!.finAcked();
+      }
+    }
     if (p && p.got === e.sent) {
       p.k!.fin();
       p.wakeAll();
+      e.k!.finAcked();
     }
   }
 
