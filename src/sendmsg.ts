@@ -5,7 +5,7 @@
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { ValueError, fromErrno } from "./errors.js";
-import { asBytes, asCInt, isInt, typeName } from "./pyargs.js";
+import { asBytes, asCInt, asSize, typeName } from "./pyargs.js";
 import { answerAfterPoll } from "./pollfirst.js";
 import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
@@ -47,12 +47,6 @@ function arity(name: string, min: number, max: number, given: number): void {
 function iterable(v: unknown, message: string): unknown[] {
   if (v === null || v === undefined || typeof (v as Iterable<unknown>)[Symbol.iterator] !== "function") throw new TypeError(message);
   return Array.from(v as Iterable<unknown>);
-}
-
-/** The "n" unit for a size. */
-function asSize(v: unknown): number {
-  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-  return Number(v);
 }
 
 /** sendmsg's ancillary items, checked as CPython parses them ("(iiy*)"); one that Linux would
