@@ -657,6 +657,9 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   // do_ip_setsockopt reads a known option's value (nothing when optlen is 0);
   // do_ipv6_setsockopt takes a NULL optval as 0.
   if (isNull != 0 && level == IPPROTO_IP && optlen > 0) return -EFAULT;
+  // do_ipv6_setsockopt: IPV6_V6ONLY is fixed once the socket has a port (bound, autobound by
+  // listen, connect or a send).
+  if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && getb(STATE, fd) != UNBOUND) return -EINVAL;
   // struct linger is two ints (sock_setsockopt: optlen < sizeof(ling) is EINVAL).
   if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
   // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.

@@ -53,7 +53,8 @@ function iterable(v: unknown, message: string): unknown[] {
  * act on is EOPNOTSUPP, since this runtime cannot send it. */
 function ancillary(s: SocketBase<boolean>, ancdata: unknown): void {
   for (const item of iterable(ancdata, "sendmsg() argument 2 must be an iterable")) {
-    if (typeof item === "string" || item === null || typeof item !== "object" || typeof (item as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    // The "(iiy*)" unit takes any sequence but bytes and bytearray: a str too, of its characters.
+    if (item instanceof Uint8Array || (typeof item !== "string" && (item === null || typeof item !== "object" || typeof (item as Iterable<unknown>)[Symbol.iterator] !== "function"))) {
       throw new TypeError(`[sendmsg() ancillary data items]() argument must be 3-item sequence, not ${typeName(item)}`);
     }
     const fields = Array.from(item as Iterable<unknown>);
