@@ -8,7 +8,7 @@
 
 import * as host from "./host";
 import {
-  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
+  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
   ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
 } from "./errno";
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
@@ -306,6 +306,11 @@ export function sock_connect(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   // unix_validate_addr: a sockaddr_un with no name at all (only bind autobinds with it).
   if (getb(FAMILY, fd) == AF_UNIX && salen <= 2) return -EINVAL;
+  // unix_stream_connect looks the name up before it looks at the socket's state.
+  if (getb(FAMILY, fd) == AF_UNIX && getb(TYPE, fd) == SOCK_STREAM) {
+    const found = host.sock_find(scratchBase(), salen);
+    if (found < 0) return found;
+  }
   settle(fd);
   const st = getb(STATE, fd);
   if (getb(TYPE, fd) == SOCK_STREAM) {
@@ -561,16 +566,19 @@ function isBoolOption(level: i32, name: i32): bool {
   return false;
 }
 
-/** Whether the socket's protocol stack handles option `level` at all. Linux answers other
- * levels with EOPNOTSUPP from ip_getsockopt and ENOPROTOOPT from ip_setsockopt. */
-function knownLevel(fd: i32, level: i32): bool {
+/** 0 when the socket's protocol stack handles option `level`, else its errno: AF_UNIX has no
+ * level but SOL_SOCKET (sock_no_getsockopt/sock_no_setsockopt: EOPNOTSUPP); for an inet socket
+ * ip_setsockopt and ipv6_getsockopt/ipv6_setsockopt answer ENOPROTOOPT, ip_getsockopt EOPNOTSUPP. */
+function levelError(fd: i32, level: i32, getting: bool): i32 {
   const family = getb(FAMILY, fd);
-  if (level == SOL_SOCKET) return true;
-  if (level == IPPROTO_TCP) return getb(TYPE, fd) == SOCK_STREAM && family != AF_UNIX;
-  if (level == IPPROTO_UDP) return getb(TYPE, fd) == SOCK_DGRAM && family != AF_UNIX;
-  if (level == IPPROTO_IP) return family == AF_INET || family == AF_INET6;
-  if (level == IPPROTO_IPV6) return family == AF_INET6;
-  return false;
+  if (level == SOL_SOCKET) return 0;
+  if (family == AF_UNIX) return EOPNOTSUPP;
+  const unknown = getting && family == AF_INET ? EOPNOTSUPP : ENOPROTOOPT;
+  if (level == IPPROTO_TCP) return getb(TYPE, fd) == SOCK_STREAM ? 0 : unknown;
+  if (level == IPPROTO_UDP) return getb(TYPE, fd) == SOCK_DGRAM ? 0 : unknown;
+  if (level == IPPROTO_IP) return 0;
+  if (level == IPPROTO_IPV6) return family == AF_INET6 ? 0 : unknown;
+  return unknown;
 }
 
 /** Linux's value for an option nobody set, or -ENOPROTOOPT for options it does not know. */
@@ -578,8 +586,10 @@ function defaultOption(fd: i32, level: i32, name: i32): i32 {
   const stream = getb(TYPE, fd) == SOCK_STREAM;
   if (isBoolOption(level, name)) return 0;
   if (level == SOL_SOCKET) {
-    if (name == SO_SNDBUF) return stream ? 16384 : 212992;
-    if (name == SO_RCVBUF) return stream ? 131072 : 212992;
+    // TCP starts from tcp_wmem[1]/tcp_rmem[1], the others from wmem_default/rmem_default.
+    const tcp = stream && getb(FAMILY, fd) != AF_UNIX;
+    if (name == SO_SNDBUF) return tcp ? 16384 : 212992;
+    if (name == SO_RCVBUF) return tcp ? 131072 : 212992;
     if (name == 18 || name == 19) return 1; // SO_RCVLOWAT, SO_SNDLOWAT
     if (name == SO_LINGER) return 0;
   } else if (level == IPPROTO_TCP && stream) {
@@ -626,16 +636,30 @@ function rangedOption(fd: i32, level: i32, name: i32, value: i32): i32 {
   return value;
 }
 
-/** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
-export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
+/** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2;
+ * `isNull` nonzero for a NULL optval (CPython's setsockopt(level, name, None, optlen)), with
+ * value 0. */
+export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32, isNull: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (!knownLevel(fd, level)) return -ENOPROTOOPT;
-  // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt).
-  if (optlen < 4) return -EINVAL;
+  // do_sock_setsockopt refuses a negative length before any level looks at it.
+  if (optlen < 0) return -EINVAL;
+  const bad = levelError(fd, level, false);
+  if (bad != 0) return -bad;
+  // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt), but for
+  // do_ip_setsockopt, which reads a shorter value's first byte (and nothing as 0).
+  if (optlen < 4 && level != IPPROTO_IP) return -EINVAL;
+  // sk_setsockopt and do_tcp_setsockopt copy the int in before they look at the name.
+  if (isNull != 0 && (level == SOL_SOCKET || level == IPPROTO_TCP)) return -EFAULT;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
     return -ENOPROTOOPT;
   }
   if (defaultOption(fd, level, name) == -ENOPROTOOPT) return -ENOPROTOOPT;
+  // do_ip_setsockopt reads a known option's value (nothing when optlen is 0);
+  // do_ipv6_setsockopt takes a NULL optval as 0.
+  if (isNull != 0 && level == IPPROTO_IP && optlen > 0) return -EFAULT;
+  // do_ipv6_setsockopt: IPV6_V6ONLY is fixed once the socket has a port (bound, autobound by
+  // listen, connect or a send).
+  if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && getb(STATE, fd) != UNBOUND) return -EINVAL;
   // struct linger is two ints (sock_setsockopt: optlen < sizeof(ling) is EINVAL).
   if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
   // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.
@@ -659,7 +683,8 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
 /** getsockopt(2) of an integer option (the first int of a struct): its value, or -errno. */
 export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (!knownLevel(fd, level)) return -EOPNOTSUPP;
+  const bad = levelError(fd, level, true);
+  if (bad != 0) return -bad;
   settle(fd);
   if (level == SOL_SOCKET) {
     if (name == SO_TYPE) return getb(TYPE, fd);

@@ -132,7 +132,9 @@ export class InThreadStreams {
     if (err < 0) return err;
     const p = e.peer;
     if (p === null) {
-      // A TCP peer that closed takes the bytes, and its reset comes back within the send.
+      // A TCP peer that closed takes the bytes, and its reset comes back within the send (an
+      // empty send sends nothing).
+      if (src.length === 0) return 0;
       e.k.reset();
       e.wakeAll();
       return src.length;
@@ -155,6 +157,8 @@ export class InThreadStreams {
       if (r.peerSend) e.peer.k.peerShutRead();
       e.peer.wakeAll();
     }
+    // The FIN is acknowledged at once, by the peer or, once it closed, by its orphan.
+    if (r.fin) e.k.finAcked();
     e.wakeAll();
     return r.result;
   }

@@ -29,6 +29,7 @@ import {
 } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
+import { unixFind } from "./unix_find.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
@@ -240,6 +241,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   sock_bind(h: number, sa: number, salen: number): number { return this.bind(this.entry(h), sa, salen); }
   sock_listen(h: number): number { return this.listeners.listen(this.entry(h)); }
   sock_connect(h: number, sa: number, salen: number): number { return this.connect(this.entry(h), sa, salen); }
+  sock_find(sa: number, salen: number): number { return unixFind(readSockAddr(this.mem(), sa, salen).address); }
   sock_finish(h: number): number { return this.entry(h).pending; }
   sock_accept(h: number): number { return this.accept(this.entry(h)); }
   sock_recv(h: number, buf: number, len: number, flags: number): number { return this.recv(this.entry(h), buf, len, flags, -1); }
@@ -327,10 +329,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (denied) return -denied;
     if (e.type !== SOCK_STREAM) return this.connectUdp(e, addr.address, addr.port);
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
-    // Linux refuses port 0 on loopback; Node would throw instead.
-    if (addr.port === 0) return -ECONNREFUSED;
     e.k!.connecting();
     this.unlink(e);
+    // Node throws for port 0; Linux sends the SYN, and loopback's RST comes back within the
+    // call: a non-blocking connect is in progress with the refusal already pending (tcp_reset
+    // in SYN_SENT), a blocking one is refused.
+    if (addr.port === 0) {
+      return e.start((done) => {
+        e.k!.failed(ECONNREFUSED);
+        done({ code: "ECONNREFUSED" });
+      });
+    }
     return e.start((done) => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
@@ -541,8 +550,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
     }
     // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
-    // CLOSE_WAIT), within the send.
-    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
+    // CLOSE_WAIT), within the send; an empty send sends nothing to be refused.
+    if (n > 0 && this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
       k.reset();
       e.wakeAll();
     }
@@ -632,11 +641,20 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * every byte, as Linux's loopback and AF_UNIX deliver the FIN within the call. */
   private sendFin(e: Entry): void {
     const s = e.stream;
-    if (s && !s.writableEnded) s.end();
     const p = e.peer;
+    // Loopback acknowledges the FIN within the call once the bytes before it are out of Node;
+    // bytes still in Node hold it back until Node has written them (and the FIN).
+    if (s && !s.writableEnded) {
+      if (s.writableLength > 0) s.end(() => e.k?.finAcked());
+      else {
+        s.end();
+        e.k!.finAcked();
+      }
+    }
     if (p && p.got === e.sent) {
       p.k!.fin();
       p.wakeAll();
+      e.k!.finAcked();
     }
   }
 

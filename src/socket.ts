@@ -6,7 +6,7 @@ import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
 import { answerAfterPoll } from "./pollfirst.js";
-import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSize, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
@@ -14,6 +14,7 @@ import { READ, WRITE } from "../host/types.js";
 import {
   AF_INET, MSG_DONTWAIT, MSG_OOB, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
+  IPPROTO_IP,
 } from "./tables/constants_linux.js";
 
 const EBADF = 9;
@@ -91,15 +92,6 @@ export function parseTimeout(value: unknown): number | null {
   if (value < 0) throw new ValueError("Timeout value out of range");
   // + 0: -0.0 rounds to a zero _PyTime_t, which reads back as 0.0.
   return Math.ceil(value * 1e9) / 1e9 + 0;
-}
-
-/** The "n" format unit (Py_ssize_t) for buffer sizes. */
-function asSize(v: unknown): number {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
-  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-  const b = typeof v === "bigint" ? v : BigInt(Number(v));
-  if (b > 2n ** 63n - 1n || b < -(2n ** 63n)) throw new OverflowError("Python int too large to convert to C ssize_t");
-  return Number(b);
 }
 
 /** CPython's wording for a wrong argument count, which depends on how a method is defined. */
@@ -373,7 +365,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (arguments.length > 1) {
       throw new TypeError(`socket.set_inheritable() takes 2 positional arguments but ${arguments.length + 1} were given`);
     }
-    const flag = asCInt(inheritable);
+    const flag = asClinicInt(inheritable); // CPython reads it with _PyLong_AsInt
     if (this.C.sock_handle(this._fd) < 0) throw fromErrno(EBADF);
     this._inheritable = flag !== 0;
     return null;
@@ -406,7 +398,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     const raw = new DataView(new ArrayBuffer(8));
     raw.setInt32(0, v, true);
     raw.setInt32(4, this.C.sock_getsockopt2(this._fd, lv, name), true);
-    const len = lv === SOL_SOCKET && name === SO_LINGER ? 8 : 4;
+    // struct linger is two ints; ip_getsockopt answers a byte-sized value in one byte when the
+    // buffer is shorter than an int.
+    const len = lv === SOL_SOCKET && name === SO_LINGER ? 8 : lv === IPPROTO_IP && size < 4 && v >= 0 && v <= 255 ? 1 : 4;
     return new Uint8Array(raw.buffer, 0, Math.min(size, len)).slice();
   }
 
@@ -414,17 +408,26 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (arguments.length < 3 || arguments.length > 4) {
       throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     }
-    const lv = asCInt(level);
-    const name = asCInt(optname);
+    // CPython tries the forms "iii", "iiO!I" (None, optlen) then "iiy*" (a buffer), and reports
+    // the last one's failure: with 4 arguments, whatever stops "iiO!I" is "iiy*"'s arity error.
+    let lv: number;
+    let name: number;
+    try {
+      lv = asCInt(level);
+      name = asCInt(optname);
+    } catch (err) {
+      if (arguments.length === 4) throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
+      throw err;
+    }
     let v = 0;
     let v2 = 0;
     let optlen = 4;
-    // CPython tries the forms "iii", "iiO!I" (None, optlen) then "iiy*" (a buffer), and reports
-    // the last one's failure.
-    if (arguments.length === 4) {
+    const isNull = arguments.length === 4 ? 1 : 0;
+    if (isNull) {
       if ((value !== null && value !== undefined) || !isInt(len)) {
         throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
+      // "I" masks to an unsigned int, which setsockopt(2) reads as an int.
       optlen = Number(BigInt.asIntN(32, BigInt(len)));
     } else if (isInt(value) && Number(value) >= -2147483648 && Number(value) <= 2147483647) {
       v = Number(value);
@@ -437,7 +440,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       v2 = b.length >= 8 ? raw.getInt32(4, true) : 0;
       optlen = b.length;
     }
-    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2, optlen));
+    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2, optlen, isNull));
     return null;
   }
 
@@ -574,6 +577,8 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
    * host takes it (Stack.io); returns the count, or raises. */
   private *_recvRaw(n: number, flags: number, from: boolean, into: Uint8Array | null = null): Op<number> {
+    // sock_recv_guts "does nothing" for 0 bytes, before any call, closed or not; recvfrom's reads.
+    if (n === 0 && !from) return 0;
     const len = Math.min(n, MAX_CHUNK);
     const io = into ? this._stack.io : undefined;
     if (!io) this._stack.core.reserve(len);

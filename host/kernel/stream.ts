@@ -12,6 +12,7 @@
 //   received(bytes)                     bytes arrived in order (kept, not copied: hand over a
 //                                       buffer nobody writes again)
 //   fin()                               the peer's FIN (tcp_fin)
+//   finAcked()                          the peer acknowledged this end's FIN: LAST_ACK ends
 //   reset()                             an RST arrived (tcp_reset): the errno depends on state
 //   failed(errno)                       the transport gave up (ETIMEDOUT, EHOSTUNREACH,
 //                                       ECONNREFUSED for a refused connect): tcp_done with sk_err
@@ -143,6 +144,12 @@ export class StreamSocket implements PollState {
     else if (this.state === TCP_FIN_WAIT1) this.close();
   }
 
+  /** The ACK of this end's FIN (tcp_rcv_state_process): from LAST_ACK, tcp_done. (FIN_WAIT1
+   * becomes FIN_WAIT2, which answers every syscall as FIN_WAIT1 does.) */
+  finAcked(): void {
+    if (this.state === TCP_LAST_ACK) this.close();
+  }
+
   /** tcp_reset: the pending error by state, then tcp_done. Unread data stays readable. */
   reset(): void {
     if (this.unix) return this.peerClosed(true);
@@ -182,6 +189,9 @@ export class StreamSocket implements PollState {
    * then a shut read side (0), then ENOTCONN if never connected, else EAGAIN. MSG_WAITALL waits
    * for `dst.length` bytes unless one of those ends the stream. */
   recv(dst: Uint8Array, flags: number): number {
+    // unix_stream_read_generic refuses any socket not connected (listening, or never paired)
+    // before anything else; tcp_recvmsg a listener.
+    if (this.unix && !this.paired) return -EINVAL;
     if (this.state === TCP_LISTEN) return -ENOTCONN;
     const len = dst.length;
     if (this.queued > 0) {
@@ -194,8 +204,6 @@ export class StreamSocket implements PollState {
     if (this.unix) {
       if (this.err) return -this.takeError();
       if (this.shutdown & RCV_SHUTDOWN) return 0;
-      // unix_stream_read_generic on a socket never connected.
-      if (!this.paired) return -EINVAL;
       return -EAGAIN;
     }
     if (this.done) return 0;
