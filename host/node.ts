@@ -32,7 +32,7 @@ import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
-  READ, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
 } from "./types.js";
 import { after } from "./timer.js";
@@ -105,7 +105,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       queueMicrotask(() => cb(true));
       return;
     }
-    const list = interest === READ ? (e.readers ??= []) : (e.writers ??= []);
+    const list = e.waiters(interest);
     const w: Waiter = { resolve: cb, timer: null };
     if (timeout >= 0) {
       w.timer = after(timeout, () => {
@@ -361,7 +361,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * `onConnected` runs first when it succeeds. */
   private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
     const s = halfOpenSocket();
-    this.attachStream(e, s);
+    // Node makes the handle ref'd; a socket with no other handle is then ref'd.
+    this.attachStream(e, s, e.server === null && e.pairing === null ? true : null);
     const failed = (err: unknown) => {
       e.k!.failed(errnoOf(err));
       done(err);
@@ -456,11 +457,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.got = 0;
   }
 
-  /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
-  private attachStream(e: Entry, s: net.Socket): void {
+  /** Makes `s` the stream of `e`: its events feed e's kernel socket. `refd`: whether `s` is
+   * ref'd, when it is e's only handle (see Entry.adopt). */
+  private attachStream(e: Entry, s: net.Socket, refd: boolean | null = null): void {
     e.stream = s;
     feedKernel(e, s);
-    e.adopt(s);
+    e.adopt(s, refd);
   }
 
   private accept(e: Entry): number {
@@ -471,7 +473,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     n.inheritOptions(e);
     this.entries.set(h, n);
     n.k!.established();
-    this.attachStream(n, c);
+    // Unref'd as it was queued (Listeners.server).
+    this.attachStream(n, c, false);
     if (n.family === AF_UNIX) {
       n.unixLocal = e.unixLocal;
     } else {

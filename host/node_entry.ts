@@ -107,7 +107,7 @@ function letGoLater(e: Entry): void {
   sweeping = true;
   setImmediate(() => {
     sweeping = false;
-    for (const x of idle) if ((x.readers?.length ?? 0) + (x.writers?.length ?? 0) === 0 && x.refd !== false) x.setRef(false);
+    for (const x of idle) if (!x.waited() && x.refd !== false) x.setRef(false);
     idle.clear();
   });
 }
@@ -158,14 +158,30 @@ class Extras {
   names: { local: string; remote: string } | null = null;
 }
 
-/** A socket's wake-ups so far for reading and for writing (edge-triggered epoll compares them),
- * and the waits over many sockets (NodeHost.pollWait) told of every wake-up. Made when a poll
- * first looks at the socket: the counts only ever matter against one a poll saw. */
+/** Who waits on a socket: the callers waiting for it to be readable or writable, the waits over
+ * many sockets (NodeHost.pollWait) told of every wake-up, and its wake-ups so far for reading
+ * and for writing (edge-triggered epoll compares them). Made at the first wait or poll, as most
+ * sockets are idle connections (memory per connection): the counts only ever matter against
+ * ones a poll saw. */
 class Wakes implements WakeCounts {
+  readers: Waiter[] | null = null;
+  writers: Waiter[] | null = null;
   readWakes = 0;
   writeWakes = 0;
   pollers: Set<() => void> | null = null;
 }
+
+/** Entry's small fields in one (memory per connection): the family in bits 0-7, the type in
+ * 8-11, whether its handles are ref'd in 12-13 (see REFD_*), and the errno of the bind, listen
+ * or connect in flight (`pending`, negated) from bit 14. */
+const TYPE_SHIFT = 8;
+const REFD_SHIFT = 12;
+const REFD_MASK = 3 << REFD_SHIFT;
+const REFD_UNKNOWN = 0;
+const REFD_NO = 1;
+const REFD_YES = 2;
+const PENDING_SHIFT = 14;
+const PENDING_MASK = 0xfff << PENDING_SHIFT;
 
 /** A stream's link to a peer that may be in this process: the peer, the bytes sent to it and
  * got from it, and its place in NodeHost.connections once registered. Made for a socketpair()
@@ -190,8 +206,8 @@ class Link {
  * AF_UNIX socket or a registered connection needs lives in a record of its own, made on first
  * use and reached through the accessors below (memory per connection, bench/idle_memory.mjs). */
 export class Entry {
-  /** The family, and the type from bit 8: one field (memory per connection). */
-  private readonly kind: number;
+  /** See TYPE_SHIFT. */
+  private bits: number;
   /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
   private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
@@ -203,19 +219,36 @@ export class Entry {
    * would keep an object and two strings on its socket for every connection. */
   remoteAddress = "";
   remotePort = -1;
-  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
-  refd: boolean | null = null;
-  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  pending = 0;
   // Made on first use, as most of these records are idle connections (memory per connection).
-  readers: Waiter[] | null = null;
-  writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
   private w: Wakes | null = null;
+
+  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
+  get refd(): boolean | null {
+    const r = this.bits & REFD_MASK;
+    return r === REFD_UNKNOWN << REFD_SHIFT ? null : r === REFD_YES << REFD_SHIFT;
+  }
+  set refd(v: boolean | null) {
+    this.bits = (this.bits & ~REFD_MASK) | ((v === null ? REFD_UNKNOWN : v ? REFD_YES : REFD_NO) << REFD_SHIFT);
+  }
+  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
+  get pending(): number { return -((this.bits & PENDING_MASK) >> PENDING_SHIFT); }
+  set pending(v: number) { this.bits = (this.bits & ~PENDING_MASK) | ((-v << PENDING_SHIFT) & PENDING_MASK); }
 
   /** The wake-up counts, from now on (see Wakes). */
   wakeCounts(): WakeCounts {
     return (this.w ??= new Wakes());
+  }
+
+  /** Whether someone waits for the socket to be readable or writable. */
+  waited(): boolean {
+    const w = this.w;
+    return w !== null && ((w.readers?.length ?? 0) > 0 || (w.writers?.length ?? 0) > 0);
+  }
+  /** The list of waiters for `interest`, made if need be. */
+  waiters(interest: number): Waiter[] {
+    const w = (this.w ??= new Wakes());
+    return interest === READ ? (w.readers ??= []) : (w.writers ??= []);
   }
 
   get pollers(): Set<() => void> | null { return this.w?.pollers ?? null; }
@@ -227,8 +260,8 @@ export class Entry {
   private get names(): Extras["names"] { return this.x?.names ?? null; }
   private extras(): Extras { return (this.x ??= new Extras()); }
 
-  get family(): number { return this.kind & 0xff; }
-  get type(): number { return this.kind >> 8; }
+  get family(): number { return this.bits & 0xff; }
+  get type(): number { return (this.bits >> TYPE_SHIFT) & 0xf; }
 
   /** Linux's state of a stream socket (host/kernel/stream.ts). */
   get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
@@ -309,7 +342,7 @@ export class Entry {
   }
 
   constructor(family: number, type: number) {
-    this.kind = family | (type << 8);
+    this.bits = family | (type << TYPE_SHIFT);
     this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
     if (type !== SOCK_STREAM) this.extras().u = new UdpFields();
   }
@@ -355,7 +388,7 @@ export class Entry {
   }
 
   updateRef(): void {
-    const waiting = (this.readers?.length ?? 0) + (this.writers?.length ?? 0) > 0;
+    const waiting = this.waited();
     if (waiting === this.refd) return;
     if (waiting) this.setRef(true);
     else letGoLater(this);
@@ -375,25 +408,25 @@ export class Entry {
   /** Takes a new Node handle, which Node makes ref'd: unref'd after this turn of the event
    * loop unless someone waits on this socket by then (letGoLater). A connect's caller waits at
    * once, so unref'ing it now would cost a ref() and an unref() more per connection; and a
-   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect'). */
-  adopt(_h: { ref(): unknown; unref(): unknown }): void {
-    this.refd = null;
+   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect').
+   * `refd`: whether the socket's handles are ref'd now, when the caller knows it (the new one
+   * is its only one), which spares a ref() or unref() that would change nothing. */
+  adopt(_h: { ref(): unknown; unref(): unknown }, refd: boolean | null = null): void {
+    this.refd = refd;
     this.updateRef();
   }
 
   wake(interest: number): void {
     const w = this.w;
-    if (w !== null) {
-      if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
-      else w.writeWakes = (w.writeWakes + 1) | 0;
-      if (w.pollers !== null) for (const p of w.pollers) p();
-    }
-    const list = interest === READ ? this.readers : this.writers;
+    if (w === null) return;
+    if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
+    else w.writeWakes = (w.writeWakes + 1) | 0;
+    if (w.pollers !== null) for (const p of w.pollers) p();
+    const list = interest === READ ? w.readers : w.writers;
     if (list === null || list.length === 0) return;
-    const ws = list.splice(0);
-    for (const w of ws) {
-      w.timer?.cancel();
-      w.resolve(true);
+    for (const waiter of list.splice(0)) {
+      waiter.timer?.cancel();
+      waiter.resolve(true);
     }
     this.updateRef();
   }
