@@ -23,7 +23,7 @@ import {
   type Source, type Waiter,
 } from "./node_entry.js";
 import { Listeners } from "./node_listen.js";
-import { abort, askName, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
+import { abort, askName, entryOf, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
 import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
@@ -58,6 +58,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private connections = new Map<number, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
   private closedKeys = new Set<number>();
+  /** TCP connects in flight to a wildcard address that a listener of this process serves:
+   * their peer's address is asked of Node once connected (see connect). */
+  private toWildcard = new Set<Entry>();
   /** Bind reservations and listeners (host/node_listen.ts). */
   private listeners = new Listeners();
 
@@ -331,7 +334,19 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (addr.port === 0) return -ECONNREFUSED;
     e.k!.connecting();
     this.unlink(e);
-    return e.start((done) => {
+    // Only a connection to a listener of this process can have its peer here (see connected).
+    // Its peer's address is the one connected to, but for a wildcard, which Linux connects to
+    // loopback: only Node can say which.
+    e.remotePort = -1;
+    if (this.listeners.listensOn(addr.port)) {
+      if (/^[0.:]+$/.test(addr.address)) {
+        this.toWildcard.add(e);
+      } else {
+        e.remoteAddress = addr.address;
+        e.remotePort = addr.port;
+      }
+    }
+    return e.launch(() => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
         const local = e.server.address() as net.AddressInfo;
@@ -339,50 +354,46 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         opts.localPort = local.port;
         this.listeners.drop(e);
       }
-      const s = this.connectStream(e, done, () => {
-        // Only a connection to a listener of this process can have its peer here. Its peer's
-        // address is the one connected to, but for a wildcard, which Linux connects to
-        // loopback: only Node can say which.
-        if (!this.listeners.listensOn(addr.port)) return;
-        if (/^[0.:]+$/.test(addr.address)) {
-          this.learnPeer(e);
-        } else {
-          e.remoteAddress = addr.address;
-          e.remotePort = addr.port;
-        }
-        this.register(e);
-      });
+      const s = this.connectStream(e);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
-  /** A new stream for `e`'s connect: the kernel hears how it ends, `done` settles the connect,
-   * `onConnected` runs first when it succeeds. */
-  private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
+  /** A new stream for `e`'s connect: the kernel hears how it ends (a failure: node_stream's
+   * onError), and connected() settles the connect when it succeeds. */
+  private connectStream(e: Entry): net.Socket {
     const s = halfOpenSocket();
     // Node makes the handle ref'd; a socket with no other handle is then ref'd.
     this.attachStream(e, s, e.server === null && e.pairing === null ? true : null);
-    const failed = (err: unknown) => {
-      e.k!.failed(errnoOf(err));
-      done(err);
-    };
-    s.once("connect", () => {
-      s.removeListener("error", failed);
-      // Closed while connecting: the connection is no one's.
-      if (e.stream !== s) return;
-      e.k!.established();
-      onConnected();
-      done();
-    });
-    s.once("error", failed);
+    s.on("connect", this.onConnect);
     return s;
+  }
+
+  /** The 'connect' listener of every stream this host connects: one for all, as feedKernel's. */
+  private readonly onConnect = ((host: NodeHost) => function (this: net.Socket): void {
+    host.connected(this);
+  })(this);
+
+  /** Stream `s` connected: its connect succeeded, and a TCP connection to a listener of this
+   * process is filed by its ports (register), with its peer's address asked of Node first if it
+   * connected to a wildcard. */
+  private connected(s: net.Socket): void {
+    s.removeListener("connect", this.onConnect);
+    const e = entryOf(s);
+    const wildcard = this.toWildcard.delete(e);
+    // Closed while connecting: the connection is no one's.
+    if (e.stream !== s) return;
+    e.k!.established();
+    if (wildcard) this.learnPeer(e);
+    this.register(e);
+    e.settle();
   }
 
   private connectUnix(e: Entry, path: string): number {
     e.k!.connecting();
-    return e.start((done) => {
-      const s = this.connectStream(e, done, () => {});
+    return e.launch(() => {
+      const s = this.connectStream(e);
       e.unixRemote = path;
       s.connect({ path: nodePipePath(path) });
     });
@@ -650,6 +661,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const e = this.entries.get(h);
     if (!e) return 0;
     this.entries.delete(h);
+    if (this.toWildcard.size > 0) this.toWildcard.delete(e);
     const s = e.stream;
     const k = e.k;
     const p = e.peer;

@@ -350,22 +350,30 @@ export class Entry {
   /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
    * (sock_finish). */
   start(begin: (done: (err?: unknown) => void) => void): number {
+    return this.launch(() => begin((err) => this.settle(err)));
+  }
+
+  /** As start, for a `begin` whose end calls settle() itself (a connect: no closure per
+   * connection). */
+  launch(begin: () => void): number {
     this.pending = -EAGAIN;
-    const done = (err?: unknown) => {
-      if (this.pending !== -EAGAIN) return;
-      this.pending = err ? -errnoOf(err) : 0;
-      // A listen that failed leaves the socket as it was.
-      if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
-      this.wakeAll();
-    };
     try {
-      begin(done);
+      begin();
     } catch (err) {
       this.pending = 0;
       return -errnoOf(err);
     }
     this.updateRef();
     return -EINPROGRESS;
+  }
+
+  /** The end of the bind, listen or connect in flight: its outcome, once. */
+  settle(err?: unknown): void {
+    if (this.pending !== -EAGAIN) return;
+    this.pending = err ? -errnoOf(err) : 0;
+    // A listen that failed leaves the socket as it was.
+    if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
+    this.wakeAll();
   }
 
   /** An accepted socket's options: its listener's, in a record the two share until either

@@ -67,7 +67,13 @@ function onDrain(this: Owned): void {
 
 function onError(this: Owned, err: Error): void {
   const e = this[OWNER]!;
-  if (e.stream !== this || e.pending === -EAGAIN) return;
+  if (e.stream !== this) return;
+  if (e.pending === -EAGAIN) {
+    // The connect in flight failed (a stream's only asynchronous start).
+    e.k!.failed(errnoOf(err));
+    e.settle(err);
+    return;
+  }
   transportError(e, errnoOf(err));
 }
 
@@ -104,6 +110,11 @@ export function transportError(e: Entry, errno: number): void {
   if (errno === ECONNRESET || errno === EPIPE) e.k!.reset();
   else e.k!.failed(errno);
   e.wakeAll();
+}
+
+/** The Entry whose events stream `s` feeds. */
+export function entryOf(s: net.Socket): Entry {
+  return (s as Owned)[OWNER]!;
 }
 
 /** Makes Node's events on stream `s` feed `e`'s kernel socket. */
