@@ -697,13 +697,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
     this.unlink(e);
-    this.listeners.drop(e);
-    for (const c of e.backlog ?? []) c.resetAndDestroy();
-    if (e.d) udpClosed(e);
-    if (e.udp) e.udp.close();
+    if (e.extended) {
+      this.listeners.drop(e);
+      for (const c of e.backlog ?? []) c.resetAndDestroy();
+      if (e.d) udpClosed(e);
+      if (e.udp) e.udp.close();
+      e.udp = null;
+      e.backlog = null;
+    }
     e.stream = null;
-    e.udp = null;
-    e.backlog = null;
     e.wakeAll();
     return 0;
   }

@@ -259,6 +259,9 @@ export class Entry {
   private get p(): PairFields | null { return this.x?.p ?? null; }
   private get names(): Extras["names"] { return this.x?.names ?? null; }
   private extras(): Extras { return (this.x ??= new Extras()); }
+  /** Whether it has any of the records only some sockets need (a listener, UDP, a socketpair
+   * end, AF_UNIX names): a plain connection has none. */
+  get extended(): boolean { return this.x !== null; }
 
   get family(): number { return this.bits & 0xff; }
   get type(): number { return (this.bits >> TYPE_SHIFT) & 0xf; }
