@@ -180,12 +180,12 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ readonly _stack: Stack<A>;
   /** @internal */ _fd = -1;
   /** @internal */ _timeout: number | null = null;
-  /** @internal */ _closed = false;
+  /** @internal closed, inheritable and the open makefile() files, in one field (memory per
+   * connection): bit 0, bit 1, and the count from bit 2. */
+  _bits = 0;
   /** @internal */ _family = AF_INET;
   /** @internal */ _type = SOCK_STREAM;
   /** @internal */ _proto = 0;
-  /** @internal */ _inheritable = false;
-  /** @internal Open makefile() files. */ _io_refs = 0;
   /** @internal A datagram socket's caches, in one slot (memory per connection). */
   _udp: AddressCaches | null = null;
 
@@ -238,6 +238,16 @@ export class SocketBase<A extends boolean> implements Waitable {
     this._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     this._proto = proto;
   }
+
+  /** @internal socket.py's _closed. */
+  get _closed(): boolean { return (this._bits & 1) !== 0; }
+  set _closed(v: boolean) { this._bits = v ? this._bits | 1 : this._bits & ~1; }
+  /** @internal */
+  get _inheritable(): boolean { return (this._bits & 2) !== 0; }
+  set _inheritable(v: boolean) { this._bits = v ? this._bits | 2 : this._bits & ~2; }
+  /** @internal Open makefile() files (socket.py's _io_refs). */
+  get _io_refs(): number { return this._bits >> 2; }
+  set _io_refs(v: number) { this._bits = (this._bits & 3) | (v << 2); }
 
   /** @internal The host handle of the socket's fd, asked of the core at each wait rather than
    * kept (memory per connection). */
