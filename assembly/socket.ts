@@ -561,16 +561,19 @@ function isBoolOption(level: i32, name: i32): bool {
   return false;
 }
 
-/** Whether the socket's protocol stack handles option `level` at all. Linux answers other
- * levels with EOPNOTSUPP from ip_getsockopt and ENOPROTOOPT from ip_setsockopt. */
-function knownLevel(fd: i32, level: i32): bool {
+/** 0 when the socket's protocol stack handles option `level`, else its errno: AF_UNIX has no
+ * level but SOL_SOCKET (sock_no_getsockopt/sock_no_setsockopt: EOPNOTSUPP); for an inet socket
+ * ip_setsockopt and ipv6_getsockopt/ipv6_setsockopt answer ENOPROTOOPT, ip_getsockopt EOPNOTSUPP. */
+function levelError(fd: i32, level: i32, getting: bool): i32 {
   const family = getb(FAMILY, fd);
-  if (level == SOL_SOCKET) return true;
-  if (level == IPPROTO_TCP) return getb(TYPE, fd) == SOCK_STREAM && family != AF_UNIX;
-  if (level == IPPROTO_UDP) return getb(TYPE, fd) == SOCK_DGRAM && family != AF_UNIX;
-  if (level == IPPROTO_IP) return family == AF_INET || family == AF_INET6;
-  if (level == IPPROTO_IPV6) return family == AF_INET6;
-  return false;
+  if (level == SOL_SOCKET) return 0;
+  if (family == AF_UNIX) return EOPNOTSUPP;
+  const unknown = getting && family == AF_INET ? EOPNOTSUPP : ENOPROTOOPT;
+  if (level == IPPROTO_TCP) return getb(TYPE, fd) == SOCK_STREAM ? 0 : unknown;
+  if (level == IPPROTO_UDP) return getb(TYPE, fd) == SOCK_DGRAM ? 0 : unknown;
+  if (level == IPPROTO_IP) return 0;
+  if (level == IPPROTO_IPV6) return family == AF_INET6 ? 0 : unknown;
+  return unknown;
 }
 
 /** Linux's value for an option nobody set, or -ENOPROTOOPT for options it does not know. */
@@ -578,8 +581,10 @@ function defaultOption(fd: i32, level: i32, name: i32): i32 {
   const stream = getb(TYPE, fd) == SOCK_STREAM;
   if (isBoolOption(level, name)) return 0;
   if (level == SOL_SOCKET) {
-    if (name == SO_SNDBUF) return stream ? 16384 : 212992;
-    if (name == SO_RCVBUF) return stream ? 131072 : 212992;
+    // TCP starts from tcp_wmem[1]/tcp_rmem[1], the others from wmem_default/rmem_default.
+    const tcp = stream && getb(FAMILY, fd) != AF_UNIX;
+    if (name == SO_SNDBUF) return tcp ? 16384 : 212992;
+    if (name == SO_RCVBUF) return tcp ? 131072 : 212992;
     if (name == 18 || name == 19) return 1; // SO_RCVLOWAT, SO_SNDLOWAT
     if (name == SO_LINGER) return 0;
   } else if (level == IPPROTO_TCP && stream) {
@@ -628,8 +633,11 @@ function rangedOption(fd: i32, level: i32, name: i32, value: i32): i32 {
 
 /** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
 export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
+  // __sys_setsockopt refuses a negative length before it looks the descriptor up.
+  if (optlen < 0) return -EINVAL;
   if (!isOpen(fd)) return -EBADF;
-  if (!knownLevel(fd, level)) return -ENOPROTOOPT;
+  const bad = levelError(fd, level, false);
+  if (bad != 0) return -bad;
   // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt).
   if (optlen < 4) return -EINVAL;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
@@ -659,7 +667,8 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
 /** getsockopt(2) of an integer option (the first int of a struct): its value, or -errno. */
 export function sock_getsockopt(fd: i32, level: i32, name: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
-  if (!knownLevel(fd, level)) return -EOPNOTSUPP;
+  const bad = levelError(fd, level, true);
+  if (bad != 0) return -bad;
   settle(fd);
   if (level == SOL_SOCKET) {
     if (name == SO_TYPE) return getb(TYPE, fd);

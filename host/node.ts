@@ -13,6 +13,7 @@
 //   exits, as a Python program does.
 
 import * as dns from "node:dns";
+import { statSync } from "node:fs";
 import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
@@ -391,6 +392,18 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private connectUnix(e: Entry, path: string): number {
+    // unix_find_other looks the path up within connect(2): a missing file is ENOENT and a file
+    // that is not a socket ECONNREFUSED at once, even for a non-blocking socket. (An abstract
+    // name nobody listens on is only known when Node's connect fails.)
+    if (!path.startsWith("\0")) {
+      let isSocket: boolean;
+      try {
+        isSocket = statSync(path).isSocket();
+      } catch (err) {
+        return -errnoOf(err);
+      }
+      if (!isSocket) return -ECONNREFUSED;
+    }
     e.k!.connecting();
     return e.launch(() => {
       const s = this.connectStream(e);

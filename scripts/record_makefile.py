@@ -4,7 +4,7 @@
     python3 scripts/record_makefile.py
 
 Writes test/fixtures/makefile.json: the scenarios (defined below) with each step's result or
-exception, which test/makefile.test.js replays on pysocket. Every scenario starts with a
+exception, which test/helpers/makefile_replay.js replays on both facades. Every scenario starts with a
 connected pair: "a" (the socket whose files are tested) and "b" (its peer). Step forms:
 
   {"on": X, "call": M, "args": [...], "kw": {...}, "store": Y}   X.M(*args, **kw), kept as Y

@@ -54,11 +54,14 @@ def decode(v, env):
 
 
 def tag_socket(v):
-    """A socket result as an object, a makefile() file as a file. scripts/pyvalue.py tags the
+    """A socket result as an object, a makefile() file as a file, a list as a tuple. scripts/pyvalue.py tags the
     rest, not strictly: an integral float such as gettimeout()'s 3.0 stays a float, which JS reads
     as 3, rightly."""
     if isinstance(v, socket.socket):
         return {"object": "socket"}
+    if isinstance(v, list):
+        # recvmsg's ancillary data: a list is an array in JS, as a tuple is.
+        return {"tuple": [pyvalue.encode(x, tag=tag_socket) for x in v]}
     return {"object": "file"} if isinstance(v, (io.IOBase, socket.SocketIO)) else None
 
 

@@ -86,8 +86,7 @@ function iovCall(s: SocketBase<boolean>, iovecs: number, interest: number, timeo
 
 function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, ancdata: unknown, flags: unknown, address: unknown): Op<number> {
   arity("sendmsg", 1, 4, given);
-  const parts = iterable(buffers, "sendmsg() argument 1 must be an iterable").map(asBytes);
-  if (given > 1) ancillary(s, ancdata);
+  // sock_sendmsg: flags as "O|OiO" parses them, then the address, the buffers, the items.
   const f = given > 2 ? asCInt(flags) : 0;
   const core = s._stack.core;
   const C = core.exports;
@@ -96,6 +95,8 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
     const salen = yield* sockaddrArg(core, s._family, address, "sendmsg");
     sa = core.u8.slice(core.out, core.out + salen);
   }
+  const parts = iterable(buffers, "sendmsg() argument 1 must be an iterable").map(asBytes);
+  if (given > 1) ancillary(s, ancdata);
   let total = 0;
   for (const p of parts) total += p.length;
   const data = new Uint8Array(total);
@@ -120,11 +121,9 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
  * MSG_TRUNC), msg_flags, address]. `take` runs before the address is formatted, which uses the
  * same scratch area. */
 function* recvmsgRaw<T>(
-  s: SocketBase<boolean>, n: number, iovecs: number, ancbufsize: unknown, flags: unknown,
+  s: SocketBase<boolean>, n: number, iovecs: number, anc: number, f: number,
   take: (bytes: Uint8Array, count: number) => T,
 ): Op<[T, number, Address | null]> {
-  const anc = asSize(ancbufsize);
-  const f = asCInt(flags);
   if (anc < 0 || anc > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
   const core = s._stack.core;
   const C = core.exports;
@@ -145,14 +144,20 @@ function* recvmsgRaw<T>(
 
 function* recvmsgOp(s: SocketBase<boolean>, given: number, bufsize: unknown, ancbufsize: unknown, flags: unknown): Op<RecvmsgResult<Uint8Array>> {
   arity("recvmsg", 1, 3, given);
+  // "n|ni" converts every argument before sock_recvmsg checks one.
   const n = asSize(bufsize);
+  const anc = asSize(ancbufsize);
+  const f = asCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
-  const [data, msgFlags, address] = yield* recvmsgRaw(s, n, 1, ancbufsize, flags, (bytes) => bytes.slice());
+  const [data, msgFlags, address] = yield* recvmsgRaw(s, n, 1, anc, f, (bytes) => bytes.slice());
   return [data, [], msgFlags, address];
 }
 
 function* recvmsgIntoOp(s: SocketBase<boolean>, given: number, buffers: unknown, ancbufsize: unknown, flags: unknown): Op<RecvmsgResult<number>> {
   arity("recvmsg_into", 1, 3, given);
+  // "O|ni" converts the sizes before sock_recvmsg_into looks at the buffers.
+  const anc = asSize(ancbufsize);
+  const f = asCInt(flags);
   const bufs = iterable(buffers, "recvmsg_into() argument 1 must be an iterable").map((b) => {
     if (b instanceof Uint8Array) return b;
     if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -169,7 +174,7 @@ function* recvmsgIntoOp(s: SocketBase<boolean>, given: number, buffers: unknown,
     }
     return count;
   };
-  const [count, msgFlags, address] = yield* recvmsgRaw(s, total, bufs.length, ancbufsize, flags, scatter);
+  const [count, msgFlags, address] = yield* recvmsgRaw(s, total, bufs.length, anc, f, scatter);
   return [count, [], msgFlags, address];
 }
 

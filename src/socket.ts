@@ -383,7 +383,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (arguments.length > 1) {
       throw new TypeError(`socket.set_inheritable() takes 2 positional arguments but ${arguments.length + 1} were given`);
     }
-    const flag = asCInt(inheritable);
+    const flag = asClinicInt(inheritable); // CPython reads it with _PyLong_AsInt
     if (this.C.sock_handle(this._fd) < 0) throw fromErrno(EBADF);
     this._inheritable = flag !== 0;
     return null;
@@ -424,17 +424,25 @@ export class SocketBase<A extends boolean> implements Waitable {
     if (arguments.length < 3 || arguments.length > 4) {
       throw new TypeError(`setsockopt() takes exactly 3 arguments (${arguments.length} given)`);
     }
-    const lv = asCInt(level);
-    const name = asCInt(optname);
+    // CPython tries the forms "iii", "iiO!I" (None, optlen) then "iiy*" (a buffer), and reports
+    // the last one's failure: with 4 arguments, whatever stops "iiO!I" is "iiy*"'s arity error.
+    let lv: number;
+    let name: number;
+    try {
+      lv = asCInt(level);
+      name = asCInt(optname);
+    } catch (err) {
+      if (arguments.length === 4) throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
+      throw err;
+    }
     let v = 0;
     let v2 = 0;
     let optlen = 4;
-    // CPython tries the forms "iii", "iiO!I" (None, optlen) then "iiy*" (a buffer), and reports
-    // the last one's failure.
     if (arguments.length === 4) {
       if ((value !== null && value !== undefined) || !isInt(len)) {
         throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
+      // "I" masks to an unsigned int, which setsockopt(2) reads as an int.
       optlen = Number(BigInt.asIntN(32, BigInt(len)));
     } else if (isInt(value) && Number(value) >= -2147483648 && Number(value) <= 2147483647) {
       v = Number(value);
@@ -584,6 +592,8 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** recv(2) of up to n bytes into the scratch input area, or straight into `into` where the
    * host takes it (Stack.io); returns the count, or raises. */
   private *_recvRaw(n: number, flags: number, from: boolean, into: Uint8Array | null = null): Op<number> {
+    // sock_recv_guts "does nothing" for 0 bytes, before any call, closed or not; recvfrom's reads.
+    if (n === 0 && !from) return 0;
     const len = Math.min(n, MAX_CHUNK);
     const io = into ? this._stack.io : undefined;
     if (!io) this._stack.core.reserve(len);

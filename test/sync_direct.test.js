@@ -4,8 +4,7 @@
 // unread bytes, timeouts, non-blocking EAGAIN, a large sendall, select between recvs, flags;
 // and the bytes a select staged (poll_staged_*: a recv for more than was staged, a close with
 // staged bytes unread, a peek, a FIN or a reset after them).
-// The same scenarios, and those of test/rules/rules.json, also run with direct mode off
-// (PYSOCKET_DIRECT=0), the path of Bun and Deno.
+// The same scenarios with direct mode off are in test/sync_fallback.test.js.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,14 +13,11 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { checkDirect as check, countServed, DIRECT_PEER as PEER, facade, toReader, withEcho } from "./helpers/direct_facade.js";
 import { echoRounds } from "./helpers/echo_rounds.js";
-import { RULES_PEER } from "./helpers/rules_ops.js";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
 const direct = read("./rules/direct.json").scenarios;
 const directFixtures = read("./fixtures/scenarios_direct.json");
 const directRecorded = new Map(directFixtures.scenarios.map((s) => [s.name, s.results]));
-const rules = read("./rules/rules.json").scenarios;
-const rulesRecorded = new Map(read("./fixtures/scenarios_rules.json").scenarios.map((s) => [s.name, s.results]));
 
 const on = facade(true);
 const served = countServed(on.host);
@@ -34,19 +30,6 @@ for (const scenario of direct) {
   });
 }
 lent.run();
-
-const off = facade(false);
-const fallback = suite("pysocket/sync, direct mode off (PYSOCKET_DIRECT=0): direct.json and rules.json");
-fallback("the host lends nothing", () => {
-  assert.is(off.host.direct, null);
-});
-for (const scenario of direct) {
-  fallback(scenario.name, () => check(off.module, scenario, directRecorded.get(scenario.name), PEER));
-}
-for (const scenario of rules) {
-  fallback(`rules: ${scenario.name}`, () => check(off.module, scenario, rulesRecorded.get(scenario.name), RULES_PEER));
-}
-fallback.run();
 
 // An accepted connection whose peer is in another process is lent too: messages of many sizes
 // echoed by a python3 client come back whole and in order.
@@ -74,6 +57,7 @@ function slowReader(m, command) {
   });
 }
 
+const off = facade(false);
 const late = suite("pysocket/sync: sendall of uneven sizes to a slow reader");
 for (const [name, command] of [["a reader that starts late", "z"], ["a reader that reads slowly", "y"]]) {
   late(`${name}, direct mode`, () => slowReader(on.module, command));

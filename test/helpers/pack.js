@@ -3,7 +3,7 @@
 // build), and the tarball installed into a fresh project; and what the scripts in test/runtimes/
 // print there. Shared by test/package*.test.js.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,10 +15,9 @@ function run(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** Packs a clean copy of the repository; returns { tarball, files, consumer, cleanup }: the
- * tarball's path, the paths it holds, and a project folder with it installed. */
-export function packAndInstall() {
-  const work = mkdtempSync(join(tmpdir(), "pysocket-pack-"));
+/** Packs a clean copy of the repository into folder `work`; returns npm's account of the tarball:
+ * { tarball, size, unpackedSize, files }. */
+export function pack(work) {
   const clean = join(work, "clean");
   const tracked = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], repo)
     .split("\0")
@@ -29,19 +28,40 @@ export function packAndInstall() {
   }
   symlinkSync(join(repo, "node_modules"), join(clean, "node_modules"), "dir");
   const packed = JSON.parse(run(npm, ["pack", "--json", "--pack-destination", work], clean));
-  const tarball = join(work, packed[0].filename);
-  const consumer = join(work, "consumer");
-  mkdirSync(consumer);
-  writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  run(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], consumer);
+  rmSync(clean, { recursive: true, force: true });
   return {
-    tarball,
+    tarball: join(work, packed[0].filename),
     size: packed[0].size,
     unpackedSize: packed[0].unpackedSize,
     files: packed[0].files.map((f) => f.path),
-    consumer,
-    cleanup: () => rmSync(work, { recursive: true, force: true }),
   };
+}
+
+/** The tarball packed once for the whole run by scripts/run-tests.mjs (PYSOCKET_PACKED names the
+ * JSON `pack` returned), or else one packed now into `work`. Packing builds the package, which
+ * takes seconds of CPU: four test files share one. */
+function tarballFor(work) {
+  const shared = process.env.PYSOCKET_PACKED;
+  return shared ? JSON.parse(readFileSync(shared, "utf8")) : pack(work);
+}
+
+/** The package installed into a fresh project: returns { tarball, size, unpackedSize, files,
+ * consumer, cleanup }: the tarball's path, its sizes, the paths it holds, the project's folder,
+ * and what removes this call's temporary folder. */
+export function packAndInstall() {
+  const work = mkdtempSync(join(tmpdir(), "pysocket-pack-"));
+  const cleanup = () => rmSync(work, { recursive: true, force: true });
+  try {
+    const packed = tarballFor(work);
+    const consumer = join(work, "consumer");
+    mkdirSync(consumer);
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    run(npm, ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", packed.tarball], consumer);
+    return { ...packed, consumer, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
 }
 
 /** Whether the installed package exports `subpath` (another entry may not have landed yet). */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 export const RULES_PEER = new URL("../../scripts/rules_peer.py", import.meta.url).pathname;
 
 /** The ops for one run of scenarios; `cleanup()` ends what a failed scenario left. `peerScript`:
- * the peer's program (test/sync_direct.test.js runs scripts/direct_peer.py). */
+ * the peer's program (test/sync_direct.test.js and sync_fallback.test.js run scripts/direct_peer.py). */
 export function rulesOps(peerScript = RULES_PEER) {
   const peers = new Map();
   const dirs = [];
