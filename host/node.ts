@@ -382,7 +382,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private connected(s: net.Socket): void {
     s.removeListener("connect", this.onConnect);
     const e = entryOf(s);
-    const wildcard = this.toWildcard.delete(e);
+    const wildcard = this.toWildcard.size > 0 && this.toWildcard.delete(e);
     // Closed while connecting: the connection is no one's.
     if (e.stream !== s) return;
     e.k!.established();

@@ -232,7 +232,10 @@ export class Entry {
     this.bits = (this.bits & ~REFD_MASK) | ((v === null ? REFD_UNKNOWN : v ? REFD_YES : REFD_NO) << REFD_SHIFT);
   }
   /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  get pending(): number { return -((this.bits & PENDING_MASK) >> PENDING_SHIFT); }
+  get pending(): number {
+    const errno = (this.bits & PENDING_MASK) >> PENDING_SHIFT;
+    return errno === 0 ? 0 : -errno;
+  }
   set pending(v: number) { this.bits = (this.bits & ~PENDING_MASK) | ((-v << PENDING_SHIFT) & PENDING_MASK); }
 
   /** The wake-up counts, from now on (see Wakes). */
