@@ -164,11 +164,12 @@ function allInts(args: unknown[]): boolean {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-/** A datagram socket's last sendto destination given as a numeric IPv4 pair, and its last
- * recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+/** A socket's address caches: a datagram socket's last sendto destination given as a numeric
+ * IPv4 pair, and the last IPv4 address (as its 4 bytes) that recvfrom or accept reported, and
+ * its text. */
 interface AddressCaches {
   dst: Destination | null;
-  src: { head: number; addr: number; host: string } | null;
+  src: { addr: number; host: string } | null;
 }
 
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
@@ -186,8 +187,9 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ _family = AF_INET;
   /** @internal */ _type = SOCK_STREAM;
   /** @internal */ _proto = 0;
-  /** @internal A datagram socket's caches, in one slot (memory per connection). */
-  _udp: AddressCaches | null = null;
+  /** @internal A datagram socket's or a listener's address caches, in one slot (memory per
+   * connection: a connection has none). */
+  _addresses: AddressCaches | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -569,7 +571,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
     const sock = this._stack.wrap(fd) as this;
     sock._proto = this._proto;
-    return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
+    return [sock, this._source(check(this.C.sock_addr_remote(fd)))!];
   }
 
   /** The timeout of one call. MSG_DONTWAIT makes a blocking socket's call non-blocking; with a
@@ -686,19 +688,20 @@ export class SocketBase<A extends boolean> implements Waitable {
     return from ? [count, this._source()] : count;
   }
 
-  /** makesockaddr for recvfrom's source: a datagram socket mostly hears from one peer, so the
-   * text of the last IPv4 source is kept for a sockaddr with the same bytes (a fresh tuple
-   * every time, as Python's). */
-  private _source(): Address | null {
+  /** makesockaddr for recvfrom's source and accept's peer (`salen`: the sockaddr's length): a
+   * datagram socket mostly hears from one peer, and a listener's peers mostly come from one
+   * address, so the text of the last IPv4 address is kept for a sockaddr with the same one (a
+   * fresh tuple every time, as Python's). */
+  private _source(salen = 0): Address | null {
     const core = this._stack.core;
     const sa = core.out + SA_OUT;
-    const head = core.dv.getUint32(sa, true);
+    if ((core.u8[sa] | (core.u8[sa + 1] << 8)) !== AF_INET) return sockaddrResult(core, salen);
     const addr = core.dv.getUint32(sa + 4, true);
-    const c = this._udp?.src ?? null;
     const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
-    if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
-    const result = sockaddrResult(core);
-    if ((head & 0xffff) === AF_INET && result) this._caches().src = { head, addr, host: (result as [string, number])[0] };
+    const c = this._addresses?.src ?? null;
+    if (c !== null && c.addr === addr) return [c.host, port];
+    const result = sockaddrResult(core, salen) as [string, number];
+    this._caches().src = { addr, host: result[0] };
     return result;
   }
 
@@ -724,7 +727,7 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   private _caches(): AddressCaches {
-    return (this._udp ??= { dst: null, src: null });
+    return (this._addresses ??= { dst: null, src: null });
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
@@ -814,7 +817,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
     const to = given === 3 ? address : flagsOrAddress;
     // A datagram socket's sends mostly name one address: its last one is kept.
-    let salen = this._sameDestination(to, this._udp?.dst);
+    let salen = this._sameDestination(to, this._addresses?.dst);
     if (salen < 0) {
       const [n, known] = yield* this._destination(to, "sendto");
       salen = n;
