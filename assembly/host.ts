@@ -25,6 +25,12 @@ export declare function sock_listen(h: i32, backlog: i32): i32;
 @external("pysocket_host", "sock_connect")
 export declare function sock_connect(h: i32, sa: usize, salen: i32): i32;
 
+/** unix_find_other: whether a stream connect to the AF_UNIX sockaddr may go ahead: 0 (or the
+ * host cannot tell at once), else the errno Linux's connect answers before it looks at the
+ * socket's own state (ENOENT, ECONNREFUSED...). */
+@external("pysocket_host", "sock_find")
+export declare function sock_find(sa: usize, salen: i32): i32;
+
 /** The result of the bind, listen or connect in flight: -EAGAIN while it is, then 0 or -errno. */
 @external("pysocket_host", "sock_finish")
 export declare function sock_finish(h: i32): i32;

@@ -306,6 +306,11 @@ export function sock_connect(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   // unix_validate_addr: a sockaddr_un with no name at all (only bind autobinds with it).
   if (getb(FAMILY, fd) == AF_UNIX && salen <= 2) return -EINVAL;
+  // unix_stream_connect looks the name up before it looks at the socket's state.
+  if (getb(FAMILY, fd) == AF_UNIX && getb(TYPE, fd) == SOCK_STREAM) {
+    const found = host.sock_find(scratchBase(), salen);
+    if (found < 0) return found;
+  }
   settle(fd);
   const st = getb(STATE, fd);
   if (getb(TYPE, fd) == SOCK_STREAM) {
@@ -633,13 +638,14 @@ function rangedOption(fd: i32, level: i32, name: i32, value: i32): i32 {
 
 /** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
 export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
-  // __sys_setsockopt refuses a negative length before it looks the descriptor up.
-  if (optlen < 0) return -EINVAL;
   if (!isOpen(fd)) return -EBADF;
+  // do_sock_setsockopt refuses a negative length before any level looks at it.
+  if (optlen < 0) return -EINVAL;
   const bad = levelError(fd, level, false);
   if (bad != 0) return -bad;
-  // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt).
-  if (optlen < 4) return -EINVAL;
+  // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt), but for
+  // do_ip_setsockopt, which reads a shorter value's first byte (and nothing as 0).
+  if (optlen < 4 && level != IPPROTO_IP) return -EINVAL;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
     return -ENOPROTOOPT;
   }

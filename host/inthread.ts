@@ -155,6 +155,8 @@ export class InThreadStreams {
       if (r.peerSend) e.peer.k.peerShutRead();
       e.peer.wakeAll();
     }
+    // The FIN is acknowledged at once, by the peer or, once it closed, by its orphan.
+    if (r.fin) e.k.finAcked();
     e.wakeAll();
     return r.result;
   }

@@ -13,7 +13,6 @@
 //   exits, as a Python program does.
 
 import * as dns from "node:dns";
-import { statSync } from "node:fs";
 import { fdLimitOfProcess } from "./limits.js";
 import * as net from "node:net";
 import { performance } from "node:perf_hooks";
@@ -30,6 +29,7 @@ import {
 } from "./node_udp.js";
 import { AF_INET6, AF_UNIX, readSockAddr, writeSockAddr } from "./sockaddr.js";
 import { hostnameOnNode, interfaceNames, resolveOnNode } from "./resolver.js";
+import { unixFind } from "./unix_find.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
@@ -244,6 +244,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   sock_bind(h: number, sa: number, salen: number): number { return this.bind(this.entry(h), sa, salen); }
   sock_listen(h: number): number { return this.listeners.listen(this.entry(h)); }
   sock_connect(h: number, sa: number, salen: number): number { return this.connect(this.entry(h), sa, salen); }
+  sock_find(sa: number, salen: number): number { return unixFind(readSockAddr(this.mem(), sa, salen).address); }
   sock_finish(h: number): number { return this.entry(h).pending; }
   sock_accept(h: number): number { return this.accept(this.entry(h)); }
   sock_recv(h: number, buf: number, len: number, flags: number): number { return this.recv(this.entry(h), buf, len, flags, -1); }
@@ -392,18 +393,6 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private connectUnix(e: Entry, path: string): number {
-    // unix_find_other looks the path up within connect(2): a missing file is ENOENT and a file
-    // that is not a socket ECONNREFUSED at once, even for a non-blocking socket. (An abstract
-    // name nobody listens on is only known when Node's connect fails.)
-    if (!path.startsWith("\0")) {
-      let isSocket: boolean;
-      try {
-        isSocket = statSync(path).isSocket();
-      } catch (err) {
-        return -errnoOf(err);
-      }
-      if (!isSocket) return -ECONNREFUSED;
-    }
     e.k!.connecting();
     return e.launch(() => {
       const s = this.connectStream(e);
@@ -659,11 +648,20 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
    * every byte, as Linux's loopback and AF_UNIX deliver the FIN within the call. */
   private sendFin(e: Entry): void {
     const s = e.stream;
-    if (s && !s.writableEnded) s.end();
     const p = e.peer;
+    // Loopback acknowledges the FIN within the call once the bytes before it are out of Node;
+    // bytes still in Node hold it back until Node has written them (and the FIN).
+    if (s && !s.writableEnded) {
+      if (s.writableLength > 0) s.end(() => e.k?.finAcked());
+      else {
+        s.end();
+        e.k!.finAcked();
+      }
+    }
     if (p && p.got === e.sent) {
       p.k!.fin();
       p.wakeAll();
+      e.k!.finAcked();
     }
   }
 

@@ -25,6 +25,7 @@ export interface Syscalls {
   sock_set_option(h: number, level: number, name: number, value: number): number;
   sock_error(h: number): number;
   sock_poll(h: number): number;
+  sock_find(sa: number, salen: number): number;
 }
 
 export type SyscallName = keyof Syscalls;
@@ -34,6 +35,7 @@ export const SYSCALLS = [
   "sock_open", "sock_pair", "sock_bind", "sock_listen", "sock_connect", "sock_finish", "sock_accept",
   "sock_recv", "sock_recv_from", "sock_send", "sock_send_to", "sock_shutdown", "sock_close",
   "sock_addr_local", "sock_addr_remote", "sock_set_option", "sock_error", "sock_poll",
+  "sock_find",
 ] as const satisfies readonly SyscallName[];
 
 export type HostImports = Record<SyscallName, (...args: number[]) => number>;
@@ -77,4 +79,6 @@ export class BaseSyscalls implements Syscalls {
   sock_error(_h: number): number { return 0; }
   /** POLLNVAL: a backend that cannot tell readiness says the handle is not one it polls. */
   sock_poll(_h: number): number { return 0x20; }
+  /** A backend that cannot look AF_UNIX names up lets the connect find out. */
+  sock_find(_sa: number, _salen: number): number { return 0; }
 }

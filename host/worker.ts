@@ -43,12 +43,13 @@
 
 import type { MessagePort } from "node:worker_threads";
 import { SYSCALLS } from "./syscalls.js";
-import { EAGAIN, EIO } from "./errno.js";
+import { EAGAIN, EINPROGRESS, EIO } from "./errno.js";
 import { InThreadStreams, type HandedOver } from "./inthread.js";
 import type { DirectStreams as Lent } from "./direct.js";
 import { someReady } from "./kernel/index.js";
 import { InThreadDatagrams } from "./inthread_udp.js";
 import { readSockAddr } from "./sockaddr.js";
+import { unixFind } from "./unix_find.js";
 import {
   ACCEPT, ADDR_LOCAL, ADDR_REMOTE, BIND, CLOSE, CONNECT, CONSUME, CONTROL_WORDS, CREDIT_SLOTS,
   creditWord, DATA, DATA_SIZE, EAI_SYSTEM, ERROR, FINISH, FLUSH, FREE, GIVE_BACK, GONE, ID, LISTEN,
@@ -149,6 +150,8 @@ export class WorkerHost implements SyncHost {
   private area = DATA;
   /** Stream handles: their sends are cut to the data area, a datagram is passed whole. */
   private readonly streams = new Set<number>();
+  /** Listening handles: their QUIET speaks for accept only; a recv on one is the kernel's ENOTCONN. */
+  private readonly listening = new Set<number>();
   /** The last syscall, when it answered EAGAIN: the wait that follows retries it. */
   private again: Request | null = null;
   /** What that retry answered in the worker; the caller's next syscall is the retry itself. */
@@ -252,13 +255,19 @@ export class WorkerHost implements SyncHost {
   }
   sock_listen(h: number, backlog: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
-    return this.call([0, LISTEN, h, backlog]);
+    const r = this.call([0, LISTEN, h, backlog]);
+    if (r === 0 || r === -EINPROGRESS) this.listening.add(h);
+    return r;
   }
   sock_connect(h: number, sa: number, salen: number): number {
     if (this.local.has(h)) return this.local.refuse(h);
     this.copyIn(sa, SA, salen);
     this.udp.settling(h);
     return this.udp.settled(h, this.call([0, CONNECT, h, SA, salen]));
+  }
+  /** Answered in this thread: the filesystem and /proc are the same from every thread. */
+  sock_find(sa: number, salen: number): number {
+    return unixFind(readSockAddr(this.mem(), sa, salen).address);
   }
   sock_finish(h: number): number {
     if (this.local.has(h)) return 0;
@@ -371,6 +380,7 @@ export class WorkerHost implements SyncHost {
       return r;
     }
     this.streams.delete(h);
+    this.listening.delete(h);
     this.direct?.giveBack(h);
     this.udp.close(h);
     // Bytes staged and not taken stay unread: closing with them resets, as Linux does.
@@ -671,7 +681,7 @@ export class WorkerHost implements SyncHost {
     if (this.staged !== -1) this.releaseStage();
     this.pollStaged.delete(h);
     if (this.prefetched === null && req[4] !== 0 && Atomics.load(this.quiet, h % QUIET_SLOTS) === h &&
-      Atomics.load(this.ctl, GONE) === 0) {
+      (req[1] === ACCEPT || !this.listening.has(h)) && Atomics.load(this.ctl, GONE) === 0) {
       this.again = req;
       return -EAGAIN;
     }

@@ -12,6 +12,7 @@
 //   received(bytes)                     bytes arrived in order (kept, not copied: hand over a
 //                                       buffer nobody writes again)
 //   fin()                               the peer's FIN (tcp_fin)
+//   finAcked()                          the peer acknowledged this end's FIN: LAST_ACK ends
 //   reset()                             an RST arrived (tcp_reset): the errno depends on state
 //   failed(errno)                       the transport gave up (ETIMEDOUT, EHOSTUNREACH,
 //                                       ECONNREFUSED for a refused connect): tcp_done with sk_err
@@ -141,6 +142,12 @@ export class StreamSocket implements PollState {
     this.shutdown |= RCV_SHUTDOWN;
     if (this.state === TCP_ESTABLISHED) this.state = TCP_CLOSE_WAIT;
     else if (this.state === TCP_FIN_WAIT1) this.close();
+  }
+
+  /** The ACK of this end's FIN (tcp_rcv_state_process): from LAST_ACK, tcp_done. (FIN_WAIT1
+   * becomes FIN_WAIT2, which answers every syscall as FIN_WAIT1 does.) */
+  finAcked(): void {
+    if (this.state === TCP_LAST_ACK) this.close();
   }
 
   /** tcp_reset: the pending error by state, then tcp_done. Unread data stays readable. */

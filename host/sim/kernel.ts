@@ -571,10 +571,16 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
     return 0;
   }
 
-  private connectUnix(s: UnixSock, path: string): number {
+  sock_find(sa: number, salen: number): number {
+    if (this.down) return 0;
+    const path = readSockAddr(this.mem(), sa, salen).address;
     if (!this.env.paths.has(path)) return -ENOENT;
     const l = this.env.paths.get(path);
-    if (!l || !l.listening || l.closed) return -ECONNREFUSED;
+    return !l || !l.listening || l.closed ? -ECONNREFUSED : 0;
+  }
+
+  private connectUnix(s: UnixSock, path: string): number {
+    const l = this.env.paths.get(path)!;
     if (l.acceptq.length > l.backlog) return -EAGAIN;
     const c = new UnixSock(this);
     c.path = l.path;
