@@ -332,10 +332,17 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     if (denied) return -denied;
     if (e.type !== SOCK_STREAM) return this.connectUdp(e, addr.address, addr.port);
     if (e.family === AF_UNIX) return this.connectUnix(e, addr.address);
-    // Linux refuses port 0 on loopback; Node would throw instead.
-    if (addr.port === 0) return -ECONNREFUSED;
     e.k!.connecting();
     this.unlink(e);
+    // Node throws for port 0; Linux sends the SYN, and loopback's RST comes back within the
+    // call: a non-blocking connect is in progress with the refusal already pending (tcp_reset
+    // in SYN_SENT), a blocking one is refused.
+    if (addr.port === 0) {
+      return e.start((done) => {
+        e.k!.failed(ECONNREFUSED);
+        done({ code: "ECONNREFUSED" });
+      });
+    }
     // Only a connection to a listener of this process can have its peer here (see connected).
     // Its peer's address is the one connected to, but for a wildcard, which Linux connects to
     // loopback: only Node can say which.

@@ -189,6 +189,9 @@ export class StreamSocket implements PollState {
    * then a shut read side (0), then ENOTCONN if never connected, else EAGAIN. MSG_WAITALL waits
    * for `dst.length` bytes unless one of those ends the stream. */
   recv(dst: Uint8Array, flags: number): number {
+    // unix_stream_read_generic refuses any socket not connected (listening, or never paired)
+    // before anything else; tcp_recvmsg a listener.
+    if (this.unix && !this.paired) return -EINVAL;
     if (this.state === TCP_LISTEN) return -ENOTCONN;
     const len = dst.length;
     if (this.queued > 0) {
@@ -201,8 +204,6 @@ export class StreamSocket implements PollState {
     if (this.unix) {
       if (this.err) return -this.takeError();
       if (this.shutdown & RCV_SHUTDOWN) return 0;
-      // unix_stream_read_generic on a socket never connected.
-      if (!this.paired) return -EINVAL;
       return -EAGAIN;
     }
     if (this.done) return 0;
