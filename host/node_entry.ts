@@ -98,18 +98,26 @@ const sharedOptions = new WeakSet<Map<number, number>>();
 /** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
  * waits on them again by then: a request/response loop waits again within microseconds, and
  * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
-const idle = new Set<Entry>();
+const idle: Entry[] = [];
 let sweeping = false;
 
+function sweep(): void {
+  sweeping = false;
+  for (const x of idle) {
+    x.sweepDue = false;
+    if (!x.waited() && x.refd !== false) x.setRef(false);
+  }
+  // Emptied in place: one array for the process's life, where a Set's clear() makes a new table.
+  idle.length = 0;
+}
+
 function letGoLater(e: Entry): void {
-  idle.add(e);
+  if (e.sweepDue) return;
+  e.sweepDue = true;
+  idle.push(e);
   if (sweeping) return;
   sweeping = true;
-  setImmediate(() => {
-    sweeping = false;
-    for (const x of idle) if (!x.waited() && x.refd !== false) x.setRef(false);
-    idle.clear();
-  });
+  setImmediate(sweep);
 }
 
 /** A UDP socket's Node side (node_udp.ts). */
@@ -172,8 +180,8 @@ class Wakes implements WakeCounts {
 }
 
 /** Entry's small fields in one (memory per connection): the family in bits 0-7, the type in
- * 8-11, whether its handles are ref'd in 12-13 (see REFD_*), and the errno of the bind, listen
- * or connect in flight (`pending`, negated) from bit 14. */
+ * 8-11, whether its handles are ref'd in 12-13 (see REFD_*), the errno of the bind, listen or
+ * connect in flight (`pending`, negated) in 14-25, and SWEEP_DUE. */
 const TYPE_SHIFT = 8;
 const REFD_SHIFT = 12;
 const REFD_MASK = 3 << REFD_SHIFT;
@@ -182,6 +190,8 @@ const REFD_NO = 1;
 const REFD_YES = 2;
 const PENDING_SHIFT = 14;
 const PENDING_MASK = 0xfff << PENDING_SHIFT;
+/** Bit 26: the socket waits in `idle` for this turn's sweep (letGoLater). */
+const SWEEP_DUE = 1 << 26;
 
 /** A stream's link to a peer that may be in this process: the peer, the bytes sent to it and
  * got from it, and its place in NodeHost.connections once registered. Made for a socketpair()
@@ -237,6 +247,10 @@ export class Entry {
     return errno === 0 ? 0 : -errno;
   }
   set pending(v: number) { this.bits = (this.bits & ~PENDING_MASK) | ((-v << PENDING_SHIFT) & PENDING_MASK); }
+
+  /** Whether the socket waits for this turn's sweep (letGoLater). */
+  get sweepDue(): boolean { return (this.bits & SWEEP_DUE) !== 0; }
+  set sweepDue(v: boolean) { this.bits = v ? this.bits | SWEEP_DUE : this.bits & ~SWEEP_DUE; }
 
   /** The wake-up counts, from now on (see Wakes). */
   wakeCounts(): WakeCounts {

@@ -131,14 +131,15 @@ function onEndAfterNode(this: Owned): void {
  * every stream (64 B per connection, bench/idle_memory.mjs): one function calling Node's and
  * then ours takes their place, through the documented listeners() and removeListener(). */
 function listenForEnd(s: net.Socket): void {
-  const own = s.listenerCount("end") === 1 ? s.listeners("end")[0] as (this: net.Socket) => void : null;
-  if (own !== null && (nodeOnEnd === null || own === nodeOnEnd)) {
-    nodeOnEnd = own;
-    s.removeListener("end", own);
-    s.on("end", onEndAfterNode);
-  } else {
-    s.on("end", onEnd);
+  if (s.listenerCount("end") === 1) {
+    nodeOnEnd ??= s.listeners("end")[0] as (this: net.Socket) => void;
+    s.removeListener("end", nodeOnEnd);
+    if (s.listenerCount("end") === 0) {
+      s.on("end", onEndAfterNode);
+      return;
+    }
   }
+  s.on("end", onEnd);
 }
 
 /** Makes Node's events on stream `s` feed `e`'s kernel socket. */
