@@ -15,7 +15,7 @@ import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
 export class Socket extends SocketBase<true> implements LaneOwner {
-  /** @internal Its calls waiting their turn (runInLane), while any waits. */
+  /** @internal Its calls waiting their turn (runInLane), once one has waited. */
   _lanes: LaneOwner["_lanes"] = null;
 }
 

@@ -191,16 +191,10 @@ class Lanes {
   queue(lane: 0 | 1): Array<() => void> {
     return lane === 0 ? (this.reads ??= []) : (this.writes ??= []);
   }
-
-  /** Whether nothing is under way or waiting. */
-  get idle(): boolean {
-    return this.busy === 0 && !this.reads?.length && !this.writes?.length;
-  }
 }
 
-/** What runInLane needs of a socket: its Lanes while any call of it waits, else null (an idle
- * socket, and one whose calls never wait, has none: memory per connection, and two objects
- * fewer per connect). */
+/** What runInLane needs of a socket: its Lanes, made when a call of it first waits (a socket
+ * whose calls never wait, as an idle connection, has none: memory per connection). */
 export interface LaneOwner {
   _lanes: Lanes | null;
 }
@@ -236,7 +230,6 @@ export function runInLane<T>(host: AsyncHost, owner: LaneOwner, lane: 0 | 1, mak
       lanes.busy &= ~bit;
       const queue = lane === 0 ? lanes.reads : lanes.writes;
       while ((lanes.busy & bit) === 0 && queue !== null && queue.length > 0) queue.shift()!();
-      if (lanes.idle && owner._lanes === lanes) owner._lanes = null;
       if (ok) resolve(v as T);
       else reject(v);
     });
