@@ -6,8 +6,9 @@ TCP, UDP, IPv4, IPv6, AF_UNIX), for CPython to answer and pysocket to match.
     python3 scripts/gen_fuzz_calls.py [SEED [COUNT]]
     python3 scripts/record_scenarios.py edges_fuzz_calls
 
-The same seed writes the same file. Every socket is non-blocking before the random calls, so
-no call waits; a scenario may end with a settimeout/setblocking of random arguments. Addresses
+The same seed writes the same file. Every socket is non-blocking before the random calls, or has
+a timeout of 20 ms, so no call waits long; a scenario may end with a settimeout/setblocking of
+random arguments. Addresses
 are loopback or wildcard with port 0 only (nothing reaches another host, nor a service of this
 machine), and hosts are numeric or "localhost" (no DNS query). Left out: detach() (its fd would
 outlive the scenario), makefile() and sendfile() (their own fixtures), SOCK_RAW and the other
@@ -165,7 +166,11 @@ def setup(r, fam, typ):
         if state == "closed":
             steps.append({"on": "s", "call": "close"})
     if state != "closed":
-        steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        # Non-blocking, or a timeout short enough that a call that would block ends quickly.
+        if r.random() < 0.7:
+            steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        else:
+            steps.append({"on": "s", "call": "settimeout", "args": [F(0.02)]})
     return state, steps
 
 

@@ -5,7 +5,7 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
-import { answerAfterPoll } from "./pollfirst.js";
+import { answerAfterPoll, pollFirst } from "./pollfirst.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSize, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
@@ -551,7 +551,7 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   private *_accept(n: number): Op<[this, Address]> {
     arityError.pyDef("accept", n);
-    const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
+    const fd = check(yield* sockCall(this, READ, pollFirst(this, READ, this._timeout, () => this.C.sock_accept(this._fd))));
     const sock = this._stack.wrap(fd) as this;
     sock._proto = this._proto;
     return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
@@ -603,7 +603,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         }
       };
     }
-    return check(yield* sockCall(this, READ, op, timeout));
+    return check(yield* sockCall(this, READ, pollFirst(this, READ, timeout, op), timeout));
   }
 
   /** The (bufsize, flags) arguments of recv and recvfrom. */
@@ -745,7 +745,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this._callTimeout(f)));
+    const timeout = this._callTimeout(f);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, 0, f, -1)), timeout));
   }
 
   sendall(data: Uint8Array, flags = 0): Ret<A, null> {
@@ -767,7 +768,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         left = deadline - this._now();
         if (left <= 0) throw timedOut();
       }
-      offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
+      offset += check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, offset, f, -1)), left));
     } while (offset < bytes.length);
     return null;
   }
@@ -816,7 +817,8 @@ export class SocketBase<A extends boolean> implements Waitable {
       if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
       return r;
     };
-    return check(yield* sockCall(this, WRITE, op, this._callTimeout(flags)));
+    const timeout = this._callTimeout(flags);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, op), timeout));
   }
 
   [disposeSymbol](): void {
