@@ -3,6 +3,7 @@ export const EPERM: i32 = 1;
 export const EBADF: i32 = 9;
 export const EAGAIN: i32 = 11;
 export const EACCES: i32 = 13;
+export const EFAULT: i32 = 14;
 export const ENOMEM: i32 = 12;
 export const EINVAL: i32 = 22;
 export const EMFILE: i32 = 24;

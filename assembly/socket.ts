@@ -8,7 +8,7 @@
 
 import * as host from "./host";
 import {
-  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
+  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
   ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
 } from "./errno";
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
@@ -395,8 +395,8 @@ export function sock_send(fd: i32, len: i32, flags: i32): i32 {
   settle(fd);
   const st = getb(STATE, fd);
   if (getb(TYPE, fd) == SOCK_STREAM) return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
-  // udp_sendmsg: "Mirror BSD error message compatibility".
-  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  // udp_sendmsg: "Mirror BSD error message compatibility"; udpv6_sendmsg has no such check.
+  if ((flags & MSG_OOB) != 0 && getb(FAMILY, fd) == AF_INET) return -EOPNOTSUPP;
   // A datagram socket is bound by its first send, even one that fails (EDESTADDRREQ).
   const r = host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
@@ -414,7 +414,7 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
     // Linux's TCP ignores the address.
     return sock_send(fd, len, flags);
   }
-  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  if ((flags & MSG_OOB) != 0 && getb(FAMILY, fd) == AF_INET) return -EOPNOTSUPP;
   if (broadcastRefused(fd, salen)) return -EACCES;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
@@ -495,6 +495,7 @@ const SO_RCVBUF: i32 = 8;
 
 const SO_LINGER: i32 = 13;
 const SO_BROADCAST: i32 = 6;
+const SO_REUSEPORT: i32 = 15;
 const TCP_MAXSEG: i32 = 2;
 /** include/net/tcp.h: the smallest MSS and the largest window TCP_MAXSEG accepts. */
 const TCP_MIN_MSS: i32 = 88;
@@ -636,8 +637,10 @@ function rangedOption(fd: i32, level: i32, name: i32, value: i32): i32 {
   return value;
 }
 
-/** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2. */
-export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32): i32 {
+/** setsockopt(2) with an integer value, or a two-int struct (struct linger) as value, value2;
+ * `isNull` nonzero for a NULL optval (CPython's setsockopt(level, name, None, optlen)), with
+ * value 0. */
+export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, value2: i32, optlen: i32, isNull: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   // do_sock_setsockopt refuses a negative length before any level looks at it.
   if (optlen < 0) return -EINVAL;
@@ -646,10 +649,20 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt), but for
   // do_ip_setsockopt, which reads a shorter value's first byte (and nothing as 0).
   if (optlen < 4 && level != IPPROTO_IP) return -EINVAL;
+  // sk_setsockopt and do_tcp_setsockopt copy the int in before they look at the name.
+  if (isNull != 0 && (level == SOL_SOCKET || level == IPPROTO_TCP)) return -EFAULT;
   if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
     return -ENOPROTOOPT;
   }
   if (defaultOption(fd, level, name) == -ENOPROTOOPT) return -ENOPROTOOPT;
+  // do_ip_setsockopt reads a known option's value (nothing when optlen is 0);
+  // do_ipv6_setsockopt takes a NULL optval as 0.
+  if (isNull != 0 && level == IPPROTO_IP && optlen > 0) return -EFAULT;
+  // do_ipv6_setsockopt: IPV6_V6ONLY is fixed once the socket has a port (bound, autobound by
+  // listen, connect or a send).
+  if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && getb(STATE, fd) != UNBOUND) return -EINVAL;
+  // sk_setsockopt: SO_REUSEPORT is for inet sockets only.
+  if (level == SOL_SOCKET && name == SO_REUSEPORT && value != 0 && getb(FAMILY, fd) == AF_UNIX) return -EOPNOTSUPP;
   // struct linger is two ints (sock_setsockopt: optlen < sizeof(ling) is EINVAL).
   if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
   // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.

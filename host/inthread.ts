@@ -132,7 +132,9 @@ export class InThreadStreams {
     if (err < 0) return err;
     const p = e.peer;
     if (p === null) {
-      // A TCP peer that closed takes the bytes, and its reset comes back within the send.
+      // A TCP peer that closed takes the bytes, and its reset comes back within the send (an
+      // empty send sends nothing).
+      if (src.length === 0) return 0;
       e.k.reset();
       e.wakeAll();
       return src.length;

@@ -10,19 +10,21 @@
 //   shutdown are the worker's to report;
 // - a receiver whose queue here declined a datagram (it might be full): from then on every
 //   datagram to it goes through the worker, so that each sender's datagrams keep their order;
-// - flags other than MSG_PEEK, MSG_TRUNC and MSG_DONTWAIT.
+// - a read of the error queue (MSG_ERRQUEUE). Other flags mean to a datagram read here what
+//   they mean in the worker: udp_recvmsg heeds MSG_PEEK, MSG_TRUNC and MSG_DONTWAIT only.
 // A receiver that is dirty reads its queue here only after SO_ERROR, from the worker, says that
 // no error is pending (udp_recvmsg reports sk_err before any datagram).
 
 import { EAGAIN, EINPROGRESS } from "./errno.js";
 import {
-  MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, DatagramSocket, LocalDatagrams, maxPayload, plainOption, sourceFor, wakesFor, type Endpoint,
+  MSG_DONTWAIT, DatagramSocket, LocalDatagrams, maxPayload, plainOption, sourceFor, wakesFor, type Endpoint,
   type LocalReceiver,
 } from "./kernel/index.js";
 import { readSockAddr, writeSockAddr } from "./sockaddr.js";
 import type { PollReport, PollRequest } from "./types.js";
 
 const SOCK_DGRAM = 2;
+const MSG_ERRQUEUE = 0x2000;
 const POLLIN_RDNORM = 0x41;
 const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
@@ -179,7 +181,7 @@ export class InThreadDatagrams {
    * or null when the worker must answer (nothing queued here, or flags this side leaves it). */
   recv(h: number, mem: Uint8Array, buf: number, len: number, flags: number, sa: number): number | null {
     const e = this.ends.get(h);
-    if (e === undefined || e.d.queued === 0 || (flags & ~(MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT)) !== 0 || !this.worker.alive()) return null;
+    if (e === undefined || e.d.queued === 0 || (flags & MSG_ERRQUEUE) !== 0 || !this.worker.alive()) return null;
     if (e.dirty) {
       const err = this.worker.error(h);
       if (err !== 0) return -err;

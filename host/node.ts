@@ -564,8 +564,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       }
     }
     // Writing to a connection its peer in this process has closed draws a reset (tcp_reset in
-    // CLOSE_WAIT), within the send.
-    if (this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
+    // CLOSE_WAIT), within the send; an empty send sends nothing to be refused.
+    if (n > 0 && this.closedKeys.size > 0 && this.closedKeys.has(e.peerKey)) {
       k.reset();
       e.wakeAll();
     }

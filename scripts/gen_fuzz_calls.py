@@ -6,8 +6,9 @@ TCP, UDP, IPv4, IPv6, AF_UNIX), for CPython to answer and pysocket to match.
     python3 scripts/gen_fuzz_calls.py [SEED [COUNT]]
     python3 scripts/record_scenarios.py edges_fuzz_calls
 
-The same seed writes the same file. Every socket is non-blocking before the random calls, so
-no call waits; a scenario may end with a settimeout/setblocking of random arguments. Addresses
+The same seed writes the same file. Every socket is non-blocking before the random calls, or has
+a timeout of 20 ms, so no call waits long; a scenario may end with a settimeout/setblocking of
+random arguments. Addresses
 are loopback or wildcard with port 0 only (nothing reaches another host, nor a service of this
 machine), and hosts are numeric or "localhost" (no DNS query). Left out: detach() (its fd would
 outlive the scenario), makefile() and sendfile() (their own fixtures), SOCK_RAW and the other
@@ -165,7 +166,11 @@ def setup(r, fam, typ):
         if state == "closed":
             steps.append({"on": "s", "call": "close"})
     if state != "closed":
-        steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        # Non-blocking, or a timeout short enough that a call that would block ends quickly.
+        if r.random() < 0.7:
+            steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        else:
+            steps.append({"on": "s", "call": "settimeout", "args": [F(0.02)]})
     return state, steps
 
 
@@ -176,11 +181,14 @@ def left_out(fam, typ, state, step):
     tcp_disconnect, when connect() reports the refusal, makes reads ENOTCONN and listen EINVAL;
     a non-blocking recv sees the refusal within the connect); bind on an AF_UNIX socketpair end (Linux autobinds it; pysocket's
     pairs are made by Node and have no name to give); an IPv6 socket bound to ::1 connecting to a
-    v4-mapped address (Linux's ENETUNREACH)."""
+    v4-mapped address (Linux's ENETUNREACH); a connection's SO_SNDBUF, SO_RCVBUF and TCP_MAXSEG
+    (Linux tunes them to the connection, pysocket answers the values before it)."""
     name, args = step["call"], step["args"]
     if name in ("connect", "connect_ex") and args and args[0].get("tuple", [None, None])[1:2] == [I(0)]:
         return True
     if fam == "AF_UNIX" and state == "pair" and name == "bind":
+        return True
+    if name == "getsockopt" and state in ("connected", "accepted") and args[:2] in ([I(1), I(7)], [I(1), I(8)], [I(6), I(2)]):
         return True
     return fam == "AF_INET6" and state != "fresh" and name in ("connect", "connect_ex") and "::ffff:" in json.dumps(args)
 

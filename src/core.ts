@@ -40,7 +40,7 @@ export interface CoreExports {
   sock_addr_local(fd: number): number;
   sock_addr_remote(fd: number): number;
   sock_dup(fd: number): number;
-  sock_setsockopt(fd: number, level: number, name: number, value: number, value2: number, optlen: number): number;
+  sock_setsockopt(fd: number, level: number, name: number, value: number, value2: number, optlen: number, isNull: number): number;
   sock_getsockopt(fd: number, level: number, name: number): number;
   sock_getsockopt2(fd: number, level: number, name: number): number;
   sock_poll(fd: number): number;

@@ -5,8 +5,8 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
-import { answerAfterPoll } from "./pollfirst.js";
-import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
+import { answerAfterPoll, pollFirst } from "./pollfirst.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSize, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
@@ -14,6 +14,7 @@ import { READ, WRITE } from "../host/types.js";
 import {
   AF_INET, MSG_DONTWAIT, MSG_OOB, MSG_WAITALL, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, SOMAXCONN, SOL_SOCKET,
   SO_LINGER,
+  IPPROTO_IP,
 } from "./tables/constants_linux.js";
 
 const EBADF = 9;
@@ -91,15 +92,6 @@ export function parseTimeout(value: unknown): number | null {
   if (value < 0) throw new ValueError("Timeout value out of range");
   // + 0: -0.0 rounds to a zero _PyTime_t, which reads back as 0.0.
   return Math.ceil(value * 1e9) / 1e9 + 0;
-}
-
-/** The "n" format unit (Py_ssize_t) for buffer sizes. */
-function asSize(v: unknown): number {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
-  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-  const b = typeof v === "bigint" ? v : BigInt(Number(v));
-  if (b > 2n ** 63n - 1n || b < -(2n ** 63n)) throw new OverflowError("Python int too large to convert to C ssize_t");
-  return Number(b);
 }
 
 /** CPython's wording for a wrong argument count, which depends on how a method is defined. */
@@ -418,7 +410,9 @@ export class SocketBase<A extends boolean> implements Waitable {
     const raw = new DataView(new ArrayBuffer(8));
     raw.setInt32(0, v, true);
     raw.setInt32(4, this.C.sock_getsockopt2(this._fd, lv, name), true);
-    const len = lv === SOL_SOCKET && name === SO_LINGER ? 8 : 4;
+    // struct linger is two ints; ip_getsockopt answers a byte-sized value in one byte when the
+    // buffer is shorter than an int.
+    const len = lv === SOL_SOCKET && name === SO_LINGER ? 8 : lv === IPPROTO_IP && size < 4 && v >= 0 && v <= 255 ? 1 : 4;
     return new Uint8Array(raw.buffer, 0, Math.min(size, len)).slice();
   }
 
@@ -440,7 +434,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     let v = 0;
     let v2 = 0;
     let optlen = 4;
-    if (arguments.length === 4) {
+    const isNull = arguments.length === 4 ? 1 : 0;
+    if (isNull) {
       if ((value !== null && value !== undefined) || !isInt(len)) {
         throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
       }
@@ -457,7 +452,7 @@ export class SocketBase<A extends boolean> implements Waitable {
       v2 = b.length >= 8 ? raw.getInt32(4, true) : 0;
       optlen = b.length;
     }
-    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2, optlen));
+    check(this.C.sock_setsockopt(this._fd, lv, name, v, v2, optlen, isNull));
     return null;
   }
 
@@ -568,7 +563,7 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   private *_accept(n: number): Op<[this, Address]> {
     arityError.pyDef("accept", n);
-    const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
+    const fd = check(yield* sockCall(this, READ, pollFirst(this, READ, this._timeout, () => this.C.sock_accept(this._fd))));
     const sock = this._stack.wrap(fd) as this;
     sock._proto = this._proto;
     return [sock, this._source(check(this.C.sock_addr_remote(fd)))!];
@@ -620,7 +615,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         }
       };
     }
-    return check(yield* sockCall(this, READ, op, timeout));
+    return check(yield* sockCall(this, READ, pollFirst(this, READ, timeout, op), timeout));
   }
 
   /** The (bufsize, flags) arguments of recv and recvfrom. */
@@ -763,7 +758,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this._callTimeout(f)));
+    const timeout = this._callTimeout(f);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, 0, f, -1)), timeout));
   }
 
   sendall(data: Uint8Array, flags = 0): Ret<A, null> {
@@ -785,7 +781,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         left = deadline - this._now();
         if (left <= 0) throw timedOut();
       }
-      offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
+      offset += check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, offset, f, -1)), left));
     } while (offset < bytes.length);
     return null;
   }
@@ -834,7 +830,8 @@ export class SocketBase<A extends boolean> implements Waitable {
       if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
       return r;
     };
-    return check(yield* sockCall(this, WRITE, op, this._callTimeout(flags)));
+    const timeout = this._callTimeout(flags);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, op), timeout));
   }
 
   [disposeSymbol](): void {
