@@ -564,6 +564,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       const r = this.bindInet(u, this.anyOf(u), 0);
       if (r < 0) return r;
     }
+    // ip4_datagram_connect / ip6_datagram_connect: a wildcard binding takes the route's source.
+    if (isAny(u.lip)) u.lip = this.source(u, dst);
     u.rip = dst;
     u.rport = port;
     u.connected = true;
@@ -574,7 +576,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   sock_find(sa: number, salen: number): number {
     if (this.down) return 0;
     const path = readSockAddr(this.mem(), sa, salen).address;
-    if (!this.env.paths.has(path)) return -ENOENT;
+    // unix_find_other: a path that names nothing is ENOENT, an abstract name ECONNREFUSED.
+    if (!this.env.paths.has(path)) return path.startsWith("\0") ? -ECONNREFUSED : -ENOENT;
     const l = this.env.paths.get(path);
     return !l || !l.listening || l.closed ? -ECONNREFUSED : 0;
   }

@@ -263,7 +263,10 @@ export class TcpSock extends SimSocket {
       }
       this.sndUna = p.ack;
       if (this.sndNxt < this.sndUna) this.sndNxt = this.sndUna;
-      if (this.finSent && p.ack === end) this.finAcked = true;
+      if (this.finSent && p.ack === end && !this.finAcked) {
+        this.finAcked = true;
+        this.rules.finAcked();
+      }
       this.retries = 0;
       this.shift = 0;
       this.rtoAt = 0;
