@@ -19,17 +19,12 @@ import os
 import random
 import sys
 
+from pyvalue import B, C, I, N, R, S, T
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "scenarios", "edges_fuzz_calls.json")
 
 
-def I(n): return {"int": str(n)}
-def S(s): return {"str": s}
-def B(b): return {"bytes": b.hex()}
-def T(*items): return {"tuple": list(items)}
-def R(name): return {"ref": name}
-def C(name): return {"const": name}
-N = {"none": None}
 F = lambda x: {"float": x}  # noqa: E731 (only non-integral floats: JS reads 2.0 as the int 2)
 
 INTS = [I(n) for n in (0, 1, -1, 2, 7, 64, 255, 256, 1024, 65535, 65536, 2**31 - 1, 2**31, -2**31,
