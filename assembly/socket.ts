@@ -395,8 +395,8 @@ export function sock_send(fd: i32, len: i32, flags: i32): i32 {
   settle(fd);
   const st = getb(STATE, fd);
   if (getb(TYPE, fd) == SOCK_STREAM) return host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
-  // udp_sendmsg: "Mirror BSD error message compatibility".
-  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  // udp_sendmsg: "Mirror BSD error message compatibility"; udpv6_sendmsg has no such check.
+  if ((flags & MSG_OOB) != 0 && getb(FAMILY, fd) == AF_INET) return -EOPNOTSUPP;
   // A datagram socket is bound by its first send, even one that fails (EDESTADDRREQ).
   const r = host.sock_send(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
@@ -414,7 +414,7 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
     // Linux's TCP ignores the address.
     return sock_send(fd, len, flags);
   }
-  if ((flags & MSG_OOB) != 0) return -EOPNOTSUPP;
+  if ((flags & MSG_OOB) != 0 && getb(FAMILY, fd) == AF_INET) return -EOPNOTSUPP;
   if (broadcastRefused(fd, salen)) return -EACCES;
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
@@ -495,6 +495,7 @@ const SO_RCVBUF: i32 = 8;
 
 const SO_LINGER: i32 = 13;
 const SO_BROADCAST: i32 = 6;
+const SO_REUSEPORT: i32 = 15;
 const TCP_MAXSEG: i32 = 2;
 /** include/net/tcp.h: the smallest MSS and the largest window TCP_MAXSEG accepts. */
 const TCP_MIN_MSS: i32 = 88;
@@ -660,6 +661,8 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   // do_ipv6_setsockopt: IPV6_V6ONLY is fixed once the socket has a port (bound, autobound by
   // listen, connect or a send).
   if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && getb(STATE, fd) != UNBOUND) return -EINVAL;
+  // sk_setsockopt: SO_REUSEPORT is for inet sockets only.
+  if (level == SOL_SOCKET && name == SO_REUSEPORT && value != 0 && getb(FAMILY, fd) == AF_UNIX) return -EOPNOTSUPP;
   // struct linger is two ints (sock_setsockopt: optlen < sizeof(ling) is EINVAL).
   if (level == SOL_SOCKET && name == SO_LINGER && optlen < 8) return -EINVAL;
   // do_tcp_setsockopt: a nonzero MSS outside [TCP_MIN_MSS, MAX_TCP_WINDOW] is EINVAL.

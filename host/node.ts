@@ -23,7 +23,7 @@ import {
   type Source, type Waiter,
 } from "./node_entry.js";
 import { Listeners } from "./node_listen.js";
-import { abort, askName, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
+import { abort, askName, entryOf, feedKernel, resetAfterFin, sameEndpoint, transportError } from "./node_stream.js";
 import {
   applyUdpOptions, bindUdp, recvDatagram, sendDatagram, udpClosed, udpConnected, udpConnecting, udpError, udpOption, udpSocket,
 } from "./node_udp.js";
@@ -33,7 +33,7 @@ import { unixFind } from "./unix_find.js";
 import { BaseSyscalls } from "./syscalls.js";
 import { netDenied } from "./deno.js";
 import {
-  READ, type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
+  type AsyncHost, type LookupResult, type PollReport, type PollRequest, type ResolveAnswer,
   type ResolveRequest,
 } from "./types.js";
 import { after } from "./timer.js";
@@ -59,6 +59,9 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   private connections = new Map<number, Entry>();
   /** Keys of connections this process has closed, for a peer that writes to them later. */
   private closedKeys = new Set<number>();
+  /** TCP connects in flight to a wildcard address that a listener of this process serves:
+   * their peer's address is asked of Node once connected (see connect). */
+  private toWildcard = new Set<Entry>();
   /** Bind reservations and listeners (host/node_listen.ts). */
   private listeners = new Listeners();
 
@@ -106,7 +109,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       queueMicrotask(() => cb(true));
       return;
     }
-    const list = interest === READ ? (e.readers ??= []) : (e.writers ??= []);
+    const list = e.waiters(interest);
     const w: Waiter = { resolve: cb, timer: null };
     if (timeout >= 0) {
       w.timer = after(timeout, () => {
@@ -340,7 +343,19 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         done({ code: "ECONNREFUSED" });
       });
     }
-    return e.start((done) => {
+    // Only a connection to a listener of this process can have its peer here (see connected).
+    // Its peer's address is the one connected to, but for a wildcard, which Linux connects to
+    // loopback: only Node can say which.
+    e.remotePort = -1;
+    if (this.listeners.listensOn(addr.port)) {
+      if (/^[0.:]+$/.test(addr.address)) {
+        this.toWildcard.add(e);
+      } else {
+        e.remoteAddress = addr.address;
+        e.remotePort = addr.port;
+      }
+    }
+    return e.launch(() => {
       const opts: net.TcpNetConnectOpts = { host: addr.address, port: addr.port, noDelay: e.option(6, 1) !== 0 };
       if (e.server) {
         const local = e.server.address() as net.AddressInfo;
@@ -348,49 +363,46 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
         opts.localPort = local.port;
         this.listeners.drop(e);
       }
-      const s = this.connectStream(e, done, () => {
-        // Only a connection to a listener of this process can have its peer here. Its peer's
-        // address is the one connected to, but for a wildcard, which Linux connects to
-        // loopback: only Node can say which.
-        if (!this.listeners.listensOn(addr.port)) return;
-        if (/^[0.:]+$/.test(addr.address)) {
-          this.learnPeer(e);
-        } else {
-          e.remoteAddress = addr.address;
-          e.remotePort = addr.port;
-        }
-        this.register(e);
-      });
+      const s = this.connectStream(e);
       s.connect(opts);
       if (e.option(1, 9)) s.setKeepAlive(true);
     });
   }
 
-  /** A new stream for `e`'s connect: the kernel hears how it ends, `done` settles the connect,
-   * `onConnected` runs first when it succeeds. */
-  private connectStream(e: Entry, done: (err?: unknown) => void, onConnected: () => void): net.Socket {
+  /** A new stream for `e`'s connect: the kernel hears how it ends (a failure: node_stream's
+   * onError), and connected() settles the connect when it succeeds. */
+  private connectStream(e: Entry): net.Socket {
     const s = halfOpenSocket();
-    this.attachStream(e, s);
-    const failed = (err: unknown) => {
-      e.k!.failed(errnoOf(err));
-      done(err);
-    };
-    s.once("connect", () => {
-      s.removeListener("error", failed);
-      // Closed while connecting: the connection is no one's.
-      if (e.stream !== s) return;
-      e.k!.established();
-      onConnected();
-      done();
-    });
-    s.once("error", failed);
+    // Node makes the handle ref'd; a socket with no other handle is then ref'd.
+    this.attachStream(e, s, e.server === null && e.pairing === null ? true : null);
+    s.on("connect", this.onConnect);
     return s;
+  }
+
+  /** The 'connect' listener of every stream this host connects: one for all, as feedKernel's. */
+  private readonly onConnect = ((host: NodeHost) => function (this: net.Socket): void {
+    host.connected(this);
+  })(this);
+
+  /** Stream `s` connected: its connect succeeded, and a TCP connection to a listener of this
+   * process is filed by its ports (register), with its peer's address asked of Node first if it
+   * connected to a wildcard. */
+  private connected(s: net.Socket): void {
+    s.removeListener("connect", this.onConnect);
+    const e = entryOf(s);
+    const wildcard = this.toWildcard.size > 0 && this.toWildcard.delete(e);
+    // Closed while connecting: the connection is no one's.
+    if (e.stream !== s) return;
+    e.k!.established();
+    if (wildcard) this.learnPeer(e);
+    this.register(e);
+    e.settle();
   }
 
   private connectUnix(e: Entry, path: string): number {
     e.k!.connecting();
-    return e.start((done) => {
-      const s = this.connectStream(e, done, () => {});
+    return e.launch(() => {
+      const s = this.connectStream(e);
       e.unixRemote = path;
       s.connect({ path: nodePipePath(path) });
     });
@@ -465,11 +477,12 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     e.got = 0;
   }
 
-  /** Makes `s` the stream of `e`: its events feed e's kernel socket. */
-  private attachStream(e: Entry, s: net.Socket): void {
+  /** Makes `s` the stream of `e`: its events feed e's kernel socket. `refd`: whether `s` is
+   * ref'd, when it is e's only handle (see Entry.adopt). */
+  private attachStream(e: Entry, s: net.Socket, refd: boolean | null = null): void {
     e.stream = s;
     feedKernel(e, s);
-    e.adopt(s);
+    e.adopt(s, refd);
   }
 
   private accept(e: Entry): number {
@@ -480,7 +493,8 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     n.inheritOptions(e);
     this.entries.set(h, n);
     n.k!.established();
-    this.attachStream(n, c);
+    // Unref'd as it was queued (Listeners.server).
+    this.attachStream(n, c, false);
     if (n.family === AF_UNIX) {
       n.unixLocal = e.unixLocal;
     } else {
@@ -665,6 +679,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const e = this.entries.get(h);
     if (!e) return 0;
     this.entries.delete(h);
+    if (this.toWildcard.size > 0) this.toWildcard.delete(e);
     const s = e.stream;
     const k = e.k;
     const p = e.peer;
@@ -700,13 +715,15 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       if (s && !s.destroyed && !(reset && !k.unix)) this.orphan(e, s);
     }
     this.unlink(e);
-    this.listeners.drop(e);
-    for (const c of e.backlog ?? []) c.resetAndDestroy();
-    if (e.d) udpClosed(e);
-    if (e.udp) e.udp.close();
+    if (e.extended) {
+      this.listeners.drop(e);
+      for (const c of e.backlog ?? []) c.resetAndDestroy();
+      if (e.d) udpClosed(e);
+      if (e.udp) e.udp.close();
+      e.udp = null;
+      e.backlog = null;
+    }
     e.stream = null;
-    e.udp = null;
-    e.backlog = null;
     e.wakeAll();
     return 0;
   }

@@ -98,18 +98,26 @@ const sharedOptions = new WeakSet<Map<number, number>>();
 /** Sockets nobody waits on any more, unref'd after this turn of the event loop unless someone
  * waits on them again by then: a request/response loop waits again within microseconds, and
  * would otherwise ref and unref its handles (calls into Node's C++) on every message. */
-const idle = new Set<Entry>();
+const idle: Entry[] = [];
 let sweeping = false;
 
+function sweep(): void {
+  sweeping = false;
+  for (const x of idle) {
+    x.sweepDue = false;
+    if (!x.waited() && x.refd !== false) x.setRef(false);
+  }
+  // Emptied in place: one array for the process's life, where a Set's clear() makes a new table.
+  idle.length = 0;
+}
+
 function letGoLater(e: Entry): void {
-  idle.add(e);
+  if (e.sweepDue) return;
+  e.sweepDue = true;
+  idle.push(e);
   if (sweeping) return;
   sweeping = true;
-  setImmediate(() => {
-    sweeping = false;
-    for (const x of idle) if ((x.readers?.length ?? 0) + (x.writers?.length ?? 0) === 0 && x.refd !== false) x.setRef(false);
-    idle.clear();
-  });
+  setImmediate(sweep);
 }
 
 /** A UDP socket's Node side (node_udp.ts). */
@@ -158,14 +166,32 @@ class Extras {
   names: { local: string; remote: string } | null = null;
 }
 
-/** A socket's wake-ups so far for reading and for writing (edge-triggered epoll compares them),
- * and the waits over many sockets (NodeHost.pollWait) told of every wake-up. Made when a poll
- * first looks at the socket: the counts only ever matter against one a poll saw. */
+/** Who waits on a socket: the callers waiting for it to be readable or writable, the waits over
+ * many sockets (NodeHost.pollWait) told of every wake-up, and its wake-ups so far for reading
+ * and for writing (edge-triggered epoll compares them). Made at the first wait or poll, as most
+ * sockets are idle connections (memory per connection): the counts only ever matter against
+ * ones a poll saw. */
 class Wakes implements WakeCounts {
+  readers: Waiter[] | null = null;
+  writers: Waiter[] | null = null;
   readWakes = 0;
   writeWakes = 0;
   pollers: Set<() => void> | null = null;
 }
+
+/** Entry's small fields in one (memory per connection): the family in bits 0-7, the type in
+ * 8-11, whether its handles are ref'd in 12-13 (see REFD_*), the errno of the bind, listen or
+ * connect in flight (`pending`, negated) in 14-25, and SWEEP_DUE. */
+const TYPE_SHIFT = 8;
+const REFD_SHIFT = 12;
+const REFD_MASK = 3 << REFD_SHIFT;
+const REFD_UNKNOWN = 0;
+const REFD_NO = 1;
+const REFD_YES = 2;
+const PENDING_SHIFT = 14;
+const PENDING_MASK = 0xfff << PENDING_SHIFT;
+/** Bit 26: the socket waits in `idle` for this turn's sweep (letGoLater). */
+const SWEEP_DUE = 1 << 26;
 
 /** A stream's link to a peer that may be in this process: the peer, the bytes sent to it and
  * got from it, and its place in NodeHost.connections once registered. Made for a socketpair()
@@ -190,8 +216,8 @@ class Link {
  * AF_UNIX socket or a registered connection needs lives in a record of its own, made on first
  * use and reached through the accessors below (memory per connection, bench/idle_memory.mjs). */
 export class Entry {
-  /** The family, and the type from bit 8: one field (memory per connection). */
-  private readonly kind: number;
+  /** See TYPE_SHIFT. */
+  private bits: number;
   /** Linux's state of the socket: one slot for both kinds (read through `k` and `d`). */
   private readonly kernel: StreamSocket | DatagramSocket<Source>;
   /** The TCP or AF_UNIX connection. */
@@ -203,19 +229,43 @@ export class Entry {
    * would keep an object and two strings on its socket for every connection. */
   remoteAddress = "";
   remotePort = -1;
-  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
-  refd: boolean | null = null;
-  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
-  pending = 0;
   // Made on first use, as most of these records are idle connections (memory per connection).
-  readers: Waiter[] | null = null;
-  writers: Waiter[] | null = null;
   options: Map<number, number> | null = null;
   private w: Wakes | null = null;
+
+  /** Whether this socket's handles are ref'd (null: not known, after a handle was added). */
+  get refd(): boolean | null {
+    const r = this.bits & REFD_MASK;
+    return r === REFD_UNKNOWN << REFD_SHIFT ? null : r === REFD_YES << REFD_SHIFT;
+  }
+  set refd(v: boolean | null) {
+    this.bits = (this.bits & ~REFD_MASK) | ((v === null ? REFD_UNKNOWN : v ? REFD_YES : REFD_NO) << REFD_SHIFT);
+  }
+  /** The bind/listen/connect in flight: -EAGAIN until it ends, then 0 or -errno. */
+  get pending(): number {
+    const errno = (this.bits & PENDING_MASK) >> PENDING_SHIFT;
+    return errno === 0 ? 0 : -errno;
+  }
+  set pending(v: number) { this.bits = (this.bits & ~PENDING_MASK) | ((-v << PENDING_SHIFT) & PENDING_MASK); }
+
+  /** Whether the socket waits for this turn's sweep (letGoLater). */
+  get sweepDue(): boolean { return (this.bits & SWEEP_DUE) !== 0; }
+  set sweepDue(v: boolean) { this.bits = v ? this.bits | SWEEP_DUE : this.bits & ~SWEEP_DUE; }
 
   /** The wake-up counts, from now on (see Wakes). */
   wakeCounts(): WakeCounts {
     return (this.w ??= new Wakes());
+  }
+
+  /** Whether someone waits for the socket to be readable or writable. */
+  waited(): boolean {
+    const w = this.w;
+    return w !== null && ((w.readers?.length ?? 0) > 0 || (w.writers?.length ?? 0) > 0);
+  }
+  /** The list of waiters for `interest`, made if need be. */
+  waiters(interest: number): Waiter[] {
+    const w = (this.w ??= new Wakes());
+    return interest === READ ? (w.readers ??= []) : (w.writers ??= []);
   }
 
   get pollers(): Set<() => void> | null { return this.w?.pollers ?? null; }
@@ -226,9 +276,12 @@ export class Entry {
   private get p(): PairFields | null { return this.x?.p ?? null; }
   private get names(): Extras["names"] { return this.x?.names ?? null; }
   private extras(): Extras { return (this.x ??= new Extras()); }
+  /** Whether it has any of the records only some sockets need (a listener, UDP, a socketpair
+   * end, AF_UNIX names): a plain connection has none. */
+  get extended(): boolean { return this.x !== null; }
 
-  get family(): number { return this.kind & 0xff; }
-  get type(): number { return this.kind >> 8; }
+  get family(): number { return this.bits & 0xff; }
+  get type(): number { return (this.bits >> TYPE_SHIFT) & 0xf; }
 
   /** Linux's state of a stream socket (host/kernel/stream.ts). */
   get k(): StreamSocket | null { return this.type === SOCK_STREAM ? (this.kernel as StreamSocket) : null; }
@@ -309,7 +362,7 @@ export class Entry {
   }
 
   constructor(family: number, type: number) {
-    this.kind = family | (type << 8);
+    this.bits = family | (type << TYPE_SHIFT);
     this.kernel = type === SOCK_STREAM ? new StreamSocket(family === AF_UNIX) : new DatagramSocket<Source>(family);
     if (type !== SOCK_STREAM) this.extras().u = new UdpFields();
   }
@@ -317,22 +370,30 @@ export class Entry {
   /** Runs the start of an asynchronous bind, listen or connect; its outcome lands in `pending`
    * (sock_finish). */
   start(begin: (done: (err?: unknown) => void) => void): number {
+    return this.launch(() => begin((err) => this.settle(err)));
+  }
+
+  /** As start, for a `begin` whose end calls settle() itself (a connect: no closure per
+   * connection). */
+  launch(begin: () => void): number {
     this.pending = -EAGAIN;
-    const done = (err?: unknown) => {
-      if (this.pending !== -EAGAIN) return;
-      this.pending = err ? -errnoOf(err) : 0;
-      // A listen that failed leaves the socket as it was.
-      if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
-      this.wakeAll();
-    };
     try {
-      begin(done);
+      begin();
     } catch (err) {
       this.pending = 0;
       return -errnoOf(err);
     }
     this.updateRef();
     return -EINPROGRESS;
+  }
+
+  /** The end of the bind, listen or connect in flight: its outcome, once. */
+  settle(err?: unknown): void {
+    if (this.pending !== -EAGAIN) return;
+    this.pending = err ? -errnoOf(err) : 0;
+    // A listen that failed leaves the socket as it was.
+    if (err && this.k?.state === TCP_LISTEN) this.k.state = TCP_CLOSE;
+    this.wakeAll();
   }
 
   /** An accepted socket's options: its listener's, in a record the two share until either
@@ -355,7 +416,7 @@ export class Entry {
   }
 
   updateRef(): void {
-    const waiting = (this.readers?.length ?? 0) + (this.writers?.length ?? 0) > 0;
+    const waiting = this.waited();
     if (waiting === this.refd) return;
     if (waiting) this.setRef(true);
     else letGoLater(this);
@@ -375,25 +436,25 @@ export class Entry {
   /** Takes a new Node handle, which Node makes ref'd: unref'd after this turn of the event
    * loop unless someone waits on this socket by then (letGoLater). A connect's caller waits at
    * once, so unref'ing it now would cost a ref() and an unref() more per connection; and a
-   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect'). */
-  adopt(_h: { ref(): unknown; unref(): unknown }): void {
-    this.refd = null;
+   * net.Socket not yet connecting has no handle to unref (Node defers the call to 'connect').
+   * `refd`: whether the socket's handles are ref'd now, when the caller knows it (the new one
+   * is its only one), which spares a ref() or unref() that would change nothing. */
+  adopt(_h: { ref(): unknown; unref(): unknown }, refd: boolean | null = null): void {
+    this.refd = refd;
     this.updateRef();
   }
 
   wake(interest: number): void {
     const w = this.w;
-    if (w !== null) {
-      if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
-      else w.writeWakes = (w.writeWakes + 1) | 0;
-      if (w.pollers !== null) for (const p of w.pollers) p();
-    }
-    const list = interest === READ ? this.readers : this.writers;
+    if (w === null) return;
+    if (interest === READ) w.readWakes = (w.readWakes + 1) | 0;
+    else w.writeWakes = (w.writeWakes + 1) | 0;
+    if (w.pollers !== null) for (const p of w.pollers) p();
+    const list = interest === READ ? w.readers : w.writers;
     if (list === null || list.length === 0) return;
-    const ws = list.splice(0);
-    for (const w of ws) {
-      w.timer?.cancel();
-      w.resolve(true);
+    for (const waiter of list.splice(0)) {
+      waiter.timer?.cancel();
+      waiter.resolve(true);
     }
     this.updateRef();
   }

@@ -67,7 +67,13 @@ function onDrain(this: Owned): void {
 
 function onError(this: Owned, err: Error): void {
   const e = this[OWNER]!;
-  if (e.stream !== this || e.pending === -EAGAIN) return;
+  if (e.stream !== this) return;
+  if (e.pending === -EAGAIN) {
+    // The connect in flight failed (a stream's only asynchronous start).
+    e.k!.failed(errnoOf(err));
+    e.settle(err);
+    return;
+  }
   transportError(e, errnoOf(err));
 }
 
@@ -106,11 +112,41 @@ export function transportError(e: Entry, errno: number): void {
   e.wakeAll();
 }
 
+/** The Entry whose events stream `s` feeds. */
+export function entryOf(s: net.Socket): Entry {
+  return (s as Owned)[OWNER]!;
+}
+
+/** The one 'end' listener a Node version gives every net.Socket it makes, once seen. */
+let nodeOnEnd: ((this: net.Socket) => void) | null = null;
+
+/** Node's 'end' listener, then ours: one function for both, shared by every stream. */
+function onEndAfterNode(this: Owned): void {
+  nodeOnEnd!.call(this);
+  onEnd.call(this);
+}
+
+/** Adds onEnd to stream `s`. Node's net.Socket listens for its own 'end' (one function, the
+ * same for every socket), and a second listener would make the event's listeners an array on
+ * every stream (64 B per connection, bench/idle_memory.mjs): one function calling Node's and
+ * then ours takes their place, through the documented listeners() and removeListener(). */
+function listenForEnd(s: net.Socket): void {
+  if (s.listenerCount("end") === 1) {
+    nodeOnEnd ??= s.listeners("end")[0] as (this: net.Socket) => void;
+    s.removeListener("end", nodeOnEnd);
+    if (s.listenerCount("end") === 0) {
+      s.on("end", onEndAfterNode);
+      return;
+    }
+  }
+  s.on("end", onEnd);
+}
+
 /** Makes Node's events on stream `s` feed `e`'s kernel socket. */
 export function feedKernel(e: Entry, s: net.Socket): void {
   (s as Owned)[OWNER] = e;
   s.on("data", onData);
-  s.on("end", onEnd);
+  listenForEnd(s);
   s.on("drain", onDrain);
   s.on("error", onError);
   s.on("close", onClose);

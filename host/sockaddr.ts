@@ -23,8 +23,12 @@ function hex4(v: number): string {
 /** Reads the sockaddr of `salen` bytes at `sa`. An AF_UNIX path becomes Node's string form
  * (UTF-8; an abstract name keeps its leading NUL). */
 export function readSockAddr(mem: Uint8Array, sa: number, salen = 28): SockAddr {
+  const family = mem[sa] | (mem[sa + 1] << 8);
+  if (family === AF_INET) {
+    const address = `${mem[sa + 4]}.${mem[sa + 5]}.${mem[sa + 6]}.${mem[sa + 7]}`;
+    return { family, address, port: (mem[sa + 2] << 8) | mem[sa + 3], flowinfo: 0, scopeId: 0 };
+  }
   const dv = new DataView(mem.buffer, mem.byteOffset + sa, 28);
-  const family = dv.getUint16(0, true);
   if (family === AF_UNIX) {
     let path = mem.subarray(sa + 2, sa + Math.max(salen, 2));
     if (path.length > 0 && path[0] !== 0 && path[path.length - 1] === 0) path = path.subarray(0, path.length - 1);
@@ -62,6 +66,12 @@ export function writeSockAddr(mem: Uint8Array, sa: number, family: number, addre
   if (family === AF_INET) {
     if (address === "::") address = "0.0.0.0";
     else if (address.startsWith("::ffff:")) address = address.slice(7);
+    mem.fill(0, sa, sa + 28);
+    mem[sa] = AF_INET;
+    mem[sa + 2] = port >> 8;
+    mem[sa + 3] = port & 0xff;
+    writeDottedQuad(mem, sa + 4, address);
+    return 16;
   }
   const dv = new DataView(mem.buffer, mem.byteOffset + sa, 28);
   mem.fill(0, sa, sa + 28);
@@ -73,9 +83,29 @@ export function writeSockAddr(mem: Uint8Array, sa: number, family: number, addre
     dv.setUint32(24, bytes.scope, true);
     return 28;
   }
-  const parts = address.split(".");
-  for (let i = 0; i < 4; i++) mem[sa + 4 + i] = Number(parts[i]) | 0;
+  writeDottedQuad(mem, sa + 4, address);
   return 16;
+}
+
+/** The four bytes of dotted-quad `address` at `at` (an accept and a recvfrom write one each:
+ * no split, no strings). */
+function writeDottedQuad(mem: Uint8Array, at: number, address: string): void {
+  let byte = 0;
+  let i = 0;
+  for (let j = 0; j < address.length && i < 4; j++) {
+    const c = address.charCodeAt(j);
+    if (c === 46) {
+      mem[at + i++] = byte;
+      byte = 0;
+    } else if (c >= 48 && c <= 57) {
+      byte = byte * 10 + (c - 48);
+    } else {
+      const parts = address.split(".");
+      for (let k = 0; k < 4; k++) mem[at + k] = Number(parts[k]) | 0;
+      return;
+    }
+  }
+  if (i < 4) mem[at + i] = byte;
 }
 
 /** The 16 bytes of an IPv6 text address as Node prints it (compressed, maybe a dotted tail or a

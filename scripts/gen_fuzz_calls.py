@@ -6,8 +6,9 @@ TCP, UDP, IPv4, IPv6, AF_UNIX), for CPython to answer and pysocket to match.
     python3 scripts/gen_fuzz_calls.py [SEED [COUNT]]
     python3 scripts/record_scenarios.py edges_fuzz_calls
 
-The same seed writes the same file. Every socket is non-blocking before the random calls, so
-no call waits; a scenario may end with a settimeout/setblocking of random arguments. Addresses
+The same seed writes the same file. Every socket is non-blocking before the random calls, or has
+a timeout of 20 ms, so no call waits long; a scenario may end with a settimeout/setblocking of
+random arguments. Addresses
 are loopback or wildcard with port 0 only (nothing reaches another host, nor a service of this
 machine), and hosts are numeric or "localhost" (no DNS query). Left out: detach() (its fd would
 outlive the scenario), makefile() and sendfile() (their own fixtures), SOCK_RAW and the other
@@ -18,17 +19,12 @@ import os
 import random
 import sys
 
+from pyvalue import B, C, I, N, R, S, T
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "scenarios", "edges_fuzz_calls.json")
 
 
-def I(n): return {"int": str(n)}
-def S(s): return {"str": s}
-def B(b): return {"bytes": b.hex()}
-def T(*items): return {"tuple": list(items)}
-def R(name): return {"ref": name}
-def C(name): return {"const": name}
-N = {"none": None}
 F = lambda x: {"float": x}  # noqa: E731 (only non-integral floats: JS reads 2.0 as the int 2)
 
 INTS = [I(n) for n in (0, 1, -1, 2, 7, 64, 255, 256, 1024, 65535, 65536, 2**31 - 1, 2**31, -2**31,
@@ -165,7 +161,11 @@ def setup(r, fam, typ):
         if state == "closed":
             steps.append({"on": "s", "call": "close"})
     if state != "closed":
-        steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        # Non-blocking, or a timeout short enough that a call that would block ends quickly.
+        if r.random() < 0.7:
+            steps.append({"on": "s", "call": "setblocking", "args": [{"bool": False}]})
+        else:
+            steps.append({"on": "s", "call": "settimeout", "args": [F(0.02)]})
     return state, steps
 
 
@@ -183,6 +183,8 @@ def left_out(fam, typ, state, step):
         return True
     if fam == "AF_UNIX" and state == "pair" and name == "bind":
         return True
+    if fam == "AF_UNIX" and name == "getsockname":
+        return True  # an autobound name is random: not a value to record
     if name == "getsockopt" and state in ("connected", "accepted") and args[:2] in ([I(1), I(7)], [I(1), I(8)], [I(6), I(2)]):
         return True
     return fam == "AF_INET6" and state != "fresh" and name in ("connect", "connect_ex") and "::ffff:" in json.dumps(args)

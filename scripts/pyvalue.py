@@ -119,3 +119,14 @@ def write_fixtures(path, fixtures):
             else:
                 f.write("%s: %s%s\n" % (json.dumps(k), json.dumps(v, separators=(",", ":")), sep))
         f.write("}\n")
+
+
+# Tagged values as scenario files write their arguments (test/helpers/scenario.js): shorthands
+# for the recorders and generators that build steps.
+def I(n): return {"int": str(n)}
+def S(s): return {"str": s}
+def B(b): return {"bytes": b.hex()}
+def T(*items): return {"tuple": list(items)}
+def R(name): return {"ref": name}
+def C(name): return {"const": name}
+N = {"none": None}

@@ -25,19 +25,13 @@ import socket
 import sys
 
 import pyvalue
+from pyvalue import B, C, I, N, R, S, T
 import record_scenarios
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "fixtures", "surface.json")
 
 
-def I(n): return {"int": str(n)}
-def S(s): return {"str": s}
-def B(b): return {"bytes": b.hex()}
-def T(*items): return {"tuple": list(items)}
-def R(name): return {"ref": name}
-def C(name): return {"const": name}
-N = {"none": None}
 TRUE = {"bool": True}
 FALSE = {"bool": False}
 LO = S("127.0.0.1")

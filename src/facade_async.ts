@@ -8,15 +8,15 @@ import { makeModule } from "./module.js";
 import { interfaceFunctions } from "./interfaces.js";
 import { gethostnameWith } from "./resolve.js";
 import type { Files } from "./sendfile.js";
-import { Lane, runAsync, type Op } from "./sockcall.js";
+import { runAsync, runInLane, type LaneOwner, type Op } from "./sockcall.js";
 import { SocketBase, type DirectBytes, type Stack } from "./socket.js";
 import { selectNamespaces } from "./selectors.js";
 import "./sendmsg.js";
 
 /** A socket of the `pysocket` facade: its blocking methods return Promises. */
-export class Socket extends SocketBase<true> {
-  /** @internal Reads and writes, made at the first call (an idle socket has none). */
-  _lanes: [Lane, Lane] | null = null;
+export class Socket extends SocketBase<true> implements LaneOwner {
+  /** @internal Its calls waiting their turn (runInLane), once one has waited. */
+  _lanes: LaneOwner["_lanes"] = null;
 }
 
 /** The module functions over `host` (and the runtime's `files`, for sendfile), each module with
@@ -27,7 +27,7 @@ export function asyncModule(host: AsyncHost, files?: Files) {
     now: () => host.now(),
     defaulttimeout: null,
     run<T>(sock: SocketBase<true>, lane: 0 | 1, op: () => Op<T>): Promise<T> {
-      return ((sock as Socket)._lanes ??= [new Lane(), new Lane()])[lane].run(host, op);
+      return runInLane(host, sock as Socket, lane, op);
     },
     wrap: (fd) => new Socket(stack, [-1, -1, -1, fd]),
     files,

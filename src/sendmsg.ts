@@ -6,7 +6,7 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { ValueError, fromErrno } from "./errors.js";
 import { asBytes, asCInt, asSize, typeName } from "./pyargs.js";
-import { answerAfterPoll } from "./pollfirst.js";
+import { answerAfterPoll, pollFirst } from "./pollfirst.js";
 import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
 import { READ, WRITE } from "../host/types.js";
@@ -108,7 +108,7 @@ function* sendmsgOp(s: SocketBase<boolean>, given: number, buffers: unknown, anc
     return C.sock_send_to(s._fd, total, f, sa.length);
   };
   const timeout = s._callTimeout(f);
-  return check(yield* sockCall(s, WRITE, iovCall(s, parts.length, WRITE, timeout, op), timeout));
+  return check(yield* sockCall(s, WRITE, iovCall(s, parts.length, WRITE, timeout, pollFirst(s, WRITE, timeout, op)), timeout));
 }
 
 /** recvmsg(2) of up to n bytes into the core's input area: [what `take` makes of the bytes
@@ -131,7 +131,7 @@ function* recvmsgRaw<T>(
   const op = f & MSG_OOB && !datagram
     ? answerAfterPoll(s, READ, timeout, -EINVAL)
     : iovCall(s, iovecs, READ, timeout, () => C.sock_recv_from(s._fd, n, kf));
-  const r = check(yield* sockCall(s, READ, op, timeout));
+  const r = check(yield* sockCall(s, READ, pollFirst(s, READ, timeout, op), timeout));
   const got = Math.min(r, n);
   const taken = take(core.u8.subarray(core.in, core.in + got), f & MSG_TRUNC ? r : got);
   return [taken, datagram && r > n ? MSG_TRUNC : 0, datagram ? sockaddrResult(core) : null];

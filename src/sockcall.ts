@@ -180,38 +180,58 @@ export function runSync<T>(host: SyncHost, op: Op<T>): T {
   return step.value;
 }
 
-/**
- * Serves one direction of a socket (reads or writes) in call order, as API.md promises for
- * concurrent calls: a call starts only when the ones before it have settled. A call that needs
- * no waiting runs to its end at once and never marks the lane busy.
- */
-export class Lane {
-  private busy = false;
-  private queue: Array<() => void> | null = null;
+/** The calls of one socket waiting their turn, by direction (0 reads, 1 writes). */
+class Lanes {
+  /** Bit `lane` set: a call of that direction is under way. */
+  busy = 0;
+  /** The calls waiting for each direction. */
+  reads: Array<() => void> | null = null;
+  writes: Array<() => void> | null = null;
 
-  run<T>(host: AsyncHost, make: () => Op<T>): Promise<T> {
-    if (this.busy) {
-      return new Promise<T>((resolve, reject) => (this.queue ??= []).push(() => this.run(host, make).then(resolve, reject)));
-    }
-    let op: Op<T>;
-    let step: IteratorResult<Yielded, T>;
-    try {
-      op = make();
-      step = op.next();
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (step.done) return Promise.resolve(step.value);
-    this.busy = true;
-    const y = step.value;
-    return new Promise<T>((resolve, reject) => {
-      drive(host, op, y, (ok, v) => {
-        // The next call starts before this one's caller resumes, as it did after an await.
-        this.busy = false;
-        while (!this.busy && this.queue !== null && this.queue.length > 0) this.queue.shift()!();
-        if (ok) resolve(v as T);
-        else reject(v);
-      });
-    });
+  queue(lane: 0 | 1): Array<() => void> {
+    return lane === 0 ? (this.reads ??= []) : (this.writes ??= []);
   }
+}
+
+/** What runInLane needs of a socket: its Lanes, made when a call of it first waits (a socket
+ * whose calls never wait, as an idle connection, has none: memory per connection). */
+export interface LaneOwner {
+  _lanes: Lanes | null;
+}
+
+/**
+ * Runs a call in direction `lane` (0 reads, 1 writes) of socket `owner`, in call order, as
+ * API.md promises for concurrent calls: a call starts only when the ones before it in its
+ * direction have settled. A call that needs no waiting runs to its end at once and never marks
+ * the direction busy.
+ */
+export function runInLane<T>(host: AsyncHost, owner: LaneOwner, lane: 0 | 1, make: () => Op<T>): Promise<T> {
+  const bit = 1 << lane;
+  const waiting = owner._lanes;
+  if (waiting !== null && (waiting.busy & bit) !== 0) {
+    return new Promise<T>((resolve, reject) =>
+      waiting.queue(lane).push(() => runInLane(host, owner, lane, make).then(resolve, reject)));
+  }
+  let op: Op<T>;
+  let step: IteratorResult<Yielded, T>;
+  try {
+    op = make();
+    step = op.next();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  if (step.done) return Promise.resolve(step.value);
+  const lanes = (owner._lanes ??= new Lanes());
+  lanes.busy |= bit;
+  const y = step.value;
+  return new Promise<T>((resolve, reject) => {
+    drive(host, op, y, (ok, v) => {
+      // The next call starts before this one's caller resumes, as it did after an await.
+      lanes.busy &= ~bit;
+      const queue = lane === 0 ? lanes.reads : lanes.writes;
+      while ((lanes.busy & bit) === 0 && queue !== null && queue.length > 0) queue.shift()!();
+      if (ok) resolve(v as T);
+      else reject(v);
+    });
+  });
 }

@@ -5,7 +5,7 @@
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
-import { answerAfterPoll } from "./pollfirst.js";
+import { answerAfterPoll, pollFirst } from "./pollfirst.js";
 import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSize, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
@@ -156,11 +156,12 @@ function allInts(args: unknown[]): boolean {
 /** A numeric IPv4 address, which getaddrinfo never looks up. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
-/** A datagram socket's last sendto destination given as a numeric IPv4 pair, and its last
- * recvfrom source (an AF_INET sockaddr's first 8 bytes) and its text. */
+/** A socket's address caches: a datagram socket's last sendto destination given as a numeric
+ * IPv4 pair, and the last IPv4 address (as its 4 bytes) that recvfrom or accept reported, and
+ * its text. */
 interface AddressCaches {
   dst: Destination | null;
-  src: { head: number; addr: number; host: string } | null;
+  src: { addr: number; host: string } | null;
 }
 
 // Typed as the well-known symbols, so that the classes are Disposable and AsyncDisposable to
@@ -172,14 +173,15 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** @internal */ readonly _stack: Stack<A>;
   /** @internal */ _fd = -1;
   /** @internal */ _timeout: number | null = null;
-  /** @internal */ _closed = false;
+  /** @internal closed, inheritable and the open makefile() files, in one field (memory per
+   * connection): bit 0, bit 1, and the count from bit 2. */
+  _bits = 0;
   /** @internal */ _family = AF_INET;
   /** @internal */ _type = SOCK_STREAM;
   /** @internal */ _proto = 0;
-  /** @internal */ _inheritable = false;
-  /** @internal Open makefile() files. */ _io_refs = 0;
-  /** @internal A datagram socket's caches, in one slot (memory per connection). */
-  _udp: AddressCaches | null = null;
+  /** @internal A datagram socket's or a listener's address caches, in one slot (memory per
+   * connection: a connection has none). */
+  _addresses: AddressCaches | null = null;
 
   /** socket.socket(family=-1, type=-1, proto=-1, fileno=None), keywords in a trailing options
    * object, or a wrapper of a core fd. */
@@ -230,6 +232,16 @@ export class SocketBase<A extends boolean> implements Waitable {
     this._type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     this._proto = proto;
   }
+
+  /** @internal socket.py's _closed. */
+  get _closed(): boolean { return (this._bits & 1) !== 0; }
+  set _closed(v: boolean) { this._bits = v ? this._bits | 1 : this._bits & ~1; }
+  /** @internal */
+  get _inheritable(): boolean { return (this._bits & 2) !== 0; }
+  set _inheritable(v: boolean) { this._bits = v ? this._bits | 2 : this._bits & ~2; }
+  /** @internal Open makefile() files (socket.py's _io_refs). */
+  get _io_refs(): number { return this._bits >> 2; }
+  set _io_refs(v: number) { this._bits = (this._bits & 3) | (v << 2); }
 
   /** @internal The host handle of the socket's fd, asked of the core at each wait rather than
    * kept (memory per connection). */
@@ -551,10 +563,10 @@ export class SocketBase<A extends boolean> implements Waitable {
 
   private *_accept(n: number): Op<[this, Address]> {
     arityError.pyDef("accept", n);
-    const fd = check(yield* sockCall(this, READ, () => this.C.sock_accept(this._fd)));
+    const fd = check(yield* sockCall(this, READ, pollFirst(this, READ, this._timeout, () => this.C.sock_accept(this._fd))));
     const sock = this._stack.wrap(fd) as this;
     sock._proto = this._proto;
-    return [sock, sockaddrResult(this._stack.core, check(this.C.sock_addr_remote(fd)))!];
+    return [sock, this._source(check(this.C.sock_addr_remote(fd)))!];
   }
 
   /** The timeout of one call. MSG_DONTWAIT makes a blocking socket's call non-blocking; with a
@@ -603,7 +615,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         }
       };
     }
-    return check(yield* sockCall(this, READ, op, timeout));
+    return check(yield* sockCall(this, READ, pollFirst(this, READ, timeout, op), timeout));
   }
 
   /** The (bufsize, flags) arguments of recv and recvfrom. */
@@ -671,19 +683,20 @@ export class SocketBase<A extends boolean> implements Waitable {
     return from ? [count, this._source()] : count;
   }
 
-  /** makesockaddr for recvfrom's source: a datagram socket mostly hears from one peer, so the
-   * text of the last IPv4 source is kept for a sockaddr with the same bytes (a fresh tuple
-   * every time, as Python's). */
-  private _source(): Address | null {
+  /** makesockaddr for recvfrom's source and accept's peer (`salen`: the sockaddr's length): a
+   * datagram socket mostly hears from one peer, and a listener's peers mostly come from one
+   * address, so the text of the last IPv4 address is kept for a sockaddr with the same one (a
+   * fresh tuple every time, as Python's). */
+  private _source(salen = 0): Address | null {
     const core = this._stack.core;
     const sa = core.out + SA_OUT;
-    const head = core.dv.getUint32(sa, true);
+    if ((core.u8[sa] | (core.u8[sa + 1] << 8)) !== AF_INET) return sockaddrResult(core, salen);
     const addr = core.dv.getUint32(sa + 4, true);
-    const c = this._udp?.src ?? null;
     const port = (core.u8[sa + 2] << 8) | core.u8[sa + 3];
-    if (c !== null && c.head === head && c.addr === addr) return [c.host, port];
-    const result = sockaddrResult(core);
-    if ((head & 0xffff) === AF_INET && result) this._caches().src = { head, addr, host: (result as [string, number])[0] };
+    const c = this._addresses?.src ?? null;
+    if (c !== null && c.addr === addr) return [c.host, port];
+    const result = sockaddrResult(core, salen) as [string, number];
+    this._caches().src = { addr, host: result[0] };
     return result;
   }
 
@@ -709,7 +722,7 @@ export class SocketBase<A extends boolean> implements Waitable {
   }
 
   private _caches(): AddressCaches {
-    return (this._udp ??= { dst: null, src: null });
+    return (this._addresses ??= { dst: null, src: null });
   }
 
   /** send(2) of the bytes of `data` from `offset`, copied into the core just before the call. */
@@ -745,7 +758,8 @@ export class SocketBase<A extends boolean> implements Waitable {
     arityError.range("send", 1, 2, given);
     const bytes = asBytes(data);
     const f = asCInt(flags);
-    return check(yield* sockCall(this, WRITE, this.sendOp(bytes, 0, f, -1), this._callTimeout(f)));
+    const timeout = this._callTimeout(f);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, 0, f, -1)), timeout));
   }
 
   sendall(data: Uint8Array, flags = 0): Ret<A, null> {
@@ -767,7 +781,7 @@ export class SocketBase<A extends boolean> implements Waitable {
         left = deadline - this._now();
         if (left <= 0) throw timedOut();
       }
-      offset += check(yield* sockCall(this, WRITE, this.sendOp(bytes, offset, f, -1), left));
+      offset += check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, this.sendOp(bytes, offset, f, -1)), left));
     } while (offset < bytes.length);
     return null;
   }
@@ -799,7 +813,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const flags = given === 3 ? asCInt(flagsOrAddress) : 0;
     const to = given === 3 ? address : flagsOrAddress;
     // A datagram socket's sends mostly name one address: its last one is kept.
-    let salen = this._sameDestination(to, this._udp?.dst);
+    let salen = this._sameDestination(to, this._addresses?.dst);
     if (salen < 0) {
       const [n, known] = yield* this._destination(to, "sendto");
       salen = n;
@@ -816,7 +830,8 @@ export class SocketBase<A extends boolean> implements Waitable {
       if (r === -EAGAIN && !sa) sa = core.u8.slice(core.out, core.out + salen);
       return r;
     };
-    return check(yield* sockCall(this, WRITE, op, this._callTimeout(flags)));
+    const timeout = this._callTimeout(flags);
+    return check(yield* sockCall(this, WRITE, pollFirst(this, WRITE, timeout, op), timeout));
   }
 
   [disposeSymbol](): void {

@@ -1,11 +1,11 @@
 // The recorded CPython scenarios on a simulated host's loopback: the simulator gives Linux's
 // answers for everything local to a host, as the real facades do. test/scenarios/socket_core.json
-// (socket.test.js) and test/rules/review_udp.json (datagrams between a program's own sockets)
-// whole, and test/rules/rules.json (rules.test.js) but for the scenarios that need another
-// process or the real file system: a simulated host has neither (its AF_UNIX namespace has every
-// directory, API.md).
+// (socket.test.js), test/rules/review_udp.json (datagrams between a program's own sockets) and
+// test/scenarios/edges*.json (edge cases and fuzzed calls) whole, and test/rules/rules.json
+// (rules.test.js), but for the scenarios that need another process or this machine's files: a
+// simulated host has neither (its AF_UNIX namespace has every directory, API.md).
 import { realSockets } from "./helpers/sim_guard.js";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { SimNetwork } from "pysocket/sim";
@@ -51,9 +51,18 @@ const rulesSuite = suiteOf("rules.json", rules, read("./fixtures/scenarios_rules
 
 const udpSuite = suiteOf("review_udp.json", read("./rules/review_udp.json").scenarios, read("./fixtures/scenarios_review_udp.json"));
 
+/** Edge scenarios whose answers come from this machine rather than its kernel's socket rules:
+ * its file system (a simulated host's AF_UNIX namespace has every directory and no files), its
+ * /etc/hosts (no IPv6 address for localhost here) and sendfile's files. */
+const MACHINE = new Set(["closed_socket_more_methods", "address_parsing_unix", "fuzz_353_inet6_dgram_closed"]);
+const edgeSuites = readdirSync(new URL("./scenarios/", import.meta.url))
+  .filter((f) => /^edges.*\.json$/.test(f) && f !== "edges_unix_connect_lookup.json")
+  .sort()
+  .map((f) => suiteOf(f, read(`./scenarios/${f}`).scenarios.filter((sc) => !MACHINE.has(sc.name)), read(`./fixtures/scenarios_${f}`)));
+
 const guard = suite("no real sockets");
 guard("no real socket was opened", () => {
   assert.equal(realSockets, { net: 0, dgram: 0 });
 });
 
-for (const s of [core, rulesSuite, udpSuite, guard]) s.run();
+for (const s of [core, rulesSuite, udpSuite, ...edgeSuites, guard]) s.run();

@@ -564,8 +564,8 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
       const r = this.bindInet(u, this.anyOf(u), 0);
       if (r < 0) return r;
     }
-    // ip4_datagram_connect/ip6_datagram_connect: an unset source becomes the route's.
-    u.lip = this.source(u, dst);
+    // ip4_datagram_connect / ip6_datagram_connect: a wildcard binding takes the route's source.
+    if (isAny(u.lip)) u.lip = this.source(u, dst);
     u.rip = dst;
     u.rport = port;
     u.connected = true;
@@ -576,7 +576,7 @@ export class SimKernel extends BaseSyscalls implements AsyncHost {
   sock_find(sa: number, salen: number): number {
     if (this.down) return 0;
     const path = readSockAddr(this.mem(), sa, salen).address;
-    // unix_find_abstract refuses a name nobody holds; unix_find_bsd finds no file (kern_path).
+    // unix_find_other: a path that names nothing is ENOENT, an abstract name ECONNREFUSED.
     if (!this.env.paths.has(path)) return path.startsWith("\0") ? -ECONNREFUSED : -ENOENT;
     const l = this.env.paths.get(path);
     return !l || !l.listening || l.closed ? -ECONNREFUSED : 0;
