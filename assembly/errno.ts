@@ -15,6 +15,7 @@ export const EPROTONOSUPPORT: i32 = 93;
 export const ESOCKTNOSUPPORT: i32 = 94;
 export const EOPNOTSUPP: i32 = 95;
 export const EAFNOSUPPORT: i32 = 97;
+export const ENETUNREACH: i32 = 101;
 export const ECONNABORTED: i32 = 103;
 export const EISCONN: i32 = 106;
 export const ENOTCONN: i32 = 107;

@@ -8,7 +8,7 @@
 
 import * as host from "./host";
 import {
-  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENOMEM, ENOTCONN,
+  EACCES, EAGAIN, EALREADY, EBADF, ECONNABORTED, EDESTADDRREQ, EFAULT, EINPROGRESS, EINVAL, EISCONN, EMFILE, ENETUNREACH, ENOMEM, ENOTCONN,
   ENOPROTOOPT, EOPNOTSUPP, EPERM, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EAFNOSUPPORT,
 } from "./errno";
 import { scratchBase, SA_OUT, OUT_SIZE } from "./scratch";
@@ -52,13 +52,19 @@ let fdLimit: i32 = 1024;
 /** No fd below this is free: allocFd's search starts here. */
 let lowestFree: i32 = FIRST_FD;
 
-// Fields per fd, struct-of-arrays in static data: bytes where a byte holds the value.
+/** Each fd's socket: the number of the fd whose slots below hold it (the fd itself, or the one
+ * it was dup'ed from), 0 for a free fd. dup(2)'s fds share one socket (struct file), so they
+ * share its state, options and handle; the slots move to another fd when their fd closes. */
+const SOCKET = memory.data(MAX_FD * 4);
+
+// Fields per socket, struct-of-arrays in static data, indexed by SOCKET[fd]: bytes where a byte
+// holds the value.
 const STATE = memory.data(MAX_FD);
 const PREV = memory.data(MAX_FD); // the state to return to if a pending operation fails
 const FAMILY = memory.data(MAX_FD);
 const TYPE = memory.data(MAX_FD);
 const SOCK_STATE = memory.data(MAX_FD); // SS_*: what connect() has told its caller
-const SHARED = memory.data(MAX_FD); // 1 when another fd may name the same handle (dup)
+const SHARED = memory.data(MAX_FD); // 1 when another fd may name the same socket (dup)
 const BIND_V6ONLY = memory.data(MAX_FD); // 1 while a bind that makes the socket IPv6-only runs
 const PROTO = memory.data(MAX_FD * 4);
 const HANDLE = memory.data(MAX_FD * 4);
@@ -67,30 +73,38 @@ const HANDLE = memory.data(MAX_FD * 4);
 const OP_ERROR = memory.data(MAX_FD * 4);
 
 // @ts-ignore: decorator
+@inline function socketOf(fd: i32): usize {
+  return <usize>load<i32>(SOCKET + (<usize>fd << 2));
+}
+// @ts-ignore: decorator
+@inline function setSocket(fd: i32, s: i32): void {
+  store<i32>(SOCKET + (<usize>fd << 2), s);
+}
+// @ts-ignore: decorator
 @inline function get(field: usize, fd: i32): i32 {
-  return load<i32>(field + (<usize>fd << 2));
+  return load<i32>(field + (socketOf(fd) << 2));
 }
 // @ts-ignore: decorator
 @inline function set(field: usize, fd: i32, v: i32): void {
-  store<i32>(field + (<usize>fd << 2), v);
+  store<i32>(field + (socketOf(fd) << 2), v);
 }
 // @ts-ignore: decorator
 @inline function getb(field: usize, fd: i32): i32 {
-  return <i32>load<u8>(field + <usize>fd);
+  return <i32>load<u8>(field + socketOf(fd));
 }
 // @ts-ignore: decorator
 @inline function setb(field: usize, fd: i32, v: i32): void {
-  store<u8>(field + <usize>fd, <u8>v);
+  store<u8>(field + socketOf(fd), <u8>v);
 }
 
 function isOpen(fd: i32): bool {
-  return fd >= FIRST_FD && fd < MAX_FD && getb(STATE, fd) != FREE;
+  return fd >= FIRST_FD && fd < MAX_FD && socketOf(fd) != 0;
 }
 
 /** The lowest free fd (get_unused_fd_flags), or -EMFILE at the process's limit. */
 function freeFd(): i32 {
   for (let fd = lowestFree; fd < fdLimit; fd++) {
-    if (getb(STATE, fd) == FREE) {
+    if (socketOf(fd) == 0) {
       lowestFree = fd;
       return fd;
     }
@@ -100,6 +114,7 @@ function freeFd(): i32 {
 
 /** Takes fd `fd` (from freeFd) for a socket. */
 function useFd(fd: i32, family: i32, type: i32, proto: i32, handle: i32, state: i32): i32 {
+  setSocket(fd, fd);
   setb(STATE, fd, state);
   setb(PREV, fd, state);
   setb(FAMILY, fd, family);
@@ -114,10 +129,29 @@ function useFd(fd: i32, family: i32, type: i32, proto: i32, handle: i32, state: 
   return fd;
 }
 
-function freeFdSlot(fd: i32): void {
-  setb(STATE, fd, FREE);
-  clearOptions(fd);
-  if (fd < lowestFree) lowestFree = fd;
+/** Moves socket `from`'s slots to those of fd `to` (one of its fds), for every fd of it. */
+function moveSocket(from: i32, to: i32): void {
+  moveByte(STATE, from, to);
+  moveByte(PREV, from, to);
+  moveByte(FAMILY, from, to);
+  moveByte(TYPE, from, to);
+  moveByte(SOCK_STATE, from, to);
+  moveByte(SHARED, from, to);
+  moveByte(BIND_V6ONLY, from, to);
+  moveInt(PROTO, from, to);
+  moveInt(HANDLE, from, to);
+  moveInt(OP_ERROR, from, to);
+  moveInt(OPT_HEAD, from, to);
+  store<i32>(OPT_HEAD + (<usize>from << 2), 0);
+  for (let fd = FIRST_FD; fd < MAX_FD; fd++) if (<i32>socketOf(fd) == from) setSocket(fd, to);
+}
+
+function moveByte(field: usize, from: i32, to: i32): void {
+  store<u8>(field + <usize>to, load<u8>(field + <usize>from));
+}
+
+function moveInt(field: usize, from: i32, to: i32): void {
+  store<i32>(field + (<usize>to << 2), load<i32>(field + (<usize>from << 2)));
 }
 
 /** Sets the process's descriptor limit (RLIMIT_NOFILE), at most the table's size. */
@@ -171,9 +205,9 @@ export function sock_socketpair(family: i32, type: i32, proto: i32): i32 {
   // Both fds are found before the pair is made (__sys_socketpair).
   const a = freeFd();
   if (a < 0) return a;
-  setb(STATE, a, CONNECTED);
+  setSocket(a, a);
   const fb = freeFd();
-  setb(STATE, a, FREE);
+  setSocket(a, 0);
   if (fb < 0) return fb;
   const r = host.sock_pair(family, base, proto, out);
   if (r < 0) return r;
@@ -189,13 +223,10 @@ export function sock_dup(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   const nfd = freeFd();
   if (nfd < 0) return nfd;
-  useFd(nfd, getb(FAMILY, fd), getb(TYPE, fd), get(PROTO, fd), get(HANDLE, fd), getb(STATE, fd));
-  setb(PREV, nfd, getb(PREV, fd));
-  setb(SOCK_STATE, nfd, getb(SOCK_STATE, fd));
-  set(OP_ERROR, nfd, get(OP_ERROR, fd));
+  setSocket(nfd, <i32>socketOf(fd));
   setb(SHARED, fd, 1);
-  setb(SHARED, nfd, 1);
-  return copyOptions(fd, nfd) ? nfd : -ENOMEM;
+  lowestFree = nfd + 1;
+  return nfd;
 }
 
 /** The protocol the kernel picked: proto 0 means the family's default for the type. */
@@ -221,7 +252,8 @@ function settle(fd: i32): void {
     if (st == BINDING && getb(BIND_V6ONLY, fd) != 0) setV6Only(fd);
   } else {
     setb(STATE, fd, getb(PREV, fd));
-    if (st != CONNECTING) set(OP_ERROR, fd, r);
+    // A stream's failed connect is its pending error (SO_ERROR); a datagram's is the call's.
+    if (st != CONNECTING || getb(TYPE, fd) != SOCK_STREAM) set(OP_ERROR, fd, r);
   }
 }
 
@@ -261,12 +293,21 @@ export function sock_finish(fd: i32): i32 {
 export function sock_bind(fd: i32, salen: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   settle(fd);
-  if (getb(STATE, fd) != UNBOUND) return -EINVAL;
+  if (getb(STATE, fd) != UNBOUND) return unixNamed(fd, salen) ? 0 : -EINVAL;
   const v6only = bindsV6Only(fd, salen);
   const r = begin(fd, host.sock_bind(get(HANDLE, fd), scratchBase(), salen), BINDING, BOUND);
   if (r == 0 && v6only) setV6Only(fd);
   setb(BIND_V6ONLY, fd, r == -EINPROGRESS && v6only ? 1 : 0);
   return r;
+}
+
+/** unix_bind with no name is unix_autobind, which leaves a socket that has a name as it is and
+ * succeeds: a bound or listening socket, or one accepted (named as its listener). */
+function unixNamed(fd: i32, salen: i32): bool {
+  if (getb(FAMILY, fd) != AF_UNIX || salen > 2) return false;
+  const st = getb(STATE, fd);
+  if (st == BOUND || st == LISTENING) return true;
+  return st == CONNECTED && host.sock_addr_local(get(HANDLE, fd), scratchBase() + SA_OUT) > 2;
 }
 
 /** inet6_bind: binding to an address that is neither the any-address nor IPv4-mapped makes the
@@ -328,6 +369,8 @@ export function sock_connect(fd: i32, salen: i32): i32 {
     }
     if (st == CONNECTED || st == LISTENING) return -EISCONN;
     if (st != UNBOUND && st != BOUND) return -EINVAL;
+    // tcp_v6_connect: an IPv6-only socket cannot reach a v4-mapped address.
+    if (getb(FAMILY, fd) == AF_INET6 && isV4Mapped(salen) && isV6Only(fd)) return -ENETUNREACH;
     const r = begin(fd, host.sock_connect(get(HANDLE, fd), scratchBase(), salen), CONNECTING, CONNECTED);
     if (r == 0) setb(SOCK_STATE, fd, SS_CONNECTED);
     else if (r == -EINPROGRESS) setb(SOCK_STATE, fd, SS_CONNECTING);
@@ -335,19 +378,57 @@ export function sock_connect(fd: i32, salen: i32): i32 {
   } else if (st == BINDING || st == CONNECTING) {
     return -EALREADY;
   }
-  if (broadcastRefused(fd, salen)) return -EACCES;
+  const refused = datagramRefusal(fd, salen);
+  if (refused != 0) return refuseDatagram(fd, refused);
   return begin(fd, host.sock_connect(get(HANDLE, fd), scratchBase(), salen), CONNECTING, CONNECTED);
 }
 
-/** Whether a datagram socket may not reach the sockaddr at the scratch start: the limited
- * broadcast 255.255.255.255 is a broadcast route (RTCF_BROADCAST), which udp_sendmsg and
- * __ip4_datagram_connect refuse with EACCES unless SO_BROADCAST is set. */
-function broadcastRefused(fd: i32, salen: i32): bool {
+/** The errno with which udp_sendmsg/udpv6_sendmsg and ip4/ip6_datagram_connect refuse the
+ * sockaddr at the scratch start, or 0: a v4-mapped address on an IPv6-only socket is
+ * ENETUNREACH; the limited broadcast 255.255.255.255 (on AF_INET6, ::ffff:255.255.255.255,
+ * handed to IPv4) is a broadcast route (RTCF_BROADCAST), EACCES unless SO_BROADCAST is set. */
+function datagramRefusal(fd: i32, salen: i32): i32 {
   const sa = scratchBase();
-  if (getb(FAMILY, fd) != AF_INET || salen < 8 || load<u16>(sa) != <u16>AF_INET) return false;
-  if (load<u32>(sa, 4) != 0xffffffff) return false;
+  const family = getb(FAMILY, fd);
+  let dest: u32;
+  if (family == AF_INET) {
+    if (salen < 8 || load<u16>(sa) != <u16>AF_INET) return 0;
+    dest = load<u32>(sa, 4);
+  } else if (family == AF_INET6) {
+    if (!isV4Mapped(salen)) return 0;
+    if (isV6Only(fd)) return ENETUNREACH;
+    dest = load<u32>(sa, 20);
+  } else {
+    return 0;
+  }
+  if (dest != 0xffffffff) return 0;
   const slot = optSlot(fd, optKey(SOL_SOCKET, SO_BROADCAST), false);
-  return slot == 0 || load<i32>(slot, 4) == 0;
+  return slot == 0 || load<i32>(slot, 4) == 0 ? EACCES : 0;
+}
+
+/** Whether the sockaddr at the scratch start is an AF_INET6 v4-mapped address (::ffff:a.b.c.d). */
+function isV4Mapped(salen: i32): bool {
+  const sa = scratchBase();
+  return salen >= 24 && load<u16>(sa) == <u16>AF_INET6 && load<u64>(sa, 8) == 0 && load<u32>(sa, 16) == 0xffff0000;
+}
+
+function isV6Only(fd: i32): bool {
+  const slot = optSlot(fd, optKey(IPPROTO_IPV6, IPV6_V6ONLY), false);
+  return slot != 0 && load<i32>(slot, 4) != 0;
+}
+
+/** -errno for a refused destination, after inet_autobind: inet_send_prepare and
+ * inet_dgram_connect bind an unbound socket to an ephemeral port before the route is looked up,
+ * so the socket keeps that port (a later bind() is EINVAL). */
+function refuseDatagram(fd: i32, errno: i32): i32 {
+  if (getb(STATE, fd) == UNBOUND) {
+    const sa = scratchBase();
+    const len = getb(FAMILY, fd) == AF_INET6 ? 28 : 16;
+    memory.fill(sa, 0, len);
+    store<u16>(sa, <u16>getb(FAMILY, fd));
+    begin(fd, host.sock_bind(get(HANDLE, fd), sa, len), BINDING, BOUND);
+  }
+  return -errno;
 }
 
 /** accept(2): a new fd for a pending connection, or -EAGAIN. The fd is found before the
@@ -415,7 +496,8 @@ export function sock_send_to(fd: i32, len: i32, flags: i32, salen: i32): i32 {
     return sock_send(fd, len, flags);
   }
   if ((flags & MSG_OOB) != 0 && getb(FAMILY, fd) == AF_INET) return -EOPNOTSUPP;
-  if (broadcastRefused(fd, salen)) return -EACCES;
+  const refused = datagramRefusal(fd, salen);
+  if (refused != 0) return refuseDatagram(fd, refused);
   const r = host.sock_send_to(get(HANDLE, fd), scratchBase() + OUT_SIZE, len, flags, scratchBase(), salen);
   if (st == UNBOUND) setb(STATE, fd, BOUND);
   return r;
@@ -438,13 +520,21 @@ export function sock_shutdown(fd: i32, how: i32): i32 {
 export function sock_close(fd: i32): i32 {
   if (!isOpen(fd)) return -EBADF;
   const h = get(HANDLE, fd);
-  const shared = getb(SHARED, fd) != 0;
-  freeFdSlot(fd);
-  if (shared) {
-    for (let other = FIRST_FD; other < fdLimit; other++) {
-      if (getb(STATE, other) != FREE && get(HANDLE, other) == h) return 0;
+  const s = <i32>socketOf(fd);
+  if (fd < lowestFree) lowestFree = fd;
+  if (getb(SHARED, fd) != 0) {
+    setSocket(fd, 0);
+    for (let other = FIRST_FD; other < MAX_FD; other++) {
+      if (<i32>socketOf(other) != s) continue;
+      // Another fd keeps the socket open; it takes the slots over if they were this fd's.
+      if (s == fd) moveSocket(s, other);
+      return 0;
     }
+    setSocket(fd, s);
   }
+  setb(STATE, fd, FREE);
+  clearOptions(fd);
+  setSocket(fd, 0);
   return host.sock_close(h);
 }
 
@@ -543,17 +633,6 @@ function newSlot(fd: i32, key: i32): usize {
   return slot;
 }
 
-/** Gives fd `to` a copy of fd `from`'s options; false if the pool is spent. */
-function copyOptions(from: i32, to: i32): bool {
-  for (let i = get(OPT_HEAD, from); i != 0; i = load<i32>(slotAt(i), 12)) {
-    const slot = newSlot(to, load<i32>(slotAt(i)));
-    if (slot == 0) return false;
-    store<i32>(slot, load<i32>(slotAt(i), 4), 4);
-    store<i32>(slot, load<i32>(slotAt(i), 8), 8);
-  }
-  return true;
-}
-
 function optKey(level: i32, name: i32): i32 {
   return (level << 16) | (name & 0xffff);
 }
@@ -649,9 +728,11 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   // Integer options need a whole int (sock_setsockopt, do_tcp_setsockopt), but for
   // do_ip_setsockopt, which reads a shorter value's first byte (and nothing as 0).
   if (optlen < 4 && level != IPPROTO_IP) return -EINVAL;
-  // sk_setsockopt and do_tcp_setsockopt copy the int in before they look at the name.
-  if (isNull != 0 && (level == SOL_SOCKET || level == IPPROTO_TCP)) return -EFAULT;
-  if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN)) {
+  // sk_setsockopt, do_tcp_setsockopt and udp_lib_setsockopt copy the int in before they look
+  // at the name.
+  if (isNull != 0 && (level == SOL_SOCKET || level == IPPROTO_TCP || level == IPPROTO_UDP)) return -EFAULT;
+  // Read-only options; sk_setsockopt has no case for SO_SNDLOWAT (19) either.
+  if (level == SOL_SOCKET && (name == SO_TYPE || name == SO_ERROR || name == SO_ACCEPTCONN || name == SO_PROTOCOL || name == SO_DOMAIN || name == 19)) {
     return -ENOPROTOOPT;
   }
   if (defaultOption(fd, level, name) == -ENOPROTOOPT) return -ENOPROTOOPT;
@@ -676,8 +757,15 @@ export function sock_setsockopt(fd: i32, level: i32, name: i32, value: i32, valu
   const key = optKey(level, name);
   const slot = optSlot(fd, key, true);
   if (slot == 0) return -ENOMEM;
+  let stored2 = value2;
+  // sk_setsockopt SO_LINGER: l_onoff is a flag (SOCK_LINGER); l_linger sets sk_lingertime only
+  // when it is on, so an off keeps the time getsockopt reports.
+  if (level == SOL_SOCKET && name == SO_LINGER) {
+    stored = value != 0 ? 1 : 0;
+    if (value == 0) stored2 = load<i32>(slot, 8);
+  }
   store<i32>(slot, stored, 4);
-  store<i32>(slot, value2, 8);
+  store<i32>(slot, stored2, 8);
   // The host hears SO_LINGER as -1 (off) or the linger time (0: reset on close).
   const forHost = level == SOL_SOCKET && name == SO_LINGER ? (value != 0 ? value2 : -1) : stored;
   return host.sock_set_option(get(HANDLE, fd), level, name, forHost);

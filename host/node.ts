@@ -400,6 +400,7 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
   }
 
   private connectUnix(e: Entry, path: string): number {
+    if (this.listeners.refusesUnix(path)) return -ECONNREFUSED;
     e.k!.connecting();
     return e.launch(() => {
       const s = this.connectStream(e);
@@ -416,8 +417,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
       e.udpConnected = false;
       e.d!.connected(false);
       udp.once("error", done);
-      udp.connect(port, address, () => {
+      // Node hands a failed connect (ENETUNREACH, EACCES) to the callback, not to "error".
+      udp.connect(port, address, (err?: Error) => {
         udp.removeListener("error", done);
+        if (err) {
+          done(err);
+          return;
+        }
         e.udpBound = true;
         e.udpConnected = true;
         e.d!.connected(true);

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import * as net from "node:net";
 import { dirname } from "node:path";
 import { EACCES, EAGAIN, EINPROGRESS, errnoOf } from "./errno.js";
-import { DatagramSocket, RCV_SHUTDOWN, StreamSocket, TCP_CLOSE, TCP_LISTEN, type WakeCounts } from "./kernel/index.js";
+import { DatagramSocket, StreamSocket, TCP_CLOSE, TCP_LISTEN, type WakeCounts } from "./kernel/index.js";
 import { AF_INET6, AF_UNIX, type SockAddr } from "./sockaddr.js";
 import type { Deadline } from "./timer.js";
 import { READ, WRITE } from "./types.js";
@@ -476,7 +476,7 @@ export class Entry {
    * everything sent before is already queued there, and the peer has room. */
   direct(): Entry | null {
     const p = this.peer;
-    if (!p || !p.k || p.got !== this.sent || p.k.queued >= RECV_HIGH_WATER || p.k.shutdown & RCV_SHUTDOWN) return null;
+    if (!p || !p.k || p.got !== this.sent || p.k.queued >= RECV_HIGH_WATER) return null;
     return p;
   }
 }

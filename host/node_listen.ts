@@ -100,7 +100,9 @@ export class Listeners {
       const e = this.owners.get(server);
       if (!e || e.server !== server) return;
       if (!e.listening) {
-        c.resetAndDestroy();
+        // A pipe has no reset to send (Node throws ERR_INVALID_HANDLE_TYPE): it just closes.
+        if (typeof server.address() === "string") c.destroy();
+        else c.resetAndDestroy();
         return;
       }
       c.unref();
@@ -147,6 +149,15 @@ export class Listeners {
     const a = e.server ? this.serverAddress(e.server) : null;
     if (!a || a.address === "0.0.0.0" || a.address === "::") return undefined;
     return { address: a.address, port: a.port };
+  }
+
+  /** Whether `path` is the name of an AF_UNIX socket of this process that does not listen:
+   * unix_stream_connect refuses it (ECONNREFUSED), where Node's reservation would accept. */
+  refusesUnix(path: string): boolean {
+    for (const e of this.owners.values()) {
+      if (e.family === AF_UNIX && !e.listening && e.unixLocal === path) return true;
+    }
+    return false;
   }
 
   /** Whether a listener of this process serves TCP port `port`. */

@@ -32,7 +32,15 @@ function abstractListening(name: string): boolean | null {
   } catch {
     return null;
   }
-  const want = " @" + name + "\n";
+  // Node (libuv's uv_pipe_bind and uv_pipe_connect) names an abstract socket by the whole
+  // 108-byte sun_path, the name padded with NULs: that is the name its connect reaches.
+  const padded = name.length < 107 ? name + "@".repeat(107 - name.length) : null;
+  return listens(listing, name) || (padded !== null && listens(listing, padded));
+}
+
+/** Whether /proc/net/unix lists a listening stream socket named "@" + `shown`. */
+function listens(listing: string, shown: string): boolean {
+  const want = " @" + shown + "\n";
   for (let at = listing.indexOf(want); at >= 0; at = listing.indexOf(want, at + 1)) {
     // "Num: RefCount Protocol Flags Type St Inode Path": the line's fields before the path.
     const fields = listing.slice(listing.lastIndexOf("\n", at) + 1, at).split(/ +/);
