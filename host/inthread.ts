@@ -142,7 +142,13 @@ export class InThreadStreams {
     const room = CAPACITY - p.k.queued;
     if (room <= 0) return -EAGAIN;
     const n = Math.min(src.length, room);
-    p.k.received(src.slice(0, n));
+    if (!p.k.received(src.slice(0, n))) {
+      // The peer reset on the data (StreamSocket.received): its RST comes back within the send.
+      e.k.reset();
+      e.wakeAll();
+      p.wakeAll();
+      return n;
+    }
     if (n > 0) p.readWakes = (p.readWakes + 1) | 0;
     return n;
   }

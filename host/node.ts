@@ -554,8 +554,13 @@ export class NodeHost extends BaseSyscalls implements AsyncHost {
     const p = e.direct();
     e.sent += n;
     if (p) {
-      // Queued on the peer in this process within the send: Node need not carry them too.
-      p.deliver(copyOf(src));
+      // Queued on the peer in this process within the send: Node need not carry them too. A
+      // peer that resets on data answers with RST within the send, as loopback does.
+      if (!p.deliver(copyOf(src))) {
+        k.reset();
+        e.wakeAll();
+        return n;
+      }
     } else if (!s) {
       (e.early ??= []).push(copyOf(src));
       return n;

@@ -464,12 +464,17 @@ export class Entry {
     this.wake(WRITE);
   }
 
-  /** Bytes for the kernel's receive queue, from Node's stream or directly from the peer. */
-  deliver(b: Uint8Array): void {
-    this.k!.received(b);
+  /** Bytes for the kernel's receive queue, from Node's stream or directly from the peer; false
+   * when they reset this socket instead (StreamSocket.received), and the sender must hear RST. */
+  deliver(b: Uint8Array): boolean {
+    if (!this.k!.received(b)) {
+      this.wakeAll();
+      return false;
+    }
     this.got += b.length;
     if (this.k!.queued >= RECV_HIGH_WATER) this.stream?.pause();
     this.wake(READ);
+    return true;
   }
 
   /** Whether bytes sent now to the peer in this process may be queued there within the send:

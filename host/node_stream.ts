@@ -38,7 +38,7 @@ function onData(this: Owned, data: Buffer): void {
     abort(this);
     return;
   }
-  e.deliver(plain(data));
+  if (!e.deliver(plain(data))) abort(this);
 }
 
 function onEnd(this: Owned): void {

@@ -10,7 +10,8 @@
 //   established()                       the handshake completed (or an accepted connection)
 //   listening()                         listen() succeeded: TCP_LISTEN
 //   received(bytes)                     bytes arrived in order (kept, not copied: hand over a
-//                                       buffer nobody writes again)
+//                                       buffer nobody writes again); false when they reset
+//                                       this socket instead (resetsData): the sender gets RST
 //   fin()                               the peer's FIN (tcp_fin)
 //   finAcked()                          the peer acknowledged this end's FIN: LAST_ACK ends
 //   reset()                             an RST arrived (tcp_reset): the errno depends on state
@@ -128,11 +129,18 @@ export class StreamSocket implements PollState {
     this.state = TCP_LISTEN;
   }
 
-  received(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
+  received(bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return true;
+    // tcp_rcv_state_process (RFC 1122): data for a socket that sent its FIN and was shut for
+    // reading resets it, and the backend answers the sender with RST.
+    if (this.resetsData) {
+      this.reset();
+      return false;
+    }
     if (this.chunks === NO_CHUNKS) this.chunks = [bytes];
     else this.chunks.push(bytes);
     this.queued += bytes.length;
+    return true;
   }
 
   /** tcp_fin: end of stream; ESTABLISHED becomes CLOSE_WAIT, and a socket that sent its own FIN
@@ -142,6 +150,12 @@ export class StreamSocket implements PollState {
     this.shutdown |= RCV_SHUTDOWN;
     if (this.state === TCP_ESTABLISHED) this.state = TCP_CLOSE_WAIT;
     else if (this.state === TCP_FIN_WAIT1) this.close();
+  }
+
+  /** Whether data reaching this socket draws a reset instead (tcp_rcv_state_process, RFC 1122):
+   * it sent its FIN (FIN_WAIT1/2) and was shut for reading. */
+  get resetsData(): boolean {
+    return !this.unix && this.state === TCP_FIN_WAIT1 && (this.shutdown & RCV_SHUTDOWN) !== 0;
   }
 
   /** The ACK of this end's FIN (tcp_rcv_state_process): from LAST_ACK, tcp_done. (FIN_WAIT1

@@ -288,10 +288,10 @@ export class TcpSock extends SimSocket {
       return this.sendAck();
     }
     if (p.seq + len + (p.flags & FIN ? 1 : 0) <= this.rcvNxt) return this.sendAck();
-    this.take(p);
+    if (!this.take(p)) return;
     for (let next = this.ofo.get(this.rcvNxt); next; next = this.ofo.get(this.rcvNxt)) {
       this.ofo.delete(this.rcvNxt);
-      this.take(next);
+      if (!this.take(next)) return;
     }
     for (const seq of this.ofo.keys()) if (seq < this.rcvNxt) this.ofo.delete(seq);
     this.wake(READ);
@@ -303,23 +303,29 @@ export class TcpSock extends SimSocket {
     if (this.peerFin) this.maybeDone();
   }
 
-  /** Takes the new part of an in-order segment. */
-  private take(p: Packet): void {
+  /** Takes the new part of an in-order segment; false when it reset the connection. */
+  private take(p: Packet): boolean {
     const data = p.data;
     if (data && data.length > 0) {
       const skip = this.rcvNxt - p.seq;
       const fresh = skip > 0 ? data.subarray(skip) : data;
       const room = this.window();
       const n = Math.min(fresh.length, room);
-      if (n > 0) this.rules.received(n === data.length ? data : fresh.slice(0, n));
+      if (n > 0 && !this.rules.received(n === data.length ? data : fresh.slice(0, n))) {
+        // The rules reset this socket on the data (RFC 1122): the sender hears RST.
+        this.emit(RST, this.sndNxt, null);
+        this.destroy();
+        return false;
+      }
       this.rcvNxt += n;
-      if (n < fresh.length) return;
+      if (n < fresh.length) return true;
     }
     if (p.flags & FIN && !this.peerFin) {
       this.peerFin = true;
       this.rcvNxt++;
       this.rules.fin();
     }
+    return true;
   }
 
   /** An RST: the rules set the error the state calls for (tcp_reset). */
