@@ -15,8 +15,9 @@ import { fileURLToPath } from "node:url";
 const dir = fileURLToPath(new URL("../test/", import.meta.url));
 const only = process.argv.slice(2);
 /** The slowest files, slowest first (seconds of waiting on timeouts and peers, or packing). */
-const SLOW = ["makefile_sync", "sync_fallback", "sync_direct", "package.test", "package_runtimes", "package_browser",
-  "makefile.test", "package_workerd", "test_socket_cases", "review_fastpaths", "timeouts", "sync_direct_full"];
+const SLOW = ["makefile_sync", "sync_direct.test", "test_socket_cases", "sync_fallback", "review_fastpaths", "timeouts",
+  "package.test", "sync_scenarios", "edges.test", "package_runtimes", "package_browser", "sync_direct_full", "select.test",
+  "rules.test", "makefile.test", "package_workerd", "sync_lifetime", "sim_cli", "sync.test"];
 const rank = (f) => {
   const i = SLOW.findIndex((s) => f.startsWith(s));
   return i < 0 ? SLOW.length : i;
