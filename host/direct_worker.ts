@@ -49,6 +49,10 @@ export class Lender {
   /** Streams whose last send found the kernel's send buffer full (BACK_FULL, or a send made at
    * once that Node could not write whole), not lent since. */
   private readonly full = new Set<number>();
+  /** Streams the program polls among others (select, poll or epoll over several sockets, as a
+   * server's loop): each such poll takes a lent one back, so that lending it on a send would
+   * cost a round trip for one direct call. A send does not lend them. */
+  private readonly polled = new Set<number>();
   private readonly buf = new Uint8Array(CHUNK);
 
   has(h: number): boolean {
@@ -93,6 +97,7 @@ export class Lender {
    * holds bytes (EAGAIN, as Linux's send with its buffer full, and the wait that follows lasts
    * until Node has written them); else 0, the worker's usual path. */
   sendWay(h: number, e: Entry | undefined, busy: boolean): number {
+    if (this.polled.has(h)) return 0;
     const handle = this.lendable(h, e, busy);
     if (!handle) {
       this.full.delete(h);
@@ -117,11 +122,18 @@ export class Lender {
     else this.full.delete(h);
   }
 
-  /** Stream `h`'s sends take the worker's usual path until it is lent again: it closed (its
-   * handle may come again), or a poll reported it writable (POLLOUT while Node has room), so
-   * that a send after it finds room. */
-  release(h: number): void {
+  /** Stream `h` is in one of the program's polls, among `n` streams: its sends take the worker's
+   * usual path until it is lent again, as a poll that reports it writable (POLLOUT while Node
+   * has room) promises a send after it room; among others, for good (see `polled`). */
+  polling(h: number, n: number): void {
     this.full.delete(h);
+    if (n > 1) this.polled.add(h);
+  }
+
+  /** Stream `h` is closed (its handle may come again). */
+  forget(h: number): void {
+    this.full.delete(h);
+    this.polled.delete(h);
   }
 
   /** Resolves once Node has written every byte it holds of entry `e`'s stream, or it failed. */

@@ -175,7 +175,7 @@ function syscall(code: number, args: number[]): number {
     streams.add(r);
     handOver(r);
   } else if (code === CLOSE) {
-    lender?.release(h);
+    lender?.forget(h);
     armed.delete(h * 4 + READ);
     armed.delete(h * 4 + WRITE);
     streams.delete(h);
@@ -390,7 +390,7 @@ function handle(m: Request): void {
     wait(id, h, interest, timeout, retry).catch(() => reply(id, 0, 1));
   } else if (code === POLL_WAIT) {
     const req = m[2] as PollRequest;
-    if (lender) for (const h of req.handles) lender.release(h);
+    if (lender) for (const h of req.handles) lender.polling(h, req.handles.length);
     // An error held here is a pending one, which every poll counts as ready.
     if (req.handles.some((h) => taken.has(h))) req.timeout = 0;
     void host.pollWait(req).then((report) => {
@@ -410,7 +410,7 @@ function handle(m: Request): void {
   } else {
     const args = m.slice(2) as number[];
     const [h, , len] = args;
-    if (code === POLL) lender?.release(h);
+    if (code === POLL) lender?.polling(h, 1);
     const way = code === SEND && len > 0 && lender !== null ? lender.sendWay(h, host.entryOf(h), taken.has(h)) : 0;
     if (way === WAIT_NODE) return answer(id, SEND, -EAGAIN, 1, h);
     if (way === WRITE_NOW) return sendNow(id, args);
