@@ -3,8 +3,8 @@
 // runs each blocking method on the socket's lanes, and Argument Clinic's conversions with
 // CPython's messages.
 
-import { BlockingIOError, OSError, OverflowError, ValueError } from "./errors.js";
-import { PY_TYPE, argTypeName, isInt, typeName } from "./pyargs.js";
+import { BlockingIOError, OSError, ValueError } from "./errors.js";
+import { PY_TYPE, argTypeName, asSsizeT, isInt, typeName } from "./pyargs.js";
 import type { Op } from "./sockcall.js";
 import type { SocketBase } from "./socket.js";
 
@@ -34,13 +34,7 @@ export function sizeOrNone(v: unknown): number {
 }
 
 /** Py_ssize_t. */
-export function ssize(v: unknown): number {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
-  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-  const b = BigInt(v);
-  if (b > 2n ** 63n - 1n || b < -(2n ** 63n)) throw new OverflowError("Python int too large to convert to C ssize_t");
-  return Number(b);
-}
+export const ssize = asSsizeT;
 
 export function atMostOne(name: string, given: number): void {
   if (given > 1) throw new TypeError(`${name} expected at most 1 argument, got ${given}`);

@@ -103,15 +103,6 @@ export function asCInt(v: unknown): number {
   return Number(b);
 }
 
-/** The "n" format unit (Py_ssize_t) for buffer sizes. */
-export function asSize(v: unknown): number {
-  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
-  if (!isInt(v)) throw new TypeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
-  const b = toBig(v);
-  if (b > 2n ** 63n - 1n || b < -(2n ** 63n)) throw new OverflowError("Python int too large to convert to C ssize_t");
-  return Number(b);
-}
-
 /** _PyLong_AsInt, as Argument Clinic's `int` converter uses it: one overflow message. */
 export function asClinicInt(v: unknown): number {
   if (typeof v === "number" && (v | 0) === v) return v;

@@ -5,7 +5,7 @@
 
 import { sockaddrArg, sockaddrResult } from "./address.js";
 import { ValueError, fromErrno } from "./errors.js";
-import { asBytes, asCInt, asSize, typeName } from "./pyargs.js";
+import { asBytes, asCInt, asSsizeT, typeName } from "./pyargs.js";
 import { answerAfterPoll, pollFirst } from "./pollfirst.js";
 import { check, sockCall, type Op } from "./sockcall.js";
 import { SocketBase, type Address } from "./socket.js";
@@ -140,8 +140,8 @@ function* recvmsgRaw<T>(
 function* recvmsgOp(s: SocketBase<boolean>, given: number, bufsize: unknown, ancbufsize: unknown, flags: unknown): Op<RecvmsgResult<Uint8Array>> {
   arity("recvmsg", 1, 3, given);
   // "n|ni" converts every argument before sock_recvmsg checks one.
-  const n = asSize(bufsize);
-  const anc = asSize(ancbufsize);
+  const n = asSsizeT(bufsize);
+  const anc = asSsizeT(ancbufsize);
   const f = asCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   const [data, msgFlags, address] = yield* recvmsgRaw(s, n, 1, anc, f, (bytes) => bytes.slice());
@@ -151,7 +151,7 @@ function* recvmsgOp(s: SocketBase<boolean>, given: number, bufsize: unknown, anc
 function* recvmsgIntoOp(s: SocketBase<boolean>, given: number, buffers: unknown, ancbufsize: unknown, flags: unknown): Op<RecvmsgResult<number>> {
   arity("recvmsg_into", 1, 3, given);
   // "O|ni" converts the sizes before sock_recvmsg_into looks at the buffers.
-  const anc = asSize(ancbufsize);
+  const anc = asSsizeT(ancbufsize);
   const f = asCInt(flags);
   const bufs = iterable(buffers, "recvmsg_into() argument 1 must be an iterable").map((b) => {
     if (b instanceof Uint8Array) return b;

@@ -6,7 +6,7 @@ import { sockaddrArg, sockaddrResult } from "./address.js";
 import { SA_OUT, type Core } from "./core.js";
 import { OSError, OverflowError, TimeoutError, ValueError, fromErrno, pyRepr, timedOut } from "./errors.js";
 import { answerAfterPoll, pollFirst } from "./pollfirst.js";
-import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSize, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
+import { PY_TYPE, argTypeName, asBytes, asCInt, asClinicInt, asSsizeT, bindArgs, isInt, isPlainObject, typeName } from "./pyargs.js";
 import { EAGAIN, EINPROGRESS, check, sockCall, type Op, type Waitable } from "./sockcall.js";
 import { sendfileOp, type Files } from "./sendfile.js";
 import { makefile, type MakefileOptions, type SocketFile } from "./makefile.js";
@@ -621,7 +621,7 @@ export class SocketBase<A extends boolean> implements Waitable {
   /** The (bufsize, flags) arguments of recv and recvfrom. */
   private sizeArgs(name: string, given: number, bufsize: unknown, flags: unknown): [number, number] {
     arityError.range(name, 1, 2, given);
-    const n = asSize(bufsize);
+    const n = asSsizeT(bufsize);
     const f = asCInt(flags);
     if (n < 0) throw new ValueError(`negative buffersize in ${name}`);
     return [n, f];
@@ -668,7 +668,7 @@ export class SocketBase<A extends boolean> implements Waitable {
     const [buffer, nbytes, flags, after] = bufferArgs(name, given);
     const from = name === "recvfrom_into";
     const buf = writableBuffer(name, buffer);
-    let n = asSize(nbytes);
+    let n = asSsizeT(nbytes);
     const f = asCInt(flags);
     after();
     if (n < 0) throw new ValueError(`negative buffersize in ${name}`);
