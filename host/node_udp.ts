@@ -83,7 +83,20 @@ export const udpConnected = localRefresh;
  * ECONNREFUSED), at once. */
 export function udpClosed(e: Entry): void {
   const st = states.get(e);
-  if (st !== undefined) local.forget(st.rx);
+  if (st !== undefined) local.close(st.rx);
+}
+
+/** Whether no socket holds loopback `address`:`port` now (a datagram there is refused): it can
+ * be bound, exclusively, at once. */
+function unheld(e: Entry, address: string, port: number): boolean {
+  const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
+  let free = true;
+  probe.once("error", () => {
+    free = false;
+  });
+  probe.bind({ address, port, exclusive: true });
+  probe.close();
+  return free;
 }
 
 /** Binds a datagram socket at once: with a lookup that answers synchronously, node:dgram
@@ -150,14 +163,7 @@ export function udpError(e: Entry): number {
   if (d.err || !e.unanswered || !e.udp) return d.takeError();
   e.unanswered = false;
   const peer = e.udp.remoteAddress();
-  const probe = dgram.createSocket({ type: e.family === AF_INET6 ? "udp6" : "udp4", lookup: numericLookup });
-  let free = true;
-  probe.once("error", () => {
-    free = false;
-  });
-  probe.bind({ address: peer.address, port: peer.port, exclusive: true });
-  probe.close();
-  if (!free) return 0;
+  if (!unheld(e, peer.address, peer.port)) return 0;
   // Node's own report of the same refusal comes later; it is this one.
   e.refusalsReported++;
   d.icmpError(ECONNREFUSED);
@@ -188,6 +194,13 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
   const st = states.get(e);
   if (sa < 0) {
     if (st?.source && st.peer && withinSend(e, st.source, st.peer, 0, data)) return len;
+    // To a socket of this program that closed: loopback's refusal (ICMP) is pending when the
+    // send returns, as udp_err leaves it on a connected socket, and nobody takes the datagram.
+    if (st?.peer && local.closedHere(e.family, st.peer) && unheld(e, st.peer.address, st.peer.port)) {
+      d.icmpError(ECONNREFUSED);
+      e.wakeAll();
+      return len;
+    }
     udp.send(data, onSent);
     e.unanswered = true;
     return len;

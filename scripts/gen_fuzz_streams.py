@@ -1,12 +1,10 @@
 #!/usr/bin/env python3
 """Writes test/scenarios/edges_fuzz_streams.json: seeded random traffic between the two ends of
-one connection (TCP over IPv4 or IPv6 loopback, an AF_UNIX socketpair): sends, reads with flags,
-shutdowns, closes (with SO_LINGER {1, 0} at times), SO_ERROR and getpeername, in any order, for
-CPython to answer and pysocket to match. Pairs of connected UDP sockets (`--udp`) are left out
-of the recorded file: after one end closes, Linux refuses each datagram to it within the send
-(ICMP), which pysocket reports only to SO_ERROR (README, "Loopback timing").
+one connection (TCP over IPv4 or IPv6 loopback, an AF_UNIX socketpair, a pair of connected UDP
+sockets): sends, reads with flags, shutdowns, closes (with SO_LINGER {1, 0} at times), SO_ERROR
+and getpeername, in any order, for CPython to answer and pysocket to match.
 
-    python3 scripts/gen_fuzz_streams.py [SEED [COUNT]] [--udp]
+    python3 scripts/gen_fuzz_streams.py [SEED [COUNT]]
     python3 scripts/record_scenarios.py edges_fuzz_streams
 
 The same seed writes the same file. Both ends are non-blocking, or have a 20 ms timeout, so no
@@ -23,7 +21,7 @@ from pyvalue import B, C, I, T
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "test", "scenarios", "edges_fuzz_streams.json")
 
-KINDS = ["tcp4", "tcp6", "unix"] + (["udp4", "udp6"] if "--udp" in sys.argv else [])
+KINDS = ["tcp4", "tcp6", "unix", "udp4", "udp6"]
 SIZES = [0, 1, 5, 100, 1000]
 READS = [0, 1, 3, 100, 4096]
 FLAGS = ["MSG_PEEK", "MSG_DONTWAIT", "MSG_WAITALL"]
@@ -105,9 +103,8 @@ def scenario(r, i):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--udp"]
-    seed = int(args[0]) if args else 1
-    count = int(args[1]) if len(args) > 1 else 200
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     r = random.Random(seed)
     about = "Written by scripts/gen_fuzz_streams.py %d %d: do not edit by hand." % (seed, count)
     with open(OUT, "w") as f:

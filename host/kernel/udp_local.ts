@@ -111,6 +111,8 @@ export class LocalReceiver<A extends Endpoint> {
 /** The receivers of one program (one thread's hosts), by family, address and port. */
 export class LocalDatagrams<A extends Endpoint> {
   private readonly receivers = new Map<string, LocalReceiver<A>>();
+  /** Loopback names whose receiver here closed, nothing of this program bound there since. */
+  private readonly closed = new Set<string>();
 
   /** Registers socket `d`, bound to `name`, connected to `peer` (or null), with options that
    * all pass plainOption and neither SO_REUSEADDR nor SO_REUSEPORT: its receiver, or null when
@@ -119,8 +121,27 @@ export class LocalDatagrams<A extends Endpoint> {
     const lo = loopbackOf(family, name.address);
     if (lo === null || name.port === 0) return null;
     const r = new LocalReceiver<A>(family, { address: lo, port: name.port }, peer, d, wake);
-    this.receivers.set(key(family, lo, name.port), r);
+    const k = key(family, lo, name.port);
+    this.receivers.set(k, r);
+    this.closed.delete(k);
     return r;
+  }
+
+  /** Receiver `r`'s socket closed: as forget, and its name is remembered (closedHere). */
+  close(r: LocalReceiver<A> | null): void {
+    if (r === null) return;
+    this.forget(r);
+    if (this.closed.size > 64) this.closed.clear();
+    this.closed.add(key(r.family, r.name.address, r.name.port));
+  }
+
+  /** Whether `to` names a loopback socket of this program that closed, with nothing of this
+   * program bound there since: a datagram to it is refused (ICMP port unreachable) unless
+   * another process has bound the port meanwhile. */
+  closedHere(family: number, to: Endpoint): boolean {
+    if (this.closed.size === 0) return false;
+    const lo = loopbackOf(family, to.address);
+    return lo !== null && this.closed.has(key(family, lo, to.port));
   }
 
   /** Takes receiver `r` out at once (a close, a connect, an option): later datagrams to its name
