@@ -1,7 +1,9 @@
 // AF_UNIX edge cases found by differential probing (names that do not exist, are bound but not
 // listening, or are asked for again): every scenario of test/edges_unix/*.json on pysocket,
 // pysocket/sync and a simulated host, as scripts/record_edges_unix.py recorded it. They bind
-// fixed abstract names, so this one process runs them, one facade after the other.
+// abstract names, so this one process runs them, one facade after the other, with this process's
+// id in every name (in the steps and in the recorded answers alike), so that two runs of the
+// suite at once do not meet.
 import { realSockets } from "./helpers/sim_guard.js";
 import { readFileSync, readdirSync } from "node:fs";
 import * as asyncSocket from "pysocket";
@@ -17,7 +19,12 @@ process.on("unhandledRejection", (reason) => {
   process.exitCode = 1;
 });
 
-const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
+const PREFIX = "pysocket-edges-unix-";
+const OURS = `${PREFIX}${process.pid}-`;
+const hex = (s) => Buffer.from(s).toString("hex");
+/** A scenario file or its fixture, with this process's names (as text, and as bytes' hex). */
+const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")
+  .replaceAll(PREFIX, OURS).replaceAll(hex(PREFIX), hex(OURS)));
 const files = readdirSync(new URL("./edges_unix/", import.meta.url)).filter((f) => f.endsWith(".json")).sort();
 
 // [name, a module for each scenario, promiseCalls, whether it may open real sockets]
