@@ -186,13 +186,17 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
     if (r < 0) return r;
   }
   if (sa < 0 && !e.udpConnected) return -EDESTADDRREQ;
+  // udp_sendmsg looks at the destination's port before what the socket holds (a pending error,
+  // a shut write side); only a length past 0xFFFF comes first.
+  const addr = sa >= 0 ? readDestination(e, mem, sa) : null;
+  if (addr !== null && addr.port === 0 && len <= 0xffff) return -EINVAL;
   const err = d.sendError(len);
   if (err < 0) return err;
   const udp = e.udp!;
   const data = copyOf(src);
   const onSent = e.udpSent!;
   const st = states.get(e);
-  if (sa < 0) {
+  if (addr === null) {
     if (st?.source && st.peer && withinSend(e, st.source, st.peer, 0, data)) return len;
     // To a socket of this program that closed: loopback's refusal (ICMP) is pending when the
     // send returns, as udp_err leaves it on a connected socket, and nobody takes the datagram.
@@ -205,7 +209,6 @@ export function sendDatagram(e: Entry, src: Uint8Array, mem: Uint8Array, sa: num
     e.unanswered = true;
     return len;
   }
-  const addr = readDestination(e, mem, sa);
   const denied = netDenied(addr.address, addr.port);
   if (denied) return -denied;
   if (addr.port === 0) return -EINVAL;
